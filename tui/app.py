@@ -1,0 +1,121 @@
+"""The Textual app: screens, global keys, start-up. Kept thin."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tui.domain.clock import Clock, SystemClock
+from tui.domain.live import LiveCall
+from tui.domain.model import Call, Case
+from tui.domain.timefmt import to_iso
+from tui.playbooks import Playbook, PlaybookProblem
+from tui.screens.call import CallScreen
+from tui.screens.home import HomeScreen
+from tui.screens.start_call import CallRequest, StartCallDialog
+from tui.store import Store
+
+
+class HoldTheLineApp(App[None]):
+    """Hold the Line."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Hold the Line"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit",
+                tooltip="Quit; a call still running is saved as interrupted"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        playbooks: dict[str, Playbook] | None = None,
+        problems: list[PlaybookProblem] | None = None,
+        clock: Clock | None = None,
+        start: CallRequest | None = None,
+        ask_to_start: bool = False,
+        start_playbook: str = "",
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.playbooks = playbooks or {}
+        self.problems = problems or []
+        self.clock: Clock = clock or SystemClock()
+        self._start = start
+        self._ask_to_start = ask_to_start
+        self._start_playbook = start_playbook
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        if self.problems:
+            files = sorted({problem.path.name for problem in self.problems})
+            self.notify(
+                "Could not load: " + ", ".join(files),
+                title="Playbook problems",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+        if self._start is not None:
+            self.begin_call(self._start)
+        elif self._ask_to_start:
+            self.open_start_dialog(playbook_id=self._start_playbook)
+
+    # -- starting and ending calls ---------------------------------------
+    def sorted_playbooks(self) -> list[Playbook]:
+        return sorted(self.playbooks.values(), key=lambda p: p.name.casefold())
+
+    def open_start_dialog(self, case_id: str | None = None, playbook_id: str = "") -> None:
+        """Ask for the case and the organisation, then dial."""
+        case = self.store.get_case(case_id) if case_id else None
+        dialog = StartCallDialog(
+            self.store.list_cases(),
+            self.sorted_playbooks(),
+            case_title=case.title if case else "",
+            playbook_id=playbook_id,
+        )
+        self.push_screen(dialog, self._dialog_closed)
+
+    def _dialog_closed(self, request: CallRequest | None) -> None:
+        if request is not None:
+            self.begin_call(request)
+
+    def case_for(self, title: str) -> Case:
+        """The case with this title, created (and saved) if new."""
+        case = self.store.find_case(title)
+        if case is None:
+            case = Case.create(title, to_iso(self.clock.now()))
+            self.store.save_case(case)
+        return case
+
+    def begin_call(self, request: CallRequest) -> None:
+        """Dial: the timer starts now."""
+        case = self.case_for(request.case_title)
+        playbook = self.playbooks.get(request.playbook_id) if request.playbook_id else None
+        live = LiveCall.start(
+            self.clock,
+            case.id,
+            request.organisation,
+            playbook_id=playbook.id if playbook else "",
+            playbook_name=playbook.name if playbook else "",
+            number=request.number,
+        )
+        self.push_screen(CallScreen(live, case.title, playbook))
+
+    def call_finished(self, call: Call) -> None:
+        """Back to the home screen after hanging up."""
+        if isinstance(self.screen, CallScreen):
+            self.pop_screen()
+        due = [p for p in call.promises if p.due]
+        extra = f"; {len(due)} follow-up{'s' if len(due) != 1 else ''} added" if due else ""
+        self.notify(f"Call saved ({call.outcome}){extra}.", markup=False)
+
+    async def action_quit(self) -> None:
+        """Quit; a call still running is ended as interrupted and saved."""
+        for screen in self.screen_stack:
+            if isinstance(screen, CallScreen):
+                screen.interrupt()
+        self.store.flush()
+        self.exit()

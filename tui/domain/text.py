@@ -1,0 +1,34 @@
+"""Showing untrusted text (user notes, playbooks) safely and literally."""
+
+from __future__ import annotations
+
+import unicodedata
+
+_BIDI_CONTROLS = {
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+    "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
+}
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with control characters made visible, e.g. ESC → ``\\x1b``.
+
+    Terminal escape sequences, C1 controls and bidi overrides can never reach
+    the terminal this way; everything else is shown exactly as typed.
+    """
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif char == "\t":
+            out.append("    ")
+        elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0:
+            out.append(f"\\x{code:02x}")
+        elif char in _BIDI_CONTROLS:
+            out.append(f"\\u{code:04x}")
+        elif unicodedata.category(char) == "Cs":
+            out.append("\ufffd")
+        else:
+            out.append(char)
+    return "".join(out)

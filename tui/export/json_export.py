@@ -1,0 +1,32 @@
+"""Complete JSON export: every case and every call, as stored.
+
+The schema is documented in ``docs/export-json.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tui import __version__
+from tui.domain.model import SCHEMA_VERSION, Call, Case
+
+EXPORT_FORMAT = "holdtheline-export"
+
+
+def export_document(cases: list[Case], calls: list[Call], exported_at: str) -> dict[str, Any]:
+    """The export as a JSON-ready dict."""
+    return {
+        "format": EXPORT_FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "app_version": __version__,
+        "exported_at": exported_at,
+        "cases": [case.to_dict() for case in cases],
+        "calls": [call.to_dict() for call in calls],
+    }
+
+
+def export_json(cases: list[Case], calls: list[Call], exported_at: str) -> str:
+    """Pretty-printed UTF-8 JSON text, ending with a newline."""
+    document = export_document(cases, calls, exported_at)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,235 @@
+"""The live call: timer, HOLD, reps, notes and the playbook panel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.domain.live import LiveCall
+from tui.domain.model import INTERRUPTED
+from tui.domain.text import visible
+from tui.domain.timefmt import format_elapsed
+from tui.playbooks import Playbook
+from tui.screens.end_call import EndCallDialog, EndCallResult
+from tui.widgets.call_clock import CallClock
+from tui.widgets.notes_log import NotesLog
+from tui.widgets.playbook_panel import PlaybookPanel
+from tui.widgets.rep_form import RepForm
+
+if TYPE_CHECKING:
+    from tui.app import HoldTheLineApp
+
+HEARTBEAT_SECONDS = 5.0
+"""How often the call's running length is saved even when nothing is typed."""
+
+
+class CallScreen(Screen[None]):
+    """A call in progress. Every edit is saved in the background."""
+
+    CSS_PATH = "call.tcss"
+    AUTO_FOCUS = "#rep-name"
+    HELP = """\
+## Live call
+
+Type the rep's **first name**, Tab to their **ID**, role and department.
+`ctrl+n` jumps to the note line; Enter adds the note with its time stamps.
+
+On the note line, start with `ref:` to record a **reference number**
+(`ref: 88213`) or `promise:` to record a **promise**
+(`promise: will call back in 3 days`). Dates like "in 3 days",
+"next tuesday" and "2026-12-01" are understood.
+
+Everything is saved to disk within a second while you type.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "focus_note", "Note", priority=True, id="note",
+                tooltip="Go to the note line"),
+        Binding("ctrl+o", "toggle_hold", "Hold on/off", priority=True, id="hold",
+                tooltip="Start or stop a hold segment"),
+        Binding("ctrl+r", "next_rep", "Next rep", priority=True, id="next-rep",
+                tooltip="Transferred: add the next representative"),
+        Binding("ctrl+t", "end_call", "End call", priority=True, id="end-call",
+                tooltip="Hang up: outcome, summary, references, promises"),
+    ]
+
+    def __init__(self, live: LiveCall, case_title: str, playbook: Playbook | None) -> None:
+        super().__init__()
+        self.live = live
+        self.case_title = case_title
+        self.playbook = playbook
+        self._last_status = ""
+
+    @property
+    def htl(self) -> HoldTheLineApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout -----------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        call = self.live.call
+        title = Text.assemble(
+            (visible(call.organisation), "bold"),
+            ("  " + visible(call.number_dialled) if call.number_dialled else ""),
+            ("   Case: ", "dim"),
+            visible(self.case_title),
+        )
+        with Horizontal(id="call-title-bar"):
+            yield Static(title, id="call-title")
+            yield Static("", id="save-state")
+        yield CallClock(id="call-clock")
+        with Horizontal(id="call-body"):
+            with Vertical(id="call-main"):
+                yield Static("", id="rep-chain")
+                yield RepForm(id="rep-form")
+                yield NotesLog(id="notes-log")
+                yield Input(
+                    placeholder="Note (Enter adds it) · ref: 12345 · promise: call back in 3 days",
+                    id="note-input",
+                    select_on_focus=False,
+                )
+            yield PlaybookPanel(id="playbook-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        call = self.live.call
+        self.query_one(RepForm).load(self.live.current_rep, len(call.reps))
+        self.query_one("#note-input", Input).value = call.draft_note
+        self.query_one(PlaybookPanel).show(self.playbook, call.organisation)
+        log = self.query_one(NotesLog)
+        log.add_entry("note", f"Dialled {call.organisation}", 0.0, call.started_at)
+        self._refresh_chain()
+        self._tick()
+        self.set_interval(0.5, self._tick)
+        self.set_interval(0.25, self._show_save_state)
+        self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
+        self._save(index=True)
+
+    # -- saving -----------------------------------------------------------
+    def _save(self, index: bool = False) -> None:
+        self.live.touch()
+        self.htl.store.save_call(self.live.call, index=index)
+        self._show_save_state()
+
+    def _heartbeat(self) -> None:
+        if self.live.call.is_live:
+            self._save()
+
+    def _show_save_state(self) -> None:
+        status = self.htl.store.status
+        if status.error:
+            text, cls = f"NOT SAVED: {status.error} — retrying", "-error"
+        elif status.pending:
+            text, cls = "Saving…", "-pending"
+        else:
+            text, cls = "✓ Saved", "-saved"
+        if text != self._last_status:
+            self._last_status = text
+            state = self.query_one("#save-state", Static)
+            state.update(text)
+            state.set_classes(cls)
+
+    # -- display ----------------------------------------------------------
+    def _tick(self) -> None:
+        live = self.live
+        self.query_one(CallClock).show(
+            live.elapsed(), live.hold_seconds(), live.talk_seconds(), live.call.on_hold
+        )
+
+    def _refresh_chain(self) -> None:
+        reps = self.live.call.reps
+        chain = Text("Reps: ", style="dim")
+        for number, rep in enumerate(reps, start=1):
+            if number > 1:
+                chain.append(" → ", style="dim")
+            style = "bold" if number == len(reps) else ""
+            chain.append(f"{number}. {visible(rep.label())}", style=style)
+            chain.append(f" {format_elapsed(rep.joined_elapsed)}", style="dim")
+        self.query_one("#rep-chain", Static).update(chain)
+
+    # -- events -----------------------------------------------------------
+    @on(RepForm.Edited)
+    def _rep_edited(self, event: RepForm.Edited) -> None:
+        setattr(self.live.current_rep, event.field, event.value)
+        self._refresh_chain()
+        self._save(index=False)
+
+    @on(Input.Changed, "#note-input")
+    def _draft_changed(self, event: Input.Changed) -> None:
+        self.live.call.draft_note = event.value
+        self._save()
+
+    @on(Input.Submitted, "#note-input")
+    def _note_submitted(self, event: Input.Submitted) -> None:
+        line = event.value
+        result = self.live.enter_line(line)
+        if result is None:
+            if line.strip():
+                self.notify("Nothing after the prefix: type the number or the promise.",
+                            severity="warning")
+            return
+        entry = self.live.call
+        if result.kind == "reference":
+            stamp = entry.references[-1]
+            self.query_one(NotesLog).add_entry("reference", result.text, stamp.elapsed, stamp.at)
+        elif result.kind == "promise":
+            stamp = entry.promises[-1]
+            due = f"due {result.due}" if result.due else "no date understood"
+            self.query_one(NotesLog).add_entry("promise", result.text, stamp.elapsed, stamp.at, due)
+        else:
+            note = entry.notes[-1]
+            self.query_one(NotesLog).add_entry("note", result.text, note.elapsed, note.at)
+        entry.draft_note = ""
+        event.input.value = ""
+        self._save()
+
+    # -- actions ----------------------------------------------------------
+    def action_focus_note(self) -> None:
+        self.query_one("#note-input", Input).focus()
+
+    def action_toggle_hold(self) -> None:
+        on_hold = self.live.toggle_hold()
+        segment = self.live.call.hold_segments[-1]
+        if on_hold:
+            self.query_one(NotesLog).add_entry("hold", "On hold", segment.start_elapsed, segment.start)
+        else:
+            assert segment.end is not None and segment.end_elapsed is not None
+            length = format_elapsed(segment.end_elapsed - segment.start_elapsed)
+            self.query_one(NotesLog).add_entry(
+                "hold", f"Off hold (held {length})", segment.end_elapsed, segment.end
+            )
+        self._tick()
+        self._save()
+
+    def action_next_rep(self) -> None:
+        previous = self.live.current_rep.label()
+        rep = self.live.next_rep()
+        form = self.query_one(RepForm)
+        form.load(rep, len(self.live.call.reps))
+        form.focus_name()
+        self.query_one(NotesLog).add_entry(
+            "rep", f"Transferred from {previous}", rep.joined_elapsed, rep.joined_at
+        )
+        self._refresh_chain()
+        self._save()
+
+    def action_end_call(self) -> None:
+        self.app.push_screen(EndCallDialog(self.live), self._ended)
+
+    def _ended(self, result: EndCallResult | None) -> None:
+        if result is None:
+            return
+        self.live.end(result.outcome, result.summary, result.references, result.promises)
+        self.htl.store.save_call(self.live.call, index=True)
+        self.htl.call_finished(self.live.call)
+
+    def interrupt(self) -> None:
+        """The app is quitting with this call still running: save it as interrupted."""
+        if self.live.call.is_live:
+            self.live.end(INTERRUPTED)
+            self.htl.store.save_call(self.live.call, index=True)

@@ -1,0 +1,103 @@
+"""Home: open cases and recent calls; one key starts a call."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui.domain.text import visible
+from tui.domain.timefmt import format_duration, format_local
+
+if TYPE_CHECKING:
+    from tui.app import HoldTheLineApp
+
+
+class HomeScreen(Screen[None]):
+    """The first thing the user sees."""
+
+    CSS_PATH = "home.tcss"
+    HELP = """\
+## Home
+
+Your open cases and your most recent calls.
+
+Press `c` to start a call: pick or name the case, then who you are calling.
+Select a case and press Enter to call again about it.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "start_call", "Start call", id="start-call",
+                tooltip="Start a new call (pick the case and the organisation)"),
+    ]
+
+    @property
+    def htl(self) -> HoldTheLineApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home-body"):
+            yield Static("", id="home-empty")
+            yield Static("Open cases", classes="section-title")
+            yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
+            yield Static("Recent calls", classes="section-title")
+            yield DataTable(id="calls-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        cases = self.query_one("#cases-table", DataTable)
+        cases.add_column("Case", key="case")
+        cases.add_column("Calls", key="calls")
+        cases.add_column("Last call", key="last")
+        calls = self.query_one("#calls-table", DataTable)
+        for label in ("When", "Case", "Organisation", "Length", "On hold", "Outcome"):
+            calls.add_column(label, key=label.lower())
+        self.refresh_lists()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_lists()
+
+    def refresh_lists(self) -> None:
+        """Reload both tables from the store's in-memory index."""
+        store = self.htl.store
+        summaries = store.call_summaries()
+        by_case: dict[str, list[dict[str, object]]] = {}
+        for row in summaries:
+            by_case.setdefault(str(row["case_id"]), []).append(row)
+        cases = self.query_one("#cases-table", DataTable)
+        cases.clear()
+        for case in store.list_cases():
+            if case.status != "open":
+                continue
+            rows = by_case.get(case.id, [])
+            last = format_local(str(rows[-1]["started_at"])) if rows else "—"
+            cases.add_row(Text(visible(case.title)), str(len(rows)), last, key=case.id)
+        calls = self.query_one("#calls-table", DataTable)
+        calls.clear()
+        titles = {case.id: case.title for case in store.list_cases()}
+        for row in reversed(summaries[-50:]):
+            calls.add_row(
+                format_local(str(row["started_at"])),
+                Text(visible(titles.get(str(row["case_id"]), "?"))),
+                Text(visible(str(row["organisation"]))),
+                format_duration(float(row["duration_seconds"])),  # type: ignore[arg-type]
+                format_duration(float(row["hold_seconds"])),  # type: ignore[arg-type]
+                str(row["outcome"] or ("live" if row["status"] == "live" else "")),
+                key=str(row["id"]),
+            )
+        empty = self.query_one("#home-empty", Static)
+        empty.display = not summaries and not store.list_cases()
+        empty.update("No calls yet. Press  c  to start your first call.")
+
+    def action_start_call(self, case_id: str | None = None) -> None:
+        self.htl.open_start_dialog(case_id=case_id)
+
+    @on(DataTable.RowSelected, "#cases-table")
+    def _case_chosen(self, event: DataTable.RowSelected) -> None:
+        self.action_start_call(str(event.row_key.value))

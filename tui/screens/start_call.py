@@ -1,0 +1,146 @@
+"""Start a call: pick or create the case, pick whom you are calling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from tui.domain.model import Case
+from tui.domain.text import visible
+from tui.playbooks import Playbook
+
+OTHER = "__other__"
+
+
+@dataclass
+class CallRequest:
+    """Everything needed to dial: which case, whom, which number."""
+
+    case_title: str
+    organisation: str
+    playbook_id: str = ""
+    number: str = ""
+
+
+class StartCallDialog(ModalScreen[CallRequest | None]):
+    """Two questions, answerable with the keyboard alone."""
+
+    CSS_PATH = "start_call.tcss"
+    AUTO_FOCUS = "#case-input"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="start-cancel"),
+        Binding("ctrl+s", "confirm", "Dial", priority=True, id="start-confirm"),
+    ]
+
+    def __init__(
+        self,
+        cases: list[Case],
+        playbooks: list[Playbook],
+        case_title: str = "",
+        playbook_id: str = "",
+    ) -> None:
+        super().__init__()
+        self.cases = [case for case in cases if case.status == "open"]
+        self.playbooks = playbooks
+        self.initial_case = case_title
+        self.initial_playbook = playbook_id
+
+    def compose(self) -> ComposeResult:
+        titles = [case.title for case in self.cases]
+        with Vertical(id="start-dialog"):
+            yield Label("Start a call", id="start-title")
+            yield Label("Case — pick one or type a new name", classes="field-label")
+            yield Input(
+                self.initial_case,
+                placeholder="e.g. Coverage restricted",
+                id="case-input",
+                suggester=SuggestFromList(titles, case_sensitive=False),
+                compact=True,
+            )
+            yield OptionList(
+                *[Option(Text(visible(case.title)), id=case.id) for case in self.cases],
+                id="case-list",
+                compact=True,
+            )
+            yield Label("Who are you calling?", classes="field-label")
+            options = [
+                Option(
+                    Text.assemble(visible(p.name), ("  " + visible(p.main_number), "dim")),
+                    id=p.id,
+                )
+                for p in self.playbooks
+            ]
+            options.append(Option("Someone else (type the name below)", id=OTHER))
+            yield OptionList(*options, id="org-list", compact=True)
+            yield Input(placeholder="Organisation name", id="org-input", compact=True)
+            with Horizontal(id="start-buttons"):
+                yield Button("Dial", variant="primary", id="start-confirm")
+                yield Button("Cancel", id="start-cancel")
+
+    def on_mount(self) -> None:
+        org_list = self.query_one("#org-list", OptionList)
+        self.query_one("#case-list", OptionList).display = bool(self.cases)
+        if self.initial_playbook:
+            for index, playbook in enumerate(self.playbooks):
+                if playbook.id == self.initial_playbook:
+                    org_list.highlighted = index
+        elif self.playbooks:
+            org_list.highlighted = 0
+
+    @on(Input.Submitted, "#case-input")
+    def _case_entered(self) -> None:
+        self.query_one("#org-list", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#case-list")
+    def _case_picked(self, event: OptionList.OptionSelected) -> None:
+        case = next(c for c in self.cases if c.id == event.option.id)
+        self.query_one("#case-input", Input).value = case.title
+        self.query_one("#org-list", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#org-list")
+    def _org_picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == OTHER:
+            self.query_one("#org-input", Input).focus()
+        else:
+            self.action_confirm()
+
+    @on(Input.Submitted, "#org-input")
+    def _org_typed(self) -> None:
+        self.action_confirm()
+
+    def _request(self) -> CallRequest | str:
+        """The request, or a message saying what is missing."""
+        title = self.query_one("#case-input", Input).value.strip()
+        if not title:
+            return "Name the case first, e.g. 'Coverage restricted'."
+        typed = self.query_one("#org-input", Input).value.strip()
+        highlighted = self.query_one("#org-list", OptionList).highlighted_option
+        if typed and (highlighted is None or highlighted.id == OTHER or
+                      self.focused is self.query_one("#org-input", Input)):
+            return CallRequest(case_title=title, organisation=typed)
+        if highlighted is None or highlighted.id == OTHER:
+            return "Pick whom you are calling, or type the organisation's name."
+        playbook = next(p for p in self.playbooks if p.id == highlighted.id)
+        return CallRequest(title, playbook.name, playbook.id, playbook.main_number)
+
+    @on(Button.Pressed, "#start-confirm")
+    def action_confirm(self) -> None:
+        request = self._request()
+        if isinstance(request, str):
+            self.notify(request, severity="warning")
+            return
+        self.dismiss(request)
+
+    @on(Button.Pressed, "#start-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,29 @@
+"""The big call timer with time on hold, time talking and the HOLD badge."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Static
+
+from tui.domain.timefmt import format_elapsed
+
+
+class CallClock(Horizontal):
+    """Total time in big digits; hold and talk times; an unmistakable HOLD badge."""
+
+    def compose(self) -> ComposeResult:
+        yield Digits("00:00:00", id="total-time")
+        with Vertical(id="time-split"):
+            yield Static("", id="hold-time")
+            yield Static("", id="talk-time")
+        yield Static("", id="hold-badge")
+
+    def show(self, total: float, hold: float, talk: float, on_hold: bool) -> None:
+        """Refresh the figures (called about twice a second)."""
+        self.query_one("#total-time", Digits).update(format_elapsed(total))
+        self.query_one("#hold-time", Static).update(f"On hold  {format_elapsed(hold)}")
+        self.query_one("#talk-time", Static).update(f"Talking  {format_elapsed(talk)}")
+        badge = self.query_one("#hold-badge", Static)
+        badge.update("ON HOLD" if on_hold else "Talking")
+        self.set_class(on_hold, "-on-hold")
