@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -23,7 +23,7 @@ class SystemClock:
     """The real clocks."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def monotonic(self) -> float:
         return time.monotonic()
@@ -33,7 +33,7 @@ class FrozenClock:
     """A clock that only moves when told to (tests, snapshots, screenshots)."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime(2026, 11, 24, 14, 5, 0, tzinfo=timezone.utc)
+        self._now = start or datetime(2026, 11, 24, 14, 5, 0, tzinfo=UTC)
         self._mono = 1000.0
 
     def now(self) -> datetime:

@@ -173,7 +173,9 @@ class LiveCall:
         """Record a switch to another playbook."""
         elapsed, at = self._stamp()
         self.call.playbook_id = playbook_id
-        self.call.playbooks_used.append(PlaybookUse(id=playbook_id, name=name, at=at, elapsed=elapsed))
+        self.call.playbooks_used.append(
+            PlaybookUse(id=playbook_id, name=name, at=at, elapsed=elapsed)
+        )
 
     # -- ending -----------------------------------------------------------
     def end(
@@ -220,7 +222,8 @@ def recover_interrupted(call: Call) -> Call:
         segment = call.hold_segments[-1]
         segment.end, segment.end_elapsed = end_iso, call.duration_seconds
     if call.draft_note.strip():
-        call.notes.append(Note(text=call.draft_note.strip(), elapsed=call.duration_seconds, at=end_iso))
+        draft = call.draft_note.strip()
+        call.notes.append(Note(text=draft, elapsed=call.duration_seconds, at=end_iso))
         call.draft_note = ""
     call.ended_at = end_iso
     call.status = "ended"

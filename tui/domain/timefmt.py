@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import arrow
 
 
 def to_iso(moment: datetime) -> str:
     """UTC ISO-8601 with seconds, e.g. ``2026-11-24T14:05:00+00:00``."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def parse_iso(text: str) -> datetime:
     """Parse a stored ISO-8601 time (always timezone-aware)."""
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment
 
 

@@ -86,7 +86,9 @@ def export_markdown(cases: list[Case], calls: list[Call], exported_at: str) -> s
         lines.append("")
         lines.append(f"- Status: {case.status}")
         lines.append(f"- Opened: {format_local(case.created_at)}")
-        lines.append(f"- Calls: {len(case_calls)}; time on hold in all: {format_duration(total_hold)}")
+        lines.append(
+            f"- Calls: {len(case_calls)}; time on hold in all: {format_duration(total_hold)}"
+        )
         for key, value in case.identifiers.items():
             lines.append(f"- {_escape(key)}: {_escape(value)}")
         lines.append("")

@@ -180,7 +180,9 @@ Everything is saved to disk within a second while you type.
         elif result.kind == "promise":
             stamp = entry.promises[-1]
             due = f"due {result.due}" if result.due else "no date understood"
-            self.query_one(NotesLog).add_entry("promise", result.text, stamp.elapsed, stamp.at, due)
+            self.query_one(NotesLog).add_entry(
+                "promise", result.text, stamp.elapsed, stamp.at, due
+            )
         else:
             note = entry.notes[-1]
             self.query_one(NotesLog).add_entry("note", result.text, note.elapsed, note.at)
@@ -195,12 +197,13 @@ Everything is saved to disk within a second while you type.
     def action_toggle_hold(self) -> None:
         on_hold = self.live.toggle_hold()
         segment = self.live.call.hold_segments[-1]
+        log = self.query_one(NotesLog)
         if on_hold:
-            self.query_one(NotesLog).add_entry("hold", "On hold", segment.start_elapsed, segment.start)
+            log.add_entry("hold", "On hold", segment.start_elapsed, segment.start)
         else:
             assert segment.end is not None and segment.end_elapsed is not None
             length = format_elapsed(segment.end_elapsed - segment.start_elapsed)
-            self.query_one(NotesLog).add_entry(
+            log.add_entry(
                 "hold", f"Off hold (held {length})", segment.end_elapsed, segment.end
             )
         self._tick()

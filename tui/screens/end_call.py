@@ -68,8 +68,8 @@ class EndCallDialog(ModalScreen[EndCallResult | None]):
             )
             yield Static("", id="promise-preview")
             with Horizontal(id="end-buttons"):
-                yield Button("End call", variant="primary", id="end-confirm")
-                yield Button("Back to call", id="end-cancel")
+                yield Button("End call  ctrl+s", variant="primary", id="end-confirm")
+                yield Button("Back  esc", id="end-cancel")
 
     def _outcome(self) -> str:
         pressed = self.query_one(RadioSet).pressed_button

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from tui.app import HoldTheLineApp
 
 
+def cell(text: str) -> Text:
+    """A table cell showing user text literally, cut with … when too long."""
+    return Text(visible(text), no_wrap=True, overflow="ellipsis")
+
+
 class HomeScreen(Screen[None]):
     """The first thing the user sees."""
 
@@ -52,12 +57,14 @@ Select a case and press Enter to call again about it.
 
     def on_mount(self) -> None:
         cases = self.query_one("#cases-table", DataTable)
-        cases.add_column("Case", key="case")
+        cases.add_column("Case", key="case", width=40)
         cases.add_column("Calls", key="calls")
         cases.add_column("Last call", key="last")
         calls = self.query_one("#calls-table", DataTable)
+        widths = {"When": 12, "Case": 12, "Organisation": 15, "Length": 7, "On hold": 7,
+                  "Outcome": 11}
         for label in ("When", "Case", "Organisation", "Length", "On hold", "Outcome"):
-            calls.add_column(label, key=label.lower())
+            calls.add_column(label, key=label.lower(), width=widths.get(label))
         self.refresh_lists()
 
     def on_screen_resume(self) -> None:
@@ -76,19 +83,19 @@ Select a case and press Enter to call again about it.
             if case.status != "open":
                 continue
             rows = by_case.get(case.id, [])
-            last = format_local(str(rows[-1]["started_at"])) if rows else "—"
-            cases.add_row(Text(visible(case.title)), str(len(rows)), last, key=case.id)
+            last = format_local(str(rows[-1]["started_at"]), "MMM D HH:mm") if rows else "—"
+            cases.add_row(cell(case.title), str(len(rows)), last, key=case.id)
         calls = self.query_one("#calls-table", DataTable)
         calls.clear()
         titles = {case.id: case.title for case in store.list_cases()}
         for row in reversed(summaries[-50:]):
             calls.add_row(
-                format_local(str(row["started_at"])),
-                Text(visible(titles.get(str(row["case_id"]), "?"))),
-                Text(visible(str(row["organisation"]))),
+                format_local(str(row["started_at"]), "MMM D HH:mm"),
+                cell(titles.get(str(row["case_id"]), "?")),
+                cell(str(row["organisation"])),
                 format_duration(float(row["duration_seconds"])),  # type: ignore[arg-type]
                 format_duration(float(row["hold_seconds"])),  # type: ignore[arg-type]
-                str(row["outcome"] or ("live" if row["status"] == "live" else "")),
+                cell(str(row["outcome"] or ("live" if row["status"] == "live" else ""))),
                 key=str(row["id"]),
             )
         empty = self.query_one("#home-empty", Static)

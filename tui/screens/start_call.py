@@ -84,8 +84,8 @@ class StartCallDialog(ModalScreen[CallRequest | None]):
             yield OptionList(*options, id="org-list", compact=True)
             yield Input(placeholder="Organisation name", id="org-input", compact=True)
             with Horizontal(id="start-buttons"):
-                yield Button("Dial", variant="primary", id="start-confirm")
-                yield Button("Cancel", id="start-cancel")
+                yield Button("Dial  ctrl+s", variant="primary", id="start-confirm")
+                yield Button("Cancel  esc", id="start-cancel")
 
     def on_mount(self) -> None:
         org_list = self.query_one("#org-list", OptionList)

@@ -25,5 +25,5 @@ class CallClock(Horizontal):
         self.query_one("#hold-time", Static).update(f"On hold  {format_elapsed(hold)}")
         self.query_one("#talk-time", Static).update(f"Talking  {format_elapsed(talk)}")
         badge = self.query_one("#hold-badge", Static)
-        badge.update("ON HOLD" if on_hold else "Talking")
+        badge.update("▌▌ ON HOLD" if on_hold else "● Talking")
         self.set_class(on_hold, "-on-hold")

@@ -21,7 +21,7 @@ class NotesLog(RichLog):
     """A scrolling log; text is always shown literally (no markup)."""
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(markup=False, wrap=True, highlight=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(markup=False, wrap=True, highlight=False, min_width=20, **kwargs)  # type: ignore[arg-type]
 
     def add_entry(self, kind: str, text: str, elapsed: float, at: str, extra: str = "") -> None:
         """Append one line: ``00:12:34 14:05  text``."""

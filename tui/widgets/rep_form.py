@@ -30,7 +30,9 @@ class RepForm(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="rep-row"):
             yield Label("Rep 1", id="rep-number")
-            yield Input(placeholder="First name", id="rep-name", compact=True, select_on_focus=False)
+            yield Input(
+                placeholder="First name", id="rep-name", compact=True, select_on_focus=False
+            )
             yield Input(placeholder="Rep ID", id="rep-id", compact=True, select_on_focus=False)
             yield Checkbox("Refused ID", id="rep-refused", compact=True)
         with Horizontal(classes="rep-row"):
@@ -42,7 +44,9 @@ class RepForm(Vertical):
                 id="rep-role",
                 compact=True,
             )
-            yield Input(placeholder="Department", id="rep-dept", compact=True, select_on_focus=False)
+            yield Input(
+                placeholder="Department", id="rep-dept", compact=True, select_on_focus=False
+            )
 
     def load(self, rep: Rep, number: int) -> None:
         """Show ``rep`` (the ``number``-th on this call) without posting edits."""

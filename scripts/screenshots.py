@@ -1,0 +1,114 @@
+"""Produce screenshots/ from the real app with a frozen clock.
+
+Run: python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from textual.widgets import Input  # noqa: E402
+
+from tui.app import HoldTheLineApp  # noqa: E402
+from tui.domain.clock import FrozenClock  # noqa: E402
+from tui.domain.live import LiveCall  # noqa: E402
+from tui.domain.model import Case  # noqa: E402
+from tui.paths import shipped_playbooks_dir  # noqa: E402
+from tui.playbooks import load_playbooks  # noqa: E402
+from tui.screens.start_call import CallRequest  # noqa: E402
+from tui.store import Store  # noqa: E402
+
+OUT = ROOT / "screenshots"
+SIZE = (100, 30)
+
+
+def seed(store: Store, clock: FrozenClock) -> None:
+    """A few past calls so the home screen has something to show."""
+    case = Case.create("Coverage restricted despite on-time payments", "2026-11-02T14:00:00+00:00")
+    store.save_case(case)
+    history = [
+        ("Massachusetts Health Connector", "no progress", 47, ["Dana", "Marco"]),
+        ("Neighborhood Health Plan", "resolved", 12, ["Priya"]),
+        ("Massachusetts Health Connector", "callback promised", 63, ["Lee", "Ana"]),
+    ]
+    for organisation, outcome, hold_minutes, reps in history:
+        live = LiveCall.start(clock, case.id, organisation)
+        for number, name in enumerate(reps):
+            if number:
+                live.next_rep()
+            live.current_rep.first_name = name
+            live.current_rep.rep_id = str(4400 + number * 17)
+        clock.advance(180)
+        live.toggle_hold()
+        clock.advance(hold_minutes * 60)
+        live.toggle_hold()
+        clock.advance(420)
+        live.end(outcome, "")
+        store.save_call(live.call, index=True)
+        clock.advance(2 * 86400)
+
+
+async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    pilot.app.store.flush()
+    for screen in pilot.app.screen_stack:
+        if hasattr(screen, "_show_save_state"):
+            screen._show_save_state()
+    await pilot.pause()
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    playbooks, problems = load_playbooks([shipped_playbooks_dir()])
+    with tempfile.TemporaryDirectory() as tmp:
+        clock = FrozenClock()
+        store = Store.open(Path(tmp) / "data")
+        seed(store, clock)
+        app = HoldTheLineApp(store, playbooks, problems, clock=clock)
+        async with app.run_test(size=SIZE) as pilot:
+            await no_blink(pilot)
+            app.save_screenshot("home.svg", str(OUT))
+        request = CallRequest(
+            "Coverage restricted despite on-time payments",
+            "Massachusetts Health Connector",
+            "ma-health-connector",
+            playbooks["ma-health-connector"].main_number,
+        )
+        app = HoldTheLineApp(store, playbooks, problems, clock=clock, start=request)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press(*"Dana", "tab", *"4471")
+            clock.advance(754)
+            await pilot.press("ctrl+n", *"Asked for a supervisor; will wait", "enter")
+            await pilot.press(*"ref: 88213", "enter")
+            await pilot.press("ctrl+o")
+            clock.advance(312)
+            await no_blink(pilot)
+            app.save_screenshot("live-call.svg", str(OUT))
+            await pilot.press("ctrl+o")
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+            await pilot.press("down", "down", "space", "tab", *"Billing will review the payments")
+            await pilot.press("tab", "tab", *"will call back in 3 days")
+            await no_blink(pilot)
+            app.save_screenshot("end-call.svg", str(OUT))
+            await pilot.press("escape")
+            await pilot.press("ctrl+q")
+        store.close()
+    print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.svg')))} to {OUT}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,69 @@
+"""Shared fixtures: private data dirs, a frozen clock, no network, UTC."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.app import HoldTheLineApp
+from tui.domain.clock import FrozenClock
+from tui.paths import shipped_playbooks_dir
+from tui.playbooks import load_playbooks
+from tui.store import Store
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app must never open a network connection."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            raise AssertionError(f"network access attempted: {address!r}")
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Never touch the real user's data or playbooks."""
+    monkeypatch.setenv("HOLDTHELINE_HOME", str(tmp_path / "default-home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[Store]:
+    opened = Store.open(data_dir)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def make_app(store: Store, clock: FrozenClock):  # type: ignore[no-untyped-def]
+    """Build the app on the test store with the shipped playbooks."""
+    playbooks, problems = load_playbooks([shipped_playbooks_dir()])
+
+    def build(**kwargs: object) -> HoldTheLineApp:
+        return HoldTheLineApp(store, playbooks, problems, clock=clock, **kwargs)  # type: ignore[arg-type]
+
+    return build

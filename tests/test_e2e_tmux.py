@@ -1,0 +1,162 @@
+"""End to end in a real terminal: one whole call with the installed command."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.tmux_helpers import Tmux, app_env, export_json, holdtheline_binary, run_cli, tmux_binary
+
+pytestmark = pytest.mark.tmux
+
+CASE = "Coverage restricted"
+ORGANISATION = "Massachusetts Health Connector"
+NOTE = "[bold]paid[/bold] on 11/01"
+SUMMARY = "Billing will review the restriction"
+SESSION = "call"
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    tmux_binary()  # skip early when tmux is missing
+    server = Tmux(tmp_path, app_env(tmp_path))
+    try:
+        yield server
+    finally:
+        server.kill_server()
+
+
+def _local_date(iso: str) -> date:
+    return datetime.fromisoformat(iso).astimezone().date()
+
+
+def test_whole_call_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
+    binary = holdtheline_binary()
+    data_dir = tmp_path / "data"
+    tmux.start(
+        SESSION,
+        [binary, "--data-dir", str(data_dir), "call", "--case", CASE,
+         "--playbook", "ma-health-connector"],
+    )
+    screen = tmux.wait_for(
+        SESSION, lambda s: ORGANISATION in s and "Saved" in s and "First name" in s,
+        timeout=30, what="the live call screen",
+    )
+    assert f"Case: {CASE}" in screen
+    time.sleep(0.3)  # let the first-name field take focus
+
+    # First rep: name, Tab, ID.
+    tmux.send_text(SESSION, "Dana")
+    tmux.send_key(SESSION, "Tab")
+    tmux.send_text(SESSION, "4471")
+    tmux.wait_for(SESSION, "1. Dana #4471", what="rep 1 in the rep chain")
+
+    # A note with markup-looking text: shown and stored literally.
+    tmux.send_key(SESSION, "C-n")
+    tmux.send_text(SESSION, NOTE)
+    tmux.send_key(SESSION, "Enter")
+    logged_note = re.compile(r"\d{2}:\d{2}:\d{2} \d{2}:\d{2}  " + re.escape(NOTE))
+    during_call = tmux.wait_for(
+        SESSION, lambda s: logged_note.search(s) is not None, what="the note in the notes log"
+    )
+
+    # Hold on, about 1.2 s, hold off.
+    tmux.send_key(SESSION, "C-o")
+    tmux.wait_for(SESSION, "ON HOLD", what="the HOLD badge")
+    time.sleep(1.2)
+    tmux.send_key(SESSION, "C-o")
+    tmux.wait_for(SESSION, "Off hold (held", what="the end of the hold segment")
+
+    tmux.send_text(SESSION, "ref: 88213")
+    tmux.send_key(SESSION, "Enter")
+    tmux.wait_for(SESSION, "REF  88213", what="the reference in the log")
+    tmux.send_text(SESSION, "promise: will call back in 3 days")
+    tmux.send_key(SESSION, "Enter")
+    tmux.wait_for(SESSION, "will call back in 3 days  due", what="the promise in the log")
+
+    # Transfer: the second rep.
+    tmux.send_key(SESSION, "C-r")
+    tmux.wait_for(SESSION, "Rep 2", what="the second rep's form")
+    tmux.send_text(SESSION, "Lee")
+    tmux.wait_for(SESSION, "2. Lee", what="rep 2 in the rep chain")
+
+    # Hang up: outcome radio set has focus; Tab to the summary; ctrl+s confirms.
+    tmux.send_key(SESSION, "C-t")
+    tmux.wait_for(SESSION, "End the call", what="the end-call dialog")
+    tmux.send_key(SESSION, "Tab")
+    tmux.send_text(SESSION, SUMMARY)
+    tmux.wait_for(SESSION, SUMMARY, what="the summary in the dialog")
+    tmux.send_key(SESSION, "C-s")
+    tmux.wait_for(
+        SESSION,
+        lambda s: "Hold the Line" in s and "Recent calls" in s and "End the call" not in s
+        and CASE in s and "resolved" in s and "Call saved (resolved); 1 follow-up added." in s,
+        what="the home screen with the saved call",
+    )
+
+    tmux.send_key(SESSION, "C-q", pause=0)
+    assert tmux.wait_exit(SESSION, timeout=20) == (0, None)
+
+    # -- what was saved --------------------------------------------------------
+    document = export_json(binary, tmux.env, data_dir)
+    assert [case["title"] for case in document["cases"]] == [CASE]
+    assert len(document["calls"]) == 1
+    call = document["calls"][0]
+    assert call["case_id"] == document["cases"][0]["id"]
+    assert call["organisation"] == ORGANISATION
+    assert call["status"] == "ended"
+    assert call["outcome"] == "resolved"
+    assert call["summary"] == SUMMARY
+    assert call["draft_note"] == ""
+    assert [(rep["first_name"], rep["rep_id"]) for rep in call["reps"]] == [
+        ("Dana", "4471"),
+        ("Lee", ""),
+    ]
+    assert call["reps"][1]["joined_elapsed"] > call["reps"][0]["joined_elapsed"]
+    assert [note["text"] for note in call["notes"]] == [NOTE]
+    assert len(call["hold_segments"]) == 1
+    segment = call["hold_segments"][0]
+    assert segment["end"] is not None
+    assert segment["end_elapsed"] > segment["start_elapsed"]
+    assert segment["end_elapsed"] - segment["start_elapsed"] >= 1.0
+    assert [ref["number"] for ref in call["references"]] == ["88213"]
+    assert len(call["promises"]) == 1
+    promise = call["promises"][0]
+    assert promise["text"] == "will call back in 3 days"
+    # "in 3 days" counts from the local date of the call's start (from the date
+    # the promise was made, should the call have run over local midnight).
+    promised_on = _local_date(call["started_at"])
+    if _local_date(promise["at"]) != promised_on:  # pragma: no cover - midnight
+        promised_on = _local_date(promise["at"])
+    assert promise["due"] == (promised_on + timedelta(days=3)).isoformat()
+    assert call["ended_at"] is not None
+    assert call["duration_seconds"] >= segment["end_elapsed"]
+
+    # The note was shown literally during the call (markup not interpreted).
+    assert "[bold]paid[/bold] on 11/01" in during_call
+
+    markdown = run_cli(binary, tmux.env, "--data-dir", str(data_dir), "export", "--format", "md")
+    for expected in ("Dana", "#4471", "88213", CASE, ORGANISATION):
+        assert expected in markdown.stdout
+
+    # -- private files -------------------------------------------------------
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    files = []
+    for root, dirs, names in os.walk(data_dir):
+        for directory in dirs:
+            path = Path(root, directory)
+            assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
+        for name in names:
+            path = Path(root, name)
+            files.append(path.relative_to(data_dir).as_posix())
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, (path, oct(path.stat().st_mode))
+    assert "index.json" in files
+    assert f"calls/{call['id']}.json" in files
+    assert not [name for name in files if name.endswith(".tmp")]

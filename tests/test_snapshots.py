@@ -1,0 +1,74 @@
+"""Snapshots of the main screens with a frozen clock."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from tui.domain.clock import FrozenClock
+from tui.screens.start_call import CallRequest
+from tui.store import Store
+
+REQUEST = CallRequest(
+    "Coverage restricted", "Massachusetts Health Connector", "ma-health-connector",
+    "1-877-623-6765",
+)
+
+
+async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    assert pilot.app.store.flush()
+    for screen in pilot.app.screen_stack:
+        if hasattr(screen, "_show_save_state"):
+            screen._show_save_state()
+    await pilot.pause()
+
+
+def test_home_screen_empty(snap_compare, make_app) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=(80, 24))
+
+
+def test_live_call_on_hold(snap_compare, make_app, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press(*"Dana", "tab", *"4471")
+        clock.advance(754)
+        await pilot.press("ctrl+n", *"Asked for a supervisor", "enter")
+        await pilot.press("ctrl+o")
+        clock.advance(95)
+        await pilot.press(*"ref: 88213", "enter")
+        await _no_blink(pilot)
+
+    assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_end_call_dialog(snap_compare, make_app, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        clock.advance(600)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("tab", *"Billing will review", "tab", "tab")
+        await pilot.press(*"will call back in 3 days")
+        await _no_blink(pilot)
+
+    assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_home_screen_with_calls(snap_compare, make_app, store: Store,  # type: ignore[no-untyped-def]
+                                clock: FrozenClock) -> None:
+    from tui.domain.live import LiveCall
+    from tui.domain.model import Case
+
+    case = Case.create("Coverage restricted", "2026-11-01T15:00:00+00:00")
+    store.save_case(case)
+    for minutes, outcome in ((14, "no progress"), (52, "escalated"), (8, "resolved")):
+        live = LiveCall.start(clock, case.id, "Massachusetts Health Connector")
+        clock.advance(120)
+        live.toggle_hold()
+        clock.advance(minutes * 60)
+        live.toggle_hold()
+        live.end(outcome)
+        store.save_call(live.call, index=True)
+        clock.advance(86400)
+    assert snap_compare(make_app(), terminal_size=(80, 24))
