@@ -27,6 +27,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -149,33 +150,42 @@ def build(data_dir: Path, calls: int, cases: int | None = None, seed: int = 1) -
         cases = max(3, min(200, calls // 50))
     clock = FrozenClock(datetime(2021, 1, 4, 14, 0, 0, tzinfo=UTC))
     case_list = make_cases(cases, clock)
+
+    def generate():
+        for number in range(calls):
+            clock.advance(rng.uniform(1800, 4 * 3600))  # calls a few hours apart
+            yield make_call(clock, case_list[number % len(case_list)], rng)
+
+    stats = write_dir(data_dir, case_list, generate())
+    stats["seconds"] = time.perf_counter() - started
+    return stats
+
+
+def write_dir(data_dir: Path, cases: list[Case], calls: Iterable[Call]) -> dict[str, Any]:
+    """Write cases and calls in the store's layout, as if saved in this order."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     calls_dir = data_dir / "calls"
     calls_dir.mkdir(exist_ok=True, mode=0o700)
     os.chmod(data_dir, 0o700)
     os.chmod(calls_dir, 0o700)
-
     rows: dict[str, dict[str, Any]] = {}
     call_bytes = 0
-    for number in range(calls):
-        clock.advance(rng.uniform(1800, 4 * 3600))  # calls a few hours apart
-        call = make_call(clock, case_list[number % len(case_list)], rng)
+    for number, call in enumerate(calls):
         encoded = encode({"call": {"1": call.to_dict()}})
         call_bytes += len(encoded)
         _write(calls_dir / f"{call.id}.json", encoded)
         rows[str(number + 1)] = call.summary_row()
     index = {
-        "cases": {str(n + 1): case.to_dict() for n, case in enumerate(case_list)},
+        "cases": {str(n + 1): case.to_dict() for n, case in enumerate(cases)},
         "calls": rows,
     }
     index_bytes = encode(index)
     _write(data_dir / "index.json", index_bytes)
     return {
-        "calls": calls,
-        "cases": cases,
+        "calls": len(rows),
+        "cases": len(cases),
         "index_bytes": len(index_bytes),
-        "call_file_bytes_avg": call_bytes // calls if calls else 0,
-        "seconds": time.perf_counter() - started,
+        "call_file_bytes_avg": call_bytes // len(rows) if rows else 0,
     }
 
 
@@ -221,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"wrote {stats['calls']} calls in {stats['cases']} cases to {args.data_dir} "
         f"in {stats['seconds']:.1f} s (index.json {stats['index_bytes'] / 1e6:.2f} MB, "
-        f"call files ~{stats['call_file_bytes_avg'] / 1e3:.1f} kB); Store.open {opened * 1e3:.0f} ms"
+        f"call files ~{stats['call_file_bytes_avg'] / 1e3:.1f} kB); "
+        f"Store.open {opened * 1e3:.0f} ms"
     )
     return 0
 

@@ -170,10 +170,8 @@ def ms(seconds: float) -> str:
 
 
 def cell(result: dict[str, Any], key: str, stat: str) -> str:
-    part = result.get(key) or {}
-    inner = key.split(".")
     value: Any = result
-    for name in inner:
+    for name in key.split("."):
         value = value.get(name) if isinstance(value, dict) else None
     if value is None:
         return "n/a"
@@ -184,10 +182,10 @@ def table(results: list[dict[str, Any]], columns: list[tuple[str, str, str]]) ->
     heads = ["calls"] + [title for title, _, _ in columns]
     rows = [[str(r["size"])] + [cell(r, key, stat) for _, key, stat in columns] for r in results]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
-    print("  ".join(h.rjust(w) for h, w in zip(heads, widths)))
+    print("  ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for row in rows:
-        print("  ".join(v.rjust(w) for v, w in zip(row, widths)))
+        print("  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
 
 
 def ratio(small: dict[str, Any], large: dict[str, Any], key: str, stat: str = "median") -> str:
@@ -246,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         ("stall max", "key_stall.stall", "max"),
     ])
     print()
-    print("Index save, save_call(call, index=True) at dial and hang-up: also rewrites index.json (ms):")
+    print("Index save, save_call(call, index=True) at dial and hang-up; it also rewrites")
+    print("index.json (ms):")
     table(results, [
         ("ui med", "idx.ui", "median"),
         ("seen med", "idx.seen", "median"), ("seen p95", "idx.seen", "p95"),

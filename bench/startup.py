@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             kinds.append((f"ours, {size} calls",
                           [script, "--child", "ours", "--data-dir", str(data_dir)]))
         runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in kinds}
-        for name, child_args in kinds:  # warm the OS file cache once, not measured
+        for _name, child_args in kinds:  # warm the OS file cache once, not measured
             run_once(child_args)
         for _ in range(args.repeat):
             for name, child_args in kinds:
@@ -202,10 +202,17 @@ def main(argv: list[str] | None = None) -> int:
         row += [f"{min(ready) * 1e3:.0f}", f"{max(ready) * 1e3:.0f}"] if ready else ["", ""]
         rows.append(row)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
-    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(heads, widths))))
-    print("  ".join("-" * w for w in widths))
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            value.ljust(width) if i == 0 else value.rjust(width)
+            for i, (value, width) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    print(line(heads))
+    print(line(["-" * w for w in widths]))
     for row in rows:
-        print("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(row, widths))))
+        print(line(row))
 
     bare = median(runs["bare Textual"], "ready")
     print()

@@ -99,7 +99,11 @@ async def test_whole_call_is_on_disk(make_app, store: Store, data_dir: Path,
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert "Coverage restricted" in _export_text(app)
+        home = _export_text(app)
+        assert "Coverage restricted" in home
+        # Each promise with a date is now a follow-up on the home screen.
+        assert "2026-11-27" in home and "will call back in 3 days" in home
+        assert "2026-12-01" in home and "letter by 2026-12-01" in home
     assert store.flush()
     (call,) = on_disk(data_dir)
     assert call["status"] == "ended" and call["outcome"] == "callback promised"

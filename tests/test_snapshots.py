@@ -68,6 +68,7 @@ def test_home_screen_with_calls(snap_compare, make_app, store: Store,  # type: i
         live.toggle_hold()
         clock.advance(minutes * 60)
         live.toggle_hold()
+        live.add_promise(f"Call back about {outcome} tomorrow")
         live.end(outcome)
         store.save_call(live.call, index=True)
         clock.advance(86400)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -166,16 +167,22 @@ class Tmux:
         before it has reaped the process; status and signal are None until then.
         """
         fields = self.display(name, "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}")
-        dead, status, signal = (fields.split("|") + ["", ""])[:3]
+        dead, status, signal_number = (fields.split("|") + ["", ""])[:3]
 
         def number(text: str) -> int | None:
             return int(text) if text.strip().lstrip("-").isdigit() else None
 
-        return dead == "1", number(status), number(signal)
+        return dead == "1", number(status), number(signal_number)
 
     # -- keys -------------------------------------------------------------
     def send_text(self, name: str, text: str, pause: float = KEY_PAUSE) -> None:
-        """Type ``text`` literally, then pause."""
+        """Type ``text`` literally, then pause.
+
+        tmux reads an argument ending in ``;`` as the end of a command (``x;`` is
+        sent as ``x``); a backslash before that last ``;`` keeps it literal.
+        """
+        if text.endswith(";"):
+            text = text[:-1] + "\\;"
         self.run("send-keys", "-t", name, "-l", text)
         if pause:
             time.sleep(pause)
@@ -202,10 +209,10 @@ class Tmux:
             screen = self.capture(name)
             if check(screen):
                 return screen
-            dead, status, signal = self.pane_exit(name)
+            dead, status, signal_number = self.pane_exit(name)
             if dead:
                 raise AssertionError(
-                    f"the app exited (status {status}, signal {signal}) while waiting for "
+                    f"the app exited (status {status}, signal {signal_number}) while waiting for "
                     f"{what or condition!r}; last screen:\n{screen}"
                 )
             if time.monotonic() > deadline:
@@ -219,18 +226,34 @@ class Tmux:
         """Wait until the pane's command has exited and been reaped.
 
         Returns (exit status, signal): exactly one of them is set.
+
+        tmux built with libutempter can miss a pane's SIGCHLD (utempter swaps
+        in its own handler while the dead pane's utmp record is removed; see
+        tmux issue #311), which leaves the pane dead with no status and the
+        process a zombie. Then the server (ours, by pid) is nudged with SIGCHLD
+        so that it calls waitpid again.
         """
         deadline = time.monotonic() + timeout
+        dead_since: float | None = None
         while True:
-            dead, status, signal = self.pane_exit(name)
-            if dead and (status is not None or signal is not None):
-                return status, signal
-            if time.monotonic() > deadline:
+            dead, status, signal_number = self.pane_exit(name)
+            if dead and (status is not None or signal_number is not None):
+                return status, signal_number
+            now = time.monotonic()
+            if dead:
+                dead_since = dead_since or now
+                if now - dead_since > 0.3:
+                    os.kill(self.server_pid(), signal.SIGCHLD)
+                    dead_since = now
+            if now > deadline:
                 raise AssertionError(
-                    f"the app did not exit within {timeout}s (dead={dead}); "
+                    f"the app did not exit within {timeout}s (pane dead: {dead}); "
                     f"screen:\n{self.capture(name)}"
                 )
             time.sleep(0.05)
+
+    def server_pid(self) -> int:
+        return int(self.run("display-message", "-p", "#{pid}").stdout.strip())
 
 
 def app_pid(pane_pid: int) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+import arrow
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -49,6 +50,8 @@ Select a case and press Enter to call again about it.
         yield Header()
         with Vertical(id="home-body"):
             yield Static("", id="home-empty")
+            yield Static("Follow-ups", classes="section-title", id="followups-title")
+            yield DataTable(id="followups-table", cursor_type="row")
             yield Static("Open cases", classes="section-title")
             yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
             yield Static("Recent calls", classes="section-title")
@@ -60,12 +63,17 @@ Select a case and press Enter to call again about it.
         cases.add_column("Case", key="case", width=40)
         cases.add_column("Calls", key="calls")
         cases.add_column("Last call", key="last")
+        followups = self.query_one("#followups-table", DataTable)
+        followups.add_column("Due", key="due", width=18)
+        followups.add_column("Promised", key="what", width=32)
+        followups.add_column("By", key="by", width=16)
         calls = self.query_one("#calls-table", DataTable)
         widths = {"When": 12, "Case": 12, "Organisation": 15, "Length": 7, "On hold": 7,
                   "Outcome": 11}
         for label in ("When", "Case", "Organisation", "Length", "On hold", "Outcome"):
             calls.add_column(label, key=label.lower(), width=widths.get(label))
         self.refresh_lists()
+        self.query_one("#cases-table", DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.refresh_lists()
@@ -74,7 +82,7 @@ Select a case and press Enter to call again about it.
         """Reload both tables from the store's in-memory index."""
         store = self.htl.store
         summaries = store.call_summaries()
-        by_case: dict[str, list[dict[str, object]]] = {}
+        by_case: dict[str, list[dict[str, Any]]] = {}
         for row in summaries:
             by_case.setdefault(str(row["case_id"]), []).append(row)
         cases = self.query_one("#cases-table", DataTable)
@@ -98,9 +106,31 @@ Select a case and press Enter to call again about it.
                 cell(str(row["outcome"] or ("live" if row["status"] == "live" else ""))),
                 key=str(row["id"]),
             )
+        self._show_followups(summaries)
         empty = self.query_one("#home-empty", Static)
         empty.display = not summaries and not store.list_cases()
         empty.update("No calls yet. Press  c  to start your first call.")
+
+    def _show_followups(self, summaries: list[dict[str, Any]]) -> None:
+        """Promises with a due date that are not done yet, soonest first."""
+        today = arrow.get(self.htl.clock.now()).to("local").date().isoformat()
+        due: list[tuple[str, str, str]] = []
+        for row in summaries:
+            for promise in row.get("promises", []):
+                if promise.get("due") and not promise.get("done"):
+                    due.append((promise["due"], promise["text"], str(row["organisation"])))
+        table = self.query_one("#followups-table", DataTable)
+        table.clear()
+        for when, text, organisation in sorted(due):
+            if when < today:
+                label = Text(f"{when} overdue", style="bold red")
+            elif when == today:
+                label = Text(f"{when} today", style="bold")
+            else:
+                label = Text(when)
+            table.add_row(label, cell(text), cell(organisation))
+        table.display = bool(due)
+        self.query_one("#followups-title", Static).display = bool(due)
 
     def action_start_call(self, case_id: str | None = None) -> None:
         self.htl.open_start_dialog(case_id=case_id)

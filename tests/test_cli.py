@@ -1,0 +1,182 @@
+"""The command line: one-line errors, exports, versions; never a traceback."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui import __version__
+from tui.cli import main
+from tui.domain.clock import FrozenClock
+from tui.domain.live import LiveCall
+from tui.domain.model import Case
+from tui.store import Store
+
+
+def seed(data_dir: Path) -> None:
+    clock = FrozenClock()
+    with Store.open(data_dir) as store:
+        case = Case.create("Coverage restricted", "2026-11-24T14:00:00+00:00")
+        store.save_case(case)
+        live = LiveCall.start(clock, case.id, "Massachusetts Health Connector",
+                              number="1-877-623-6765")
+        live.current_rep.first_name = "Dana"
+        live.current_rep.rep_id = "4471"
+        clock.advance(60)
+        live.enter_line("[bold]paid[/bold] on 11/01 *really*")
+        live.toggle_hold()
+        clock.advance(600)
+        live.toggle_hold()
+        live.enter_line("ref: 88213")
+        live.enter_line("promise: will call back in 3 days")
+        live.next_rep()
+        live.current_rep.first_name = "Lee"
+        live.current_rep.id_refused = True
+        live.current_rep.role = "supervisor"
+        live.end("callback promised", "Billing will review")
+        store.save_call(live.call, index=True)
+
+
+def run(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True,
+                          text=True, timeout=60, **kwargs)  # type: ignore[call-overload]
+
+
+def test_version_and_help() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"holdtheline {__version__}"
+    result = run("--help")
+    assert result.returncode == 0
+    for word in ("call", "export", "--data-dir"):
+        assert word in result.stdout
+    assert run("export", "--help").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--bogus"], ["export"], ["export", "--format", "pdf"], ["frobnicate"],
+     ["call", "--playbook"]],
+)
+def test_bad_arguments_give_one_line_and_exit_2(args: list[str], tmp_path: Path) -> None:
+    result = run("--data-dir", str(tmp_path / "d"), *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("holdtheline") and ": error:" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_playbook_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--data-dir", str(tmp_path / "d"), "call", "--case", "x", "--playbook", "nope"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and "no playbook with id 'nope'" in err
+    assert "ma-health-connector" in err
+
+
+def test_blank_case_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--data-dir", str(tmp_path / "d"), "call", "--case", "  ",
+                 "--playbook", "ma-health-connector"])
+    assert code == 1 and "--case needs a title" in capsys.readouterr().err
+
+
+def test_damaged_store_is_refused_and_kept(tmp_path: Path) -> None:
+    data_dir = tmp_path / "d"
+    seed(data_dir)
+    index = data_dir / "index.json"
+    index.write_bytes(b'{"cases": {"1": ')
+    for args in (["call", "--case", "x", "--playbook", "ma-health-connector"],
+                 ["export", "--format", "json"]):
+        result = run("--data-dir", str(data_dir), *args)
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1
+        assert "damaged" in result.stderr and "index.json" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert index.read_bytes() == b'{"cases": {"1": '
+
+
+def test_second_window_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "d"
+    with Store.open(data_dir):
+        result = run("--data-dir", str(data_dir))
+    assert result.returncode == 1
+    assert "another Hold the Line window" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_export_json_is_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir = tmp_path / "d"
+    seed(data_dir)
+    monkeypatch.setenv("HOLDTHELINE_HOME", str(data_dir))
+    result = run("export", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["format"] == "holdtheline-export" and doc["schema_version"] == 1
+    (case,) = doc["cases"]
+    (call,) = doc["calls"]
+    assert case["title"] == "Coverage restricted" and call["case_id"] == case["id"]
+    assert call["notes"][0]["text"] == "[bold]paid[/bold] on 11/01 *really*"
+    assert [r["first_name"] for r in call["reps"]] == ["Dana", "Lee"]
+    assert call["reps"][1]["id_refused"] is True
+    assert call["references"][0]["number"] == "88213"
+    assert call["promises"][0]["due"] == "2026-11-27"
+    assert call["hold_segments"][0]["end_elapsed"] == 660
+    assert call["started_at"] == "2026-11-24T14:05:00+00:00"
+    for document in (case, call):
+        assert document["schema_version"] == 1
+
+
+def test_export_markdown_log(tmp_path: Path) -> None:
+    data_dir = tmp_path / "d"
+    seed(data_dir)
+    result = run("--data-dir", str(data_dir), "export", "--format", "md")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    expected = [
+        "## Coverage restricted",
+        "### 2026-11-24 14:05 +00:00 — Massachusetts Health Connector",
+        "- Duration: 11m 00s",
+        "- Time on hold: 10m 00s (1 hold segment)",
+        "- Outcome: callback promised",
+        "- Summary: Billing will review",
+        "1. Dana #4471 (agent) — on the line from 00:00:00",
+        "2. Lee (refused to give ID) (supervisor) — on the line from 00:11:00",
+        "- `00:01:00 · 14:06:00` \\[bold\\]paid\\[/bold\\] on 11/01 \\*really\\*",
+        "- 88213 (at 00:11:00)",
+        "- will call back in 3 days — due 2026-11-27",
+    ]
+    for line in expected:
+        assert line in text.splitlines(), line
+
+
+def test_export_to_file_is_private(tmp_path: Path) -> None:
+    data_dir = tmp_path / "d"
+    seed(data_dir)
+    target = tmp_path / "out.md"
+    result = run("--data-dir", str(data_dir), "export", "--format", "md", "-o", str(target))
+    assert result.returncode == 0
+    assert "Wrote 1 call(s) in 1 case(s)" in result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert "Dana #4471" in target.read_text("utf-8")
+    bad = run("--data-dir", str(data_dir), "export", "--format", "md", "-o",
+              str(tmp_path / "missing" / "x.md"))
+    assert bad.returncode == 1 and "does not exist" in bad.stderr
+
+
+def test_export_one_case(tmp_path: Path) -> None:
+    data_dir = tmp_path / "d"
+    seed(data_dir)
+    result = run("--data-dir", str(data_dir), "export", "--format", "json", "--case",
+                 "coverage RESTRICTED")
+    assert len(json.loads(result.stdout)["calls"]) == 1
+    missing = run("--data-dir", str(data_dir), "export", "--format", "json", "--case", "nope")
+    assert missing.returncode == 1 and "no case called 'nope'" in missing.stderr
+
+
+def test_empty_export(tmp_path: Path) -> None:
+    result = run("--data-dir", str(tmp_path / "never-created"), "export", "--format", "md")
+    assert result.returncode == 0 and "No cases yet." in result.stdout
+    assert not (tmp_path / "never-created").exists()
