@@ -14,8 +14,11 @@ one character is typed into the draft note and the call is saved:
                file is on disk, with the store's normal debounce;
 * ``write``    the same with the debounce set to 0, i.e. the disk work alone
                (``calls/<id>.json`` rewritten, fsync, rename, fsync dir);
-* ``index``    ``save_call(index=True)`` + flush, which also rewrites the
-               call's summary row in ``index.json`` (dial, hang-up).
+* ``stall``    the longest the UI thread could not run while a save was
+               written (main thread polls in 1 ms sleeps instead of flush());
+* index table: the same for ``save_call(index=True)``, which also rewrites
+               the call's summary row in ``index.json`` (dial, hang-up);
+               ``--index-repeat`` saves per mode.
 
 Each save is followed by a pause longer than the debounce so the writer is
 idle at the next one. Medians and p95 in milliseconds; the ratio lines

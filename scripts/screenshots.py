@@ -62,11 +62,13 @@ def seed(store: Store, clock: FrozenClock) -> None:
 async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
+    await pilot.pause()  # let pending edits reach the store first
     pilot.app.store.flush()
     for screen in pilot.app.screen_stack:
         if hasattr(screen, "_show_save_state"):
             screen._show_save_state()
     await pilot.pause()
+    await pilot.pause(0.1)  # let the style change of the indicator land
 
 
 async def main() -> None:

@@ -17,11 +17,13 @@ REQUEST = CallRequest(
 async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
+    await pilot.pause()  # let pending edits reach the store first
     assert pilot.app.store.flush()
     for screen in pilot.app.screen_stack:
         if hasattr(screen, "_show_save_state"):
             screen._show_save_state()
     await pilot.pause()
+    await pilot.pause(0.1)  # let the style change of the indicator land
 
 
 def test_home_screen_empty(snap_compare, make_app) -> None:  # type: ignore[no-untyped-def]

@@ -255,3 +255,25 @@ def test_store_and_domain_do_not_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_saved_indicator_only_worries_after_a_second(store: Store, clock: FrozenClock,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    live = new_call(store, clock)
+    assert store.flush()
+    status = store.status
+    assert not status.pending and not status.overdue(time.monotonic())
+    slow_write = store_module.Store._write_call
+
+    def slow(self: Store, call_id: str, doc: dict) -> None:
+        time.sleep(1.3)
+        slow_write(self, call_id, doc)
+
+    monkeypatch.setattr(store_module.Store, "_write_call", slow)
+    live.call.draft_note = "slow disk"
+    store.save_call(live.call)
+    assert not store.status.overdue(time.monotonic())
+    time.sleep(1.1)
+    assert store.status.overdue(time.monotonic())
+    assert store.flush()
+    assert store.status.pending_since is None

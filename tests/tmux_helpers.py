@@ -53,7 +53,7 @@ def holdtheline_binary() -> str:
         return str(beside)
     found = shutil.which("holdtheline")
     if found is None:
-        pytest.fail(f"the holdtheline command is not installed (looked in {beside.parent} and PATH)")
+        pytest.fail(f"holdtheline is not installed (looked in {beside.parent} and on PATH)")
     return found
 
 
@@ -136,15 +136,27 @@ class Tmux:
         return result
 
     def kill_server(self) -> None:
+        """Stop this test's tmux server (and so its apps) and remove its socket."""
+        found = self.run("display-message", "-p", "#{socket_path}", check=False)
         self.run("kill-server", check=False)
+        socket_path = Path(found.stdout.strip()) if found.returncode == 0 else None
+        if socket_path is not None and socket_path.name == self.socket:
+            socket_path.unlink(missing_ok=True)
 
     # -- sessions -------------------------------------------------------------
     def start(self, name: str, argv: list[str]) -> None:
         """A detached session running ``argv`` directly (no shell): pane_pid is the app."""
         self.run(
-            "new-session", "-d", "-s", name,
-            "-x", str(WIDTH), "-y", str(HEIGHT),
-            "-e", "TERM=xterm-256color",
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(WIDTH),
+            "-y",
+            str(HEIGHT),
+            "-e",
+            "TERM=xterm-256color",
             *argv,
         )
 

@@ -1,146 +1,128 @@
-"""Load playbooks from YAML with ``yaml.safe_load``.
+"""Load every playbook: safe YAML, strict schema, overrides, ``extends``.
 
-Values are read as written; problems are collected per file so one bad file
-never stops the others.
+A bad file never stops the others: its problems are collected (all of them,
+each as ``path:line:column: message``) and the file is left out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-import yaml
+from tui.playbooks.model import Playbook, PlaybookProblem
+from tui.playbooks.schema import Checker
+from tui.playbooks.yamlsafe import Node, ScalarNode, SequenceNode, YamlProblem, compose, decode
 
-MAX_FILE_BYTES = 256 * 1024
-
-
-@dataclass
-class PlaybookProblem:
-    """Something wrong with a playbook file, as ``path:line:column: message``."""
-
-    path: Path
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+Directory = Path | tuple[Path, str]
 
 
-@dataclass
-class Phone:
-    label: str
-    number: str
-    hours: str = ""
-    tty: str = ""
-    menu: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Step:
-    title: str
-    say: str = ""
-    tips: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Playbook:
-    id: str
-    name: str
-    kind: str = "other"
-    phones: list[Phone] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
-    never: list[str] = field(default_factory=list)
-    before_you_call: list[str] = field(default_factory=list)
-    source_path: Path | None = None
-
-    @property
-    def main_number(self) -> str:
-        return self.phones[0].number if self.phones else ""
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _texts(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [_text(item) for item in value]
-    return [] if value is None else [_text(value)]
-
-
-def _from_mapping(data: dict[str, Any], path: Path) -> Playbook:
-    phones = [
-        Phone(
-            label=_text(p.get("label")),
-            number=_text(p.get("number")),
-            hours=_text(p.get("hours")),
-            tty=_text(p.get("tty")),
-            menu=_texts(p.get("menu")),
-        )
-        for p in data.get("phones") or []
-        if isinstance(p, dict)
-    ]
-    steps = [
-        Step(title=_text(s.get("title")), say=_text(s.get("say")), tips=_texts(s.get("tips")))
-        for s in data.get("steps") or []
-        if isinstance(s, dict)
-    ]
-    return Playbook(
-        id=_text(data.get("id")),
-        name=_text(data.get("name")),
-        kind=_text(data.get("kind") or "other"),
-        phones=phones,
-        steps=steps,
-        never=_texts(data.get("never")),
-        before_you_call=_texts(data.get("before_you_call")),
-        source_path=path,
-    )
-
-
-def load_file(path: Path) -> tuple[Playbook | None, list[PlaybookProblem]]:
-    """One playbook file, or the problems that stop it loading."""
+def load_file(path: Path) -> tuple[Playbook | None, list[PlaybookProblem], dict[str, Node]]:
+    """One file: the playbook (None when it has problems), its problems, its key nodes."""
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return None, [PlaybookProblem(path, 1, 1, f"cannot read: {error.strerror}")]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [PlaybookProblem(path, 1, 1, "file is larger than 256 KB")]
+        return None, [PlaybookProblem(path, 1, 1, f"cannot read: {error.strerror}")], {}
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, [PlaybookProblem(path, 1, 1, "not UTF-8 text")]
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [PlaybookProblem(path, line, column, error.problem or "invalid YAML")]
-    except (yaml.YAMLError, RecursionError, ValueError) as error:
-        return None, [PlaybookProblem(path, 1, 1, f"invalid YAML: {error}")]
-    if not isinstance(data, dict):
-        return None, [PlaybookProblem(path, 1, 1, "a playbook must be a mapping of keys")]
-    problems = [
-        PlaybookProblem(path, 1, 1, f"missing required key '{key}'")
-        for key in ("id", "name")
-        if not data.get(key)
-    ]
-    if problems:
-        return None, problems
-    return _from_mapping(data, path), []
+        root = compose(decode(raw))
+    except YamlProblem as problem:
+        return None, [PlaybookProblem(path, problem.line, problem.column, problem.message)], {}
+    checker = Checker(path)
+    playbook, nodes = checker.playbook(root)
+    if checker.problems:
+        return None, checker.problems, nodes
+    return playbook, [], nodes
+
+
+def _references(nodes: dict[str, Node]) -> list[tuple[str, Node, str]]:
+    """(what, node, id) for every id this playbook names."""
+    found: list[tuple[str, Node, str]] = []
+    extends = nodes.get("extends")
+    if isinstance(extends, ScalarNode):
+        found.append(("extends", extends, str(extends.value)))
+    escalate = nodes.get("escalate_to")
+    if isinstance(escalate, SequenceNode):
+        for item in escalate.value:
+            if isinstance(item, ScalarNode):
+                found.append(("escalate_to", item, str(item.value)))
+    return found
+
+
+def merge(parent: Playbook, child: Playbook) -> Playbook:
+    """``child`` reusing ``parent``: the child's numbers first, then the parent's;
+    the parent's lists followed by what the child adds."""
+    return replace(
+        child,
+        phones=child.phones + parent.phones,
+        before_you_call=parent.before_you_call + child.before_you_call,
+        steps=parent.steps + child.steps,
+        never=parent.never + child.never,
+        escalate_to=list(dict.fromkeys(parent.escalate_to + child.escalate_to)),
+        deadlines=parent.deadlines + child.deadlines,
+        sources=parent.sources + child.sources,
+    )
 
 
 def load_playbooks(
-    directories: list[Path],
+    directories: list[Directory],
 ) -> tuple[dict[str, Playbook], list[PlaybookProblem]]:
-    """All playbooks in ``directories``; later directories override earlier ones."""
-    playbooks: dict[str, Playbook] = {}
+    """All playbooks; later directories override earlier ones with the same id.
+
+    Each directory is a path, or ``(path, origin)`` where origin names it for
+    people (``shipped``, ``user``, ``--playbooks``).
+    """
+    raw: dict[str, tuple[Playbook, dict[str, Node]]] = {}
     problems: list[PlaybookProblem] = []
-    for directory in directories:
+    for entry in directories:
+        directory, origin = entry if isinstance(entry, tuple) else (entry, "shipped")
         if not directory.is_dir():
             continue
-        for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
-            playbook, found = load_file(path)
+        files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+        for path in files:
+            playbook, found, nodes = load_file(path)
             problems.extend(found)
             if playbook is not None:
-                playbooks[playbook.id] = playbook
-    return playbooks, problems
+                raw[playbook.id] = (replace(playbook, origin=origin), nodes)
+
+    # Names of other playbooks must exist; a file with a bad reference is left out.
+    changed = True
+    while changed:
+        changed = False
+        for playbook_id, (playbook, nodes) in list(raw.items()):
+            bad = [(what, node, ref) for what, node, ref in _references(nodes) if ref not in raw]
+            for what, node, ref in bad:
+                line, column = node.start_mark.line + 1, node.start_mark.column + 1
+                problems.append(PlaybookProblem(
+                    playbook.source_path or Path(playbook_id), line, column,
+                    f"{what} names '{ref}', which is not a known playbook",
+                ))
+            if bad:
+                del raw[playbook_id]
+                changed = True
+
+    resolved: dict[str, Playbook] = {}
+
+    def resolve(playbook_id: str, chain: tuple[str, ...]) -> Playbook | None:
+        if playbook_id in resolved:
+            return resolved[playbook_id]
+        playbook, nodes = raw[playbook_id]
+        if not playbook.extends:
+            resolved[playbook_id] = playbook
+            return playbook
+        if playbook.extends in chain:
+            node = nodes["extends"]
+            problems.append(PlaybookProblem(
+                playbook.source_path or Path(playbook_id),
+                node.start_mark.line + 1, node.start_mark.column + 1,
+                "extends goes round in a circle: " + " → ".join((*chain, playbook.extends)),
+            ))
+            return None
+        parent = resolve(playbook.extends, (*chain, playbook_id))
+        if parent is None:
+            return None
+        merged = merge(parent, playbook)
+        resolved[playbook_id] = merged
+        return merged
+
+    for playbook_id in sorted(raw):
+        resolve(playbook_id, (playbook_id,))
+    return resolved, problems

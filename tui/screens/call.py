@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -124,9 +125,10 @@ Everything is saved to disk within a second while you type.
         status = self.htl.store.status
         if status.error:
             text, cls = f"NOT SAVED: {status.error} — retrying", "-error"
-        elif status.pending:
+        elif status.overdue(time.monotonic()):
             text, cls = "Saving…", "-pending"
         else:
+            # Calm: edits normally reach the disk in a fraction of a second.
             text, cls = "✓ Saved", "-saved"
         if text != self._last_status:
             self._last_status = text
@@ -161,6 +163,8 @@ Everything is saved to disk within a second while you type.
 
     @on(Input.Changed, "#note-input")
     def _draft_changed(self, event: Input.Changed) -> None:
+        if event.value == self.live.call.draft_note:
+            return
         self.live.call.draft_note = event.value
         self._save()
 

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from tui.app import HoldTheLineApp
 
 
+MAX_FOLLOWUPS = 20
+"""At most this many follow-ups on the home screen (the most recent overdue first)."""
+
+
 def cell(text: str) -> Text:
     """A table cell showing user text literally, cut with … when too long."""
     return Text(visible(text), no_wrap=True, overflow="ellipsis")
@@ -72,10 +76,10 @@ Select a case and press Enter to call again about it.
                   "Outcome": 11}
         for label in ("When", "Case", "Organisation", "Length", "On hold", "Outcome"):
             calls.add_column(label, key=label.lower(), width=widths.get(label))
-        self.refresh_lists()
         self.query_one("#cases-table", DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        """Shown first, and again after every call: reload the lists."""
         self.refresh_lists()
 
     def refresh_lists(self) -> None:
@@ -121,7 +125,11 @@ Select a case and press Enter to call again about it.
                     due.append((promise["due"], promise["text"], str(row["organisation"])))
         table = self.query_one("#followups-table", DataTable)
         table.clear()
-        for when, text, organisation in sorted(due):
+        due.sort()
+        overdue = [item for item in due if item[0] < today]
+        coming = [item for item in due if item[0] >= today]
+        shown = (overdue[-(MAX_FOLLOWUPS // 2) :] + coming)[:MAX_FOLLOWUPS]
+        for when, text, organisation in shown:
             if when < today:
                 label = Text(f"{when} overdue", style="bold red")
             elif when == today:

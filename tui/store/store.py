@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 from tinydb.table import Document
 
 from tui.domain.live import recover_interrupted
@@ -67,6 +67,12 @@ class SaveStatus:
     pending: bool
     error: str | None
     last_saved_monotonic: float | None
+    pending_since: float | None = None
+    """Monotonic time of the oldest edit not yet on disk."""
+
+    def overdue(self, now: float, grace: float = 1.0) -> bool:
+        """True when an edit has waited longer than ``grace`` seconds."""
+        return self.pending_since is not None and now - self.pending_since > grace
 
 
 class Store:
@@ -86,10 +92,13 @@ class Store:
         self._stopping = False
         self._error: str | None = None
         self._last_saved: float | None = None
+        self._pending_since: float | None = None
+        self._inflight_since: float | None = None
         self._call_dbs: dict[str, TinyDB] = {}
         self._cases: dict[str, Case] = {}
         self._summaries: dict[str, dict[str, Any]] = {}
         self._index: TinyDB | None = None
+        self._doc_ids: dict[str, dict[str, int]] = {}
         self._thread: threading.Thread | None = None
         self.swept_temp_files = 0
         self.recovered_calls: list[str] = []
@@ -164,9 +173,11 @@ class Store:
         for doc in self._index.table("cases").all():
             case = Case.from_dict(migrate_document(dict(doc), path))
             self._cases[case.id] = case
+            self._doc_ids.setdefault("cases", {})[case.id] = doc.doc_id
         for doc in self._index.table("calls").all():
             row = migrate_document(dict(doc), path)
             self._summaries[row["id"]] = row
+            self._doc_ids.setdefault("calls", {})[row["id"]] = doc.doc_id
 
     def _add_unindexed_calls(self, write: bool) -> None:
         """Call files the index does not know (a crash between two writes)."""
@@ -227,6 +238,8 @@ class Store:
         with self._jobs_lock:
             self._jobs.pop(key, None)  # newest version of this item wins
             self._jobs[key] = job
+            if self._pending_since is None:
+                self._pending_since = time.monotonic()
         self._wake.set()
 
     def _writer(self) -> None:
@@ -236,6 +249,8 @@ class Store:
                 time.sleep(DEBOUNCE_SECONDS)
             with self._jobs_lock:
                 jobs, self._jobs = self._jobs, {}
+                batch_since, self._pending_since = self._pending_since, None
+                self._inflight_since = batch_since
                 self._wake.clear()
                 self._busy = bool(jobs)
                 if not jobs and self._stopping:
@@ -252,10 +267,14 @@ class Store:
             with self._jobs_lock:
                 for key, job in failed.items():
                     self._jobs.setdefault(key, job)
+                if failed and batch_since is not None:
+                    newer = self._pending_since
+                    self._pending_since = batch_since if newer is None else min(newer, batch_since)
                 if not failed:
                     self._error = None
                     self._last_saved = time.monotonic()
                 self._busy = False
+                self._inflight_since = None
                 if self._jobs:
                     self._wake.set()
                 else:
@@ -281,7 +300,9 @@ class Store:
     def status(self) -> SaveStatus:
         with self._jobs_lock:
             pending = bool(self._jobs) or self._busy
-        return SaveStatus(pending, self._error, self._last_saved)
+            times = [t for t in (self._inflight_since, self._pending_since) if t is not None]
+            since = min(times) if pending and times else None
+        return SaveStatus(pending, self._error, self._last_saved, since)
 
     # -- disk writes (writer thread, under _db_lock) --------------------------
     def _call_db(self, call_id: str) -> TinyDB:
@@ -292,15 +313,28 @@ class Store:
         return db
 
     def _write_call(self, call_id: str, doc: dict[str, Any]) -> None:
-        self._call_db(call_id).table("call").upsert(Document(doc, doc_id=1))
+        table = self._call_db(call_id).table("call")
+        if len(table):
+            table.update(doc, doc_ids=[1])
+        else:
+            table.insert(Document(doc, doc_id=1))
+
+    def _write_row(self, table_name: str, doc: dict[str, Any]) -> None:
+        """Insert or update one index row by id: exactly one write of index.json."""
+        assert self._index is not None
+        doc_ids = self._doc_ids.setdefault(table_name, {})
+        table = self._index.table(table_name)
+        doc_id = doc_ids.get(doc["id"])
+        if doc_id is None:
+            doc_ids[doc["id"]] = table.insert(doc)
+        else:
+            table.update(doc, doc_ids=[doc_id])
 
     def _write_summary(self, row: dict[str, Any]) -> None:
-        assert self._index is not None
-        self._index.table("calls").upsert(row, Query().id == row["id"])
+        self._write_row("calls", row)
 
     def _write_case(self, doc: dict[str, Any]) -> None:
-        assert self._index is not None
-        self._index.table("cases").upsert(doc, Query().id == doc["id"])
+        self._write_row("cases", doc)
 
     # -- cases ------------------------------------------------------------
     def list_cases(self) -> list[Case]:
