@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from functools import partial
+from typing import Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from tui.domain.clock import Clock, SystemClock
 from tui.domain.live import LiveCall
 from tui.domain.model import Call, Case
+from tui.domain.text import visible
 from tui.domain.timefmt import to_iso
 from tui.playbooks import Playbook, PlaybookProblem
 from tui.screens.call import CallScreen
@@ -111,6 +115,17 @@ class HoldTheLineApp(App[None]):
         due = [p for p in call.promises if p.due]
         extra = f"; {len(due)} follow-up{'s' if len(due) != 1 else ''} added" if due else ""
         self.notify(f"Call saved ({call.outcome}){extra}.", markup=False)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette: the usual commands, plus playbook switching during a call."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, CallScreen):
+            for playbook in self.sorted_playbooks():
+                yield SystemCommand(
+                    f"Playbook: {visible(playbook.name)}",
+                    f"Show this playbook in the side panel ({visible(playbook.kind)})",
+                    partial(screen.switch_playbook, playbook),
+                )
 
     async def action_quit(self) -> None:
         """Quit; a call still running is ended as interrupted and saved."""

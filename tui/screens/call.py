@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -52,12 +53,18 @@ Everything is saved to disk within a second while you type.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "focus_note", "Note", priority=True, id="note",
                 tooltip="Go to the note line"),
-        Binding("ctrl+o", "toggle_hold", "Hold on/off", priority=True, id="hold",
+        Binding("ctrl+o", "toggle_hold", "Hold", priority=True, id="hold",
                 tooltip="Start or stop a hold segment"),
-        Binding("ctrl+r", "next_rep", "Next rep", priority=True, id="next-rep",
+        Binding("ctrl+r", "next_rep", "Transfer", priority=True, id="next-rep",
                 tooltip="Transferred: add the next representative"),
-        Binding("ctrl+t", "end_call", "End call", priority=True, id="end-call",
+        Binding("ctrl+t", "end_call", "End", priority=True, id="end-call",
                 tooltip="Hang up: outcome, summary, references, promises"),
+        Binding("ctrl+b", "switch_playbook", "Playbook", priority=True, id="switch-playbook",
+                tooltip="Show another organisation's playbook (transferred?)"),
+        Binding("ctrl+g", "escalate", "Escalate", priority=True, id="escalate",
+                tooltip="Open the playbook of an escalation target"),
+        Binding("ctrl+l", "focus_steps", "Steps", priority=True, id="steps", show=False,
+                tooltip="Go to the playbook's checklist (space ticks a step)"),
     ]
 
     def __init__(self, live: LiveCall, case_title: str, playbook: Playbook | None) -> None:
@@ -95,13 +102,13 @@ Everything is saved to disk within a second while you type.
                     select_on_focus=False,
                 )
             yield PlaybookPanel(id="playbook-panel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         call = self.live.call
         self.query_one(RepForm).load(self.live.current_rep, len(call.reps))
         self.query_one("#note-input", Input).value = call.draft_note
-        self.query_one(PlaybookPanel).show(self.playbook, call.organisation)
+        self._show_playbook()
         log = self.query_one(NotesLog)
         log.add_entry("note", f"Dialled {call.organisation}", 0.0, call.started_at)
         self._refresh_chain()
@@ -110,6 +117,12 @@ Everything is saved to disk within a second while you type.
         self.set_interval(0.25, self._show_save_state)
         self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
         self._save(index=True)
+
+    def _show_playbook(self) -> None:
+        names = {pid: pb.name for pid, pb in self.htl.playbooks.items()}
+        self.query_one(PlaybookPanel).show(
+            self.playbook, self.live.call.organisation, self.live.call.checklist, names
+        )
 
     # -- saving -----------------------------------------------------------
     def _save(self, index: bool = False) -> None:
@@ -193,6 +206,53 @@ Everything is saved to disk within a second while you type.
         entry.draft_note = ""
         event.input.value = ""
         self._save()
+
+    @on(PlaybookPanel.StepToggled)
+    def _step_toggled(self, event: PlaybookPanel.StepToggled) -> None:
+        self.live.call.checklist[event.key] = event.done
+        self._save()
+
+    # -- playbooks ----------------------------------------------------------
+    def switch_playbook(self, playbook: Playbook) -> None:
+        """Show ``playbook`` from now on; the call records the switch."""
+        if self.playbook is not None and playbook.id == self.playbook.id:
+            return
+        self.playbook = playbook
+        self.live.use_playbook(playbook.id, playbook.name)
+        self._show_playbook()
+        use = self.live.call.playbooks_used[-1]
+        log = self.query_one(NotesLog)
+        log.add_entry("hold", f"Playbook: {playbook.name}", use.elapsed, use.at)
+        self._save(index=True)
+
+    def _pick(self, playbooks: list[Playbook], placeholder: str) -> None:
+        from textual.command import SimpleCommand
+
+        commands = [
+            SimpleCommand(visible(pb.name), partial(self.switch_playbook, pb),
+                          visible(pb.main_number or pb.kind))
+            for pb in playbooks
+        ]
+        self.app.search_commands(commands, placeholder=placeholder)
+
+    def action_switch_playbook(self) -> None:
+        self._pick(self.htl.sorted_playbooks(), "Switch to which playbook? Type to search…")
+
+    def action_escalate(self) -> None:
+        targets = [
+            self.htl.playbooks[target]
+            for target in (self.playbook.escalate_to if self.playbook else [])
+            if target in self.htl.playbooks
+        ]
+        if not targets:
+            self.notify("This playbook names no escalation target.", severity="warning")
+        elif len(targets) == 1:
+            self.switch_playbook(targets[0])
+        else:
+            self._pick(targets, "Escalate to…")
+
+    def action_focus_steps(self) -> None:
+        self.query_one(PlaybookPanel).focus_steps()
 
     # -- actions ----------------------------------------------------------
     def action_focus_note(self) -> None:
