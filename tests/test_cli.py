@@ -180,3 +180,73 @@ def test_empty_export(tmp_path: Path) -> None:
     result = run("--data-dir", str(tmp_path / "never-created"), "export", "--format", "md")
     assert result.returncode == 0 and "No cases yet." in result.stdout
     assert not (tmp_path / "never-created").exists()
+
+
+SHIPPED = [
+    "health-insurer", "ma-division-of-insurance", "ma-governor-constituent-services",
+    "ma-health-connector", "ma-office-of-patient-protection", "medical-billing-dispute",
+    "neighborhood-health-plan", "utility-billing-dispute",
+]
+
+
+def test_playbooks_list(tmp_path: Path) -> None:
+    result = run("playbooks", "list")
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert [row[0] for row in rows] == SHIPPED
+    assert all(row[-1] == "shipped" for row in rows)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "hc.yaml").write_text(
+        "id: ma-health-connector\nname: My Connector notes\nkind: exchange\n"
+        "phones: [{label: Direct line, number: 0123456, menu: [NO, '1']}]\n"
+    )
+    (mine / "bad.yaml").write_text("id: bad\nname: Bad\nkind: exchange\nsteps: [oops]\n")
+    result = run("--playbooks", str(mine), "playbooks", "list")
+    assert result.returncode == 0
+    line = next(x for x in result.stdout.splitlines() if x.startswith("ma-health-connector"))
+    assert "My Connector notes" in line and line.endswith("--playbooks")
+    assert "bad.yaml" in result.stderr and "could not be loaded" in result.stderr
+    shown = run("--playbooks", str(mine), "playbooks", "show", "ma-health-connector")
+    assert "0123456  Direct line" in shown.stdout
+    assert "Menu: NO › 1" in shown.stdout
+
+
+def test_playbooks_show_is_complete_and_literal() -> None:
+    result = run("playbooks", "show", "ma-health-connector")
+    assert result.returncode == 0
+    text = result.stdout
+    for expected in ("Massachusetts Health Connector  (ma-health-connector, exchange)",
+                     "1-877-623-6765", "844-558-3454", "reported by a user, unverified",
+                     "Never agree to", "✗ Pay 'the difference'", "Steps", "Say: “",
+                     "Deadlines", "35 days", "Check the date on your notice",
+                     "Sources", "[conflict]", "Escalate to"):
+        assert expected in text, expected
+    missing = run("playbooks", "show", "nope")
+    assert missing.returncode == 1 and "no playbook with id 'nope'" in missing.stderr
+
+
+def test_playbooks_validate(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    good = run("playbooks", "validate", str(root / "playbooks"))
+    assert good.returncode == 0, good.stdout
+    assert "8 playbook file(s) OK" in good.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: Bad Id\nname: X\nkind: nope\nphone: []\nextends: nowhere\n")
+    result = run("playbooks", "validate", str(bad), str(root / "playbooks" / "health-insurer.yaml"))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines == [
+        f"{bad}:1:5: id must be lowercase letters, digits and dashes (not 'Bad Id')",
+        f"{bad}:3:7: kind must be one of: exchange, insurer, government, billing, other "
+        "(not 'nope')",
+        f"{bad}:4:1: unknown key 'phone' in the playbook (did you mean 'phones'?)",
+    ]
+    assert "1 of 2 file(s) have problems" in result.stderr
+    missing = run("playbooks", "validate", str(tmp_path / "none.yaml"))
+    assert missing.returncode == 1 and "no such file or folder" in missing.stderr
+    dangling = tmp_path / "dangling.yaml"
+    dangling.write_text("id: dangling\nname: D\nkind: other\nescalate_to: [nowhere]\n")
+    result = run("playbooks", "validate", str(dangling))
+    assert result.returncode == 1
+    assert f"{dangling}:4:15: escalate_to names 'nowhere'" in result.stdout

@@ -75,3 +75,24 @@ def test_home_screen_with_calls(snap_compare, make_app, store: Store,  # type: i
         store.save_call(live.call, index=True)
         clock.advance(86400)
     assert snap_compare(make_app(), terminal_size=(80, 24))
+
+
+def test_playbooks_screen(snap_compare, make_app) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
+
+
+def test_live_call_panel_wide(snap_compare, make_app, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press(*"Priya", "tab", *"A-118")
+        clock.advance(312)
+        await pilot.press("ctrl+l", "space", "down", "space", "down")
+        await _no_blink(pilot)
+
+    assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(120, 36))

@@ -30,6 +30,8 @@ class HoldTheLineApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit",
                 tooltip="Quit; a call still running is saved as interrupted"),
+        Binding("f1", "toggle_help", "Help", id="help",
+                tooltip="Show or hide the keys and help for this screen"),
     ]
 
     def __init__(
@@ -126,6 +128,13 @@ class HoldTheLineApp(App[None]):
                     f"Show this playbook in the side panel ({visible(playbook.kind)})",
                     partial(screen.switch_playbook, playbook),
                 )
+
+    def action_toggle_help(self) -> None:
+        """F1: the keys and the screen's help, beside the screen."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     async def action_quit(self) -> None:
         """Quit; a call still running is ended as interrupted and saved."""

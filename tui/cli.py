@@ -51,17 +51,78 @@ def build_parser() -> Parser:
     export.add_argument("--format", required=True, choices=["json", "md"], help="json or md")
     export.add_argument("--case", metavar="TEXT", help="only this case (title or id)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    playbooks = commands.add_parser("playbooks", help="list, show or check playbooks")
+    actions = playbooks.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
+                                       required=True)
+    actions.add_parser("list", help="every playbook: id, name, kind, where it came from")
+    show = actions.add_parser("show", help="one playbook, in full")
+    show.add_argument("id", metavar="ID")
+    validate = actions.add_parser("validate", help="check playbook files; exit 1 on any problem")
+    validate.add_argument("paths", metavar="PATH", nargs="+", help="files or folders")
     return parser
 
 
-def _playbook_dirs(args: argparse.Namespace) -> list[Path]:
-    dirs = [paths.shipped_playbooks_dir(), paths.user_playbooks_dir()]
+def _playbook_dirs(args: argparse.Namespace) -> list[tuple[Path, str]]:
+    dirs = [(paths.shipped_playbooks_dir(), "shipped"), (paths.user_playbooks_dir(), "user")]
     for extra in args.playbooks:
         path = Path(extra).expanduser()
         if not path.is_dir():
             raise CliError(f"--playbooks {extra}: no such folder")
-        dirs.append(path)
+        dirs.append((path, "--playbooks"))
     return dirs
+
+
+def run_playbooks(args: argparse.Namespace) -> int:
+    from tui.domain.text import visible
+    from tui.playbooks import load_playbooks
+    from tui.playbooks.render import render_text
+
+    dirs = _playbook_dirs(args)
+    if args.action == "validate":
+        targets: list[tuple[Path, str]] = []
+        for given in args.paths:
+            path = Path(given).expanduser()
+            if not path.exists():
+                raise CliError(f"{given}: no such file or folder")
+            targets.append((path, "validate"))
+        checked = {
+            file.resolve()
+            for path, _ in targets
+            for file in ([path] if path.is_file() else [*path.glob("*.yaml"), *path.glob("*.yml")])
+        }
+        found, problems = load_playbooks([*dirs, *targets])
+        mine = [p for p in problems if p.path.resolve() in checked]
+        for problem in mine:
+            print(visible(str(problem)))
+        bad = {p.path.resolve() for p in mine}
+        if mine:
+            print(f"{len(bad)} of {len(checked)} file(s) have problems", file=sys.stderr)
+            return 1
+        print(f"{len(checked)} playbook file(s) OK", file=sys.stderr)
+        return 0
+    found, problems = load_playbooks(dirs)
+    if args.action == "list":
+        rows = sorted(found.values(), key=lambda p: p.id)
+        width = max([len(p.id) for p in rows] + [2])
+        name_width = min(40, max([len(p.name) for p in rows] + [4]))
+        for playbook in rows:
+            name = visible(playbook.name)
+            if len(name) > name_width:
+                name = name[: name_width - 1] + "…"
+            print(f"{visible(playbook.id):<{width}}  {name:<{name_width}}  "
+                  f"{playbook.kind:<10}  {playbook.origin}")
+    else:
+        playbook = found.get(args.id)
+        if playbook is None:
+            known = ", ".join(sorted(found)) or "none"
+            raise CliError(f"no playbook with id '{args.id}' (known: {known})")
+        names = {pid: pb.name for pid, pb in found.items()}
+        sys.stdout.write(render_text(playbook, names))
+    if problems:
+        files = sorted({str(p.path) for p in problems})
+        print(f"{len(files)} playbook file(s) could not be loaded: {', '.join(files)} "
+              "(see holdtheline playbooks validate)", file=sys.stderr)
+    return 0
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -140,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "export":
             return run_export(args)
+        if args.command == "playbooks":
+            return run_playbooks(args)
         return run_app(args)
     except (CliError, StoreError) as error:
         print(f"holdtheline: {error}", file=sys.stderr)

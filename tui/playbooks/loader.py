@@ -29,7 +29,8 @@ def load_file(path: Path) -> tuple[Playbook | None, list[PlaybookProblem], dict[
     checker = Checker(path)
     playbook, nodes = checker.playbook(root)
     if checker.problems:
-        return None, checker.problems, nodes
+        ordered = sorted(checker.problems, key=lambda p: (p.line, p.column))
+        return None, ordered, nodes
     return playbook, [], nodes
 
 
@@ -67,16 +68,19 @@ def load_playbooks(
 ) -> tuple[dict[str, Playbook], list[PlaybookProblem]]:
     """All playbooks; later directories override earlier ones with the same id.
 
-    Each directory is a path, or ``(path, origin)`` where origin names it for
-    people (``shipped``, ``user``, ``--playbooks``).
+    Each entry is a directory (or a single file), or ``(path, origin)`` where
+    origin names it for people (``shipped``, ``user``, ``--playbooks``).
     """
     raw: dict[str, tuple[Playbook, dict[str, Node]]] = {}
     problems: list[PlaybookProblem] = []
     for entry in directories:
         directory, origin = entry if isinstance(entry, tuple) else (entry, "shipped")
-        if not directory.is_dir():
+        if directory.is_file():
+            files = [directory]
+        elif directory.is_dir():
+            files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+        else:
             continue
-        files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
         for path in files:
             playbook, found, nodes = load_file(path)
             problems.extend(found)

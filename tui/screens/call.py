@@ -102,7 +102,7 @@ Everything is saved to disk within a second while you type.
                     select_on_focus=False,
                 )
             yield PlaybookPanel(id="playbook-panel")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         call = self.live.call

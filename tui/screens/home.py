@@ -44,6 +44,8 @@ Select a case and press Enter to call again about it.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "start_call", "Start call", id="start-call",
                 tooltip="Start a new call (pick the case and the organisation)"),
+        Binding("p", "playbooks", "Playbooks", id="playbooks",
+                tooltip="Browse every playbook and any load errors"),
     ]
 
     @property
@@ -139,6 +141,11 @@ Select a case and press Enter to call again about it.
             table.add_row(label, cell(text), cell(organisation))
         table.display = bool(due)
         self.query_one("#followups-title", Static).display = bool(due)
+
+    def action_playbooks(self) -> None:
+        from tui.screens.playbooks import PlaybooksScreen
+
+        self.app.push_screen(PlaybooksScreen())
 
     def action_start_call(self, case_id: str | None = None) -> None:
         self.htl.open_start_dialog(case_id=case_id)

@@ -1,9 +1,9 @@
 """The side panel: the playbook for whoever is being called.
 
 NEVER warnings stay pinned at the top; below them, in a scrolling column:
-numbers and menu path, the steps as a checklist, what to say for the
-highlighted step, what to have ready, escalation targets, deadlines and the
-sources whose status is not "ok". All text is shown literally.
+what to say for the highlighted step, the steps as a checklist, numbers and
+menu path, what to have ready, escalation targets, deadlines and the sources
+whose status is not "ok". All text is shown literally.
 """
 
 from __future__ import annotations
@@ -49,11 +49,11 @@ class PlaybookPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="panel-never")
         with VerticalScroll(id="panel-scroll"):
-            yield Static("", id="panel-phones")
+            yield Static("", id="panel-say")
             yield Static("Steps  (ctrl+l, space ticks)", id="panel-steps-title",
                          classes="panel-heading", markup=False)
             yield SelectionList[int](id="panel-steps", compact=True)
-            yield Static("", id="panel-say")
+            yield Static("", id="panel-phones")
             yield Static("", id="panel-ready")
             yield Static("", id="panel-escalate")
             yield Static("", id="panel-deadlines")
@@ -122,7 +122,8 @@ class PlaybookPanel(Vertical):
 
     @staticmethod
     def _never_text(playbook: Playbook) -> Text:
-        text = Text("NEVER", style="bold")
+        text = Text()
+        text.append("NEVER", style="bold")
         for item in playbook.never:
             text.append(f"\n✗ {visible(item)}")
         return text
@@ -146,7 +147,8 @@ class PlaybookPanel(Vertical):
 
     @staticmethod
     def _list_text(title: str, items: list[str], bullet: str) -> Text:
-        text = Text(title, style="bold")
+        text = Text()
+        text.append(title, style="bold")
         for item in items:
             text.append(f"\n{bullet} {visible(item)}")
         return text if items else Text()
@@ -154,7 +156,8 @@ class PlaybookPanel(Vertical):
     def _escalate_text(self, playbook: Playbook) -> Text:
         if not playbook.escalate_to:
             return Text()
-        text = Text("Escalate to  (ctrl+g)", style="bold")
+        text = Text()
+        text.append("Escalate to  (ctrl+g)", style="bold")
         for target in playbook.escalate_to:
             text.append(f"\n↗ {visible(self._names.get(target, target))}")
         return text
@@ -163,7 +166,8 @@ class PlaybookPanel(Vertical):
     def _deadlines_text(playbook: Playbook) -> Text:
         if not playbook.deadlines:
             return Text()
-        text = Text("Deadlines", style="bold")
+        text = Text()
+        text.append("Deadlines", style="bold")
         for deadline in playbook.deadlines:
             start = f" from {visible(deadline.from_)}" if deadline.from_ else ""
             text.append(f"\n⏱ {visible(deadline.name)}: {deadline.days} days{start}")
@@ -175,7 +179,8 @@ class PlaybookPanel(Vertical):
         if not playbook.sources:
             return Text()
         flagged = [s for s in playbook.sources if s.status in FLAG]
-        text = Text(f"Sources: {len(playbook.sources)}", style="bold")
+        text = Text()
+        text.append(f"Sources: {len(playbook.sources)}", style="bold")
         if flagged:
             text.append(f", {len(flagged)} flagged", style="bold")
         for source in flagged:
@@ -189,7 +194,8 @@ class PlaybookPanel(Vertical):
             self._set("#panel-say", None)
             return
         step = playbook.steps[index]
-        text = Text(f"Step {index + 1}: {visible(step.title)}", style="bold")
+        text = Text()
+        text.append(f"Step {index + 1}: {visible(step.title)}", style="bold")
         if step.say:
             text.append("\nSay: ", style="bold")
             text.append(f"“{visible(step.say)}”", style="italic")
