@@ -82,6 +82,11 @@ async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await no_blink(pilot)
             app.save_screenshot("home.svg", str(OUT))
+            await pilot.press("p")
+            await pilot.pause()
+            await pilot.press("down", "down", "down")
+            await pilot.pause()
+            app.save_screenshot("playbooks.svg", str(OUT))
         request = CallRequest(
             "Coverage restricted despite on-time payments",
             "Massachusetts Health Connector",
@@ -100,6 +105,9 @@ async def main() -> None:
             await no_blink(pilot)
             app.save_screenshot("live-call.svg", str(OUT))
             await pilot.press("ctrl+o")
+            await pilot.press("ctrl+l", "space", "down", "space", "down")
+            await no_blink(pilot)
+            app.save_screenshot("live-call-checklist.svg", str(OUT))
             await pilot.press("ctrl+t")
             await pilot.pause()
             await pilot.press("down", "down", "space", "tab", *"Billing will review the payments")

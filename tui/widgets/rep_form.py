@@ -34,9 +34,7 @@ class RepForm(Vertical):
                 placeholder="First name", id="rep-name", compact=True, select_on_focus=False
             )
             yield Input(placeholder="Rep ID", id="rep-id", compact=True, select_on_focus=False)
-            yield Checkbox("Refused ID", id="rep-refused", compact=True)
         with Horizontal(classes="rep-row"):
-            yield Label("", classes="rep-indent")
             yield Select(
                 [(role.capitalize(), role) for role in ROLES],
                 value="agent",
@@ -47,6 +45,7 @@ class RepForm(Vertical):
             yield Input(
                 placeholder="Department", id="rep-dept", compact=True, select_on_focus=False
             )
+            yield Checkbox("Refused ID", id="rep-refused", compact=True)
 
     def load(self, rep: Rep, number: int) -> None:
         """Show ``rep`` (the ``number``-th on this call) without posting edits."""
