@@ -243,3 +243,14 @@ async def test_other_organisation_without_playbook(make_app, store: Store,
     assert store.flush()
     (call,) = on_disk(data_dir)
     assert call["organisation"] == "Comcast" and call["playbook_id"] == ""
+
+
+async def test_call_with_only_a_case_asks_whom(make_app) -> None:
+    app = make_app(ask_to_start=True, start_case="Dental bill")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartCallDialog)
+        assert app.screen.query_one("#case-input", Input).value == "Dental bill"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

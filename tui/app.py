@@ -43,6 +43,7 @@ class HoldTheLineApp(App[None]):
         start: CallRequest | None = None,
         ask_to_start: bool = False,
         start_playbook: str = "",
+        start_case: str = "",
     ) -> None:
         super().__init__()
         self.store = store
@@ -52,6 +53,7 @@ class HoldTheLineApp(App[None]):
         self._start = start
         self._ask_to_start = ask_to_start
         self._start_playbook = start_playbook
+        self._start_case = start_case
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
@@ -67,19 +69,21 @@ class HoldTheLineApp(App[None]):
         if self._start is not None:
             self.begin_call(self._start)
         elif self._ask_to_start:
-            self.open_start_dialog(playbook_id=self._start_playbook)
+            self.open_start_dialog(case_title=self._start_case, playbook_id=self._start_playbook)
 
     # -- starting and ending calls ---------------------------------------
     def sorted_playbooks(self) -> list[Playbook]:
         return sorted(self.playbooks.values(), key=lambda p: p.name.casefold())
 
-    def open_start_dialog(self, case_id: str | None = None, playbook_id: str = "") -> None:
+    def open_start_dialog(
+        self, case_id: str | None = None, playbook_id: str = "", case_title: str = ""
+    ) -> None:
         """Ask for the case and the organisation, then dial."""
         case = self.store.get_case(case_id) if case_id else None
         dialog = StartCallDialog(
             self.store.list_cases(),
             self.sorted_playbooks(),
-            case_title=case.title if case else "",
+            case_title=case.title if case else case_title,
             playbook_id=playbook_id,
         )
         self.push_screen(dialog, self._dialog_closed)

@@ -157,6 +157,7 @@ def run_app(args: argparse.Namespace) -> int:
             start=start,
             ask_to_start=args.command == "call" and start is None,
             start_playbook=wanted,
+            start_case=(case_text or "").strip(),
         )
         app.run()
     finally:
