@@ -268,6 +268,10 @@ def test_plain_scalars_round_trip_property(tmp_path: Path) -> None:
     pytest.importorskip("hypothesis")
     from hypothesis import given, settings
     from hypothesis import strategies as st
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    # Hypothesis caches under ./.hypothesis by default: keep the checkout clean.
+    set_hypothesis_home_dir(tmp_path / ".hypothesis")
 
     words = st.sampled_from([
         "yes", "no", "Yes", "NO", "on", "Off", "y", "n", "true", "False", "null", "Null", "~",
@@ -293,7 +297,10 @@ def test_plain_scalars_round_trip_property(tmp_path: Path) -> None:
         assert playbook.name == value
         assert playbook.phones[0].number == value
 
-    round_trip()
+    try:
+        round_trip()
+    finally:
+        set_hypothesis_home_dir(None)
 
 
 # ---------------------------------------------------------------------------------------

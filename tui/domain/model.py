@@ -134,6 +134,85 @@ class PlaybookUse:
         return cls(**_known(cls, data))
 
 
+PAYMENT_METHODS = ("manual", "autopay")
+
+
+@dataclass
+class Payment:
+    """One premium or bill payment, with the proof to read out."""
+
+    id: str
+    date: str
+    amount: str
+    method: str = "manual"
+    confirmation: str = ""
+    account: str = ""
+    note: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Payment:
+        return cls(**_known(cls, data))
+
+    def label(self) -> str:
+        """``2026-10-20  $412.50 autopay  conf. 88-1234 from checking …4821``."""
+        parts = [self.date, self.amount, self.method]
+        if self.confirmation:
+            parts.append(f"conf. {self.confirmation}")
+        if self.account:
+            parts.append(f"from {self.account}")
+        return "  ".join(part for part in parts if part)
+
+
+@dataclass
+class Notice:
+    """A letter or notice received, and the deadline it starts."""
+
+    id: str
+    date: str
+    name: str
+    notice_id: str = ""
+    says: str = ""
+    deadline_name: str = ""
+    deadline_days: int = 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Notice:
+        return cls(**_known(cls, data))
+
+
+@dataclass
+class Claim:
+    """What one party says about one question, and when."""
+
+    id: str
+    question: str
+    party: str
+    says: str
+    date: str
+    who: str = ""
+    call_id: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
+        return cls(**_known(cls, data))
+
+
+@dataclass
+class DocumentSent:
+    """Something sent to an organisation: what, how, when, tracking."""
+
+    id: str
+    what: str
+    how: str
+    date: str
+    to: str = ""
+    tracking: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentSent:
+        return cls(**_known(cls, data))
+
+
 @dataclass
 class Case:
     """One dispute, which many calls work on."""
@@ -143,6 +222,12 @@ class Case:
     created_at: str
     status: str = "open"
     identifiers: dict[str, str] = field(default_factory=dict)
+    payments: list[Payment] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    documents: list[DocumentSent] = field(default_factory=list)
+    home_state: str = ""
+    """The user's US state (two letters), for the call-recording warning."""
     schema_version: int = SCHEMA_VERSION
     type: str = "case"
 
@@ -152,7 +237,13 @@ class Case:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Case:
-        return cls(**_known(cls, data))
+        values = _known(cls, data)
+        values["identifiers"] = {str(k): str(v) for k, v in data.get("identifiers", {}).items()}
+        values["payments"] = [Payment.from_dict(p) for p in data.get("payments", [])]
+        values["notices"] = [Notice.from_dict(n) for n in data.get("notices", [])]
+        values["claims"] = [Claim.from_dict(c) for c in data.get("claims", [])]
+        values["documents"] = [DocumentSent.from_dict(d) for d in data.get("documents", [])]
+        return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -181,6 +272,16 @@ class Call:
     promises: list[Promise] = field(default_factory=list)
     playbooks_used: list[PlaybookUse] = field(default_factory=list)
     checklist: dict[str, bool] = field(default_factory=dict)
+    read_out: list[str] = field(default_factory=list)
+    """Case facts read out to the rep on this call (their labels)."""
+    reference_refused: bool | None = None
+    """No reference number: did the rep refuse to give one? None = not asked."""
+    next_step: str = ""
+    recorded: bool = False
+    consent_asked: bool = False
+    their_state: str = ""
+    redial_of: str = ""
+    """The dropped call this one redials, if any."""
     schema_version: int = SCHEMA_VERSION
     type: str = "call"
 
