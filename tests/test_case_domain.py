@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -32,10 +32,10 @@ def test_due_dates(start: date, days: int, due: date) -> None:
 
 
 def test_today_is_the_local_date_not_utc() -> None:
-    late_evening_boston = datetime(2026, 11, 25, 3, 30, tzinfo=timezone.utc)
+    late_evening_boston = datetime(2026, 11, 25, 3, 30, tzinfo=UTC)
     assert local_date(late_evening_boston, "America/New_York") == date(2026, 11, 24)
     assert local_date(late_evening_boston, "UTC") == date(2026, 11, 25)
-    early_morning_tokyo = datetime(2026, 11, 24, 16, 0, tzinfo=timezone.utc)
+    early_morning_tokyo = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
     assert local_date(early_morning_tokyo, "Asia/Tokyo") == date(2026, 11, 25)
 
 

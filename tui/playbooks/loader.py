@@ -63,15 +63,24 @@ def merge(parent: Playbook, child: Playbook) -> Playbook:
     )
 
 
+def _problem_at(playbook: Playbook, node: Node, message: str) -> PlaybookProblem:
+    mark = node.start_mark
+    return PlaybookProblem(
+        playbook.source_path or Path(playbook.id), mark.line + 1, mark.column + 1, message
+    )
+
+
 def load_playbooks(
     directories: list[Directory],
 ) -> tuple[dict[str, Playbook], list[PlaybookProblem]]:
     """All playbooks; later directories override earlier ones with the same id.
 
     Each entry is a directory (or a single file), or ``(path, origin)`` where
-    origin names it for people (``shipped``, ``user``, ``--playbooks``).
+    origin names it for people (``shipped``, ``user``, ``--playbooks``). An
+    override that turns out bad gives way to the playbook it overrode.
     """
-    raw: dict[str, tuple[Playbook, dict[str, Node]]] = {}
+    # For each id, every good file that defines it, lowest precedence first.
+    candidates: dict[str, list[tuple[Playbook, dict[str, Node]]]] = {}
     problems: list[PlaybookProblem] = []
     for entry in directories:
         directory, origin = entry if isinstance(entry, tuple) else (entry, "shipped")
@@ -81,52 +90,78 @@ def load_playbooks(
             files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
         else:
             continue
+        seen_here: dict[str, Path] = {}
         for path in files:
             playbook, found, nodes = load_file(path)
             problems.extend(found)
-            if playbook is not None:
-                raw[playbook.id] = (replace(playbook, origin=origin), nodes)
+            if playbook is None:
+                continue
+            if playbook.id in seen_here:
+                problems.append(_problem_at(
+                    playbook, nodes["id"],
+                    f"id '{playbook.id}' is already used by {seen_here[playbook.id].name} "
+                    "in the same folder",
+                ))
+                continue
+            seen_here[playbook.id] = path
+            candidates.setdefault(playbook.id, []).append((replace(playbook, origin=origin), nodes))
+    ever_loaded = set(candidates)
 
-    # Names of other playbooks must exist; a file with a bad reference is left out.
+    def drop(playbook_id: str) -> None:
+        """Leave out the current file for this id; an overridden one comes back."""
+        candidates[playbook_id].pop()
+        if not candidates[playbook_id]:
+            del candidates[playbook_id]
+
     changed = True
     while changed:
         changed = False
-        for playbook_id, (playbook, nodes) in list(raw.items()):
-            bad = [(what, node, ref) for what, node, ref in _references(nodes) if ref not in raw]
+        # Every id named must be a playbook that is still in.
+        for playbook_id in sorted(candidates):
+            playbook, nodes = candidates[playbook_id][-1]
+            bad = [(what, node, ref) for what, node, ref in _references(nodes)
+                   if ref not in candidates]
             for what, node, ref in bad:
-                line, column = node.start_mark.line + 1, node.start_mark.column + 1
-                problems.append(PlaybookProblem(
-                    playbook.source_path or Path(playbook_id), line, column,
-                    f"{what} names '{ref}', which is not a known playbook",
-                ))
+                why = "could not be loaded" if ref in ever_loaded else "is not a known playbook"
+                problems.append(_problem_at(playbook, node, f"{what} names '{ref}', which {why}"))
             if bad:
-                del raw[playbook_id]
+                drop(playbook_id)
                 changed = True
+        if changed:
+            continue
+        # ``extends`` must not go round in a circle.
+        for playbook_id in sorted(candidates):
+            chain = [playbook_id]
+            current = candidates[playbook_id][-1][0]
+            while current.extends and current.extends in candidates:
+                if current.extends in chain:
+                    circle = chain[chain.index(current.extends):]
+                    for position, member in enumerate(circle):
+                        order = circle[position:] + circle[:position] + [member]
+                        playbook, nodes = candidates[member][-1]
+                        problems.append(_problem_at(
+                            playbook, nodes["extends"],
+                            "extends goes round in a circle: " + " → ".join(order),
+                        ))
+                    for member in circle:
+                        drop(member)
+                    changed = True
+                    break
+                chain.append(current.extends)
+                current = candidates[current.extends][-1][0]
+            if changed:
+                break
 
     resolved: dict[str, Playbook] = {}
 
-    def resolve(playbook_id: str, chain: tuple[str, ...]) -> Playbook | None:
-        if playbook_id in resolved:
-            return resolved[playbook_id]
-        playbook, nodes = raw[playbook_id]
-        if not playbook.extends:
-            resolved[playbook_id] = playbook
-            return playbook
-        if playbook.extends in chain:
-            node = nodes["extends"]
-            problems.append(PlaybookProblem(
-                playbook.source_path or Path(playbook_id),
-                node.start_mark.line + 1, node.start_mark.column + 1,
-                "extends goes round in a circle: " + " → ".join((*chain, playbook.extends)),
-            ))
-            return None
-        parent = resolve(playbook.extends, (*chain, playbook_id))
-        if parent is None:
-            return None
-        merged = merge(parent, playbook)
-        resolved[playbook_id] = merged
-        return merged
+    def resolve(playbook_id: str) -> Playbook:
+        if playbook_id not in resolved:
+            playbook = candidates[playbook_id][-1][0]
+            resolved[playbook_id] = (
+                merge(resolve(playbook.extends), playbook) if playbook.extends else playbook
+            )
+        return resolved[playbook_id]
 
-    for playbook_id in sorted(raw):
-        resolve(playbook_id, (playbook_id,))
+    for playbook_id in sorted(candidates):
+        resolve(playbook_id)
     return resolved, problems

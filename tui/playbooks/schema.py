@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,19 @@ from tui.playbooks.model import (
 )
 from tui.playbooks.yamlsafe import MappingNode, Node, ScalarNode, SequenceNode, where
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _real_date(text: str) -> bool:
+    """``YYYY-MM-DD`` in ASCII digits, and a day that exists."""
+    if not ISO_DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 TOP_KEYS = (
     "schema_version", "id", "name", "kind", "extends", "phones", "before_you_call",
@@ -120,7 +132,7 @@ class Checker:
         if node is None:
             return default
         value = self.text(node, what)
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit() and len(value) <= 6):
             self.problem(node, f"{what} must be a whole number (not '{value}')")
             return default
         return int(value)
@@ -165,8 +177,8 @@ class Checker:
             return None
         date_node = fields.get("date")
         date = self.text(date_node, "date")
-        if date_node is not None and date and not ISO_DATE.match(date):
-            self.problem(date_node, f"date must look like 2026-11-24 (not '{date}')")
+        if date_node is not None and date and not _real_date(date):
+            self.problem(date_node, f"date must be a real date like 2026-11-24 (not '{date}')")
         return Source(
             title=self.text(fields.get("title"), "title", required=True),
             url=self.text(fields.get("url"), "url"),
@@ -176,7 +188,7 @@ class Checker:
 
     def slug(self, node: Node | None, what: str) -> str:
         value = self.text(node, what)
-        if node is not None and not SLUG.match(value):
+        if node is not None and not SLUG.fullmatch(value):
             self.problem(
                 node, f"{what} must be lowercase letters, digits and dashes (not '{value}')"
             )
@@ -200,7 +212,7 @@ class Checker:
         escalate = self.texts(escalate_node, "escalate_to")
         if isinstance(escalate_node, SequenceNode):
             for item in escalate_node.value:
-                if isinstance(item, ScalarNode) and not SLUG.match(str(item.value)):
+                if isinstance(item, ScalarNode) and not SLUG.fullmatch(str(item.value)):
                     self.problem(item, f"escalate_to names an id, not '{item.value}'")
         playbook = Playbook(
             id=self.slug(fields.get("id"), "id"),

@@ -16,7 +16,7 @@ from yaml.composer import Composer
 from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
@@ -96,24 +96,41 @@ class Located:
     column: int
 
 
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
 def compose(text: str) -> Node | None:
     """Parse ``text`` into a node tree, or raise YamlProblem."""
-    loader = _StrictLoader(text)
+    loader: _StrictLoader | None = None
     try:
+        loader = _StrictLoader(text)
         return loader.get_single_node()
     except YamlProblem:
         raise
+    except ReaderError as error:
+        line, column = _position(text, error.position)
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise YamlProblem(
+            line, column,
+            f"control character {code:#04x} is not allowed: remove it, or write it as an "
+            "escape inside double quotes",
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = error.problem or error.context or "invalid YAML"
+        parts = [part for part in (error.context, error.problem) if part]
+        message = "; ".join(parts) or "invalid YAML"
         raise YamlProblem(line, column, message) from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, 1, f"invalid YAML: {error}") from None
     except RecursionError:
         raise YamlProblem(1, 1, "nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def decode(raw: bytes) -> str:
