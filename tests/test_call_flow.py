@@ -11,6 +11,7 @@ from textual.widgets import Input, RichLog
 
 from tui.domain.clock import FrozenClock
 from tui.screens.call import CallScreen
+from tui.screens.case import CaseScreen
 from tui.screens.end_call import EndCallDialog
 from tui.screens.home import HomeScreen
 from tui.screens.start_call import CallRequest, StartCallDialog
@@ -199,10 +200,13 @@ async def test_home_screen_starts_a_call_in_a_new_case(make_app, store: Store,
         assert isinstance(app.screen, HomeScreen)
         text = _export_text(app)
         assert "Billing mix-up" in text and organisation[:12] in text
-        # A second call on the same case: Enter on the case row.
+        # A second call on the same case: Enter opens the case, c calls about it.
         cases = app.screen.query_one("#cases-table")
         cases.focus()
         await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, StartCallDialog)
         assert app.screen.query_one("#case-input", Input).value == "Billing mix-up"

@@ -112,7 +112,7 @@ class HoldTheLineApp(App[None]):
             playbook_name=playbook.name if playbook else "",
             number=request.number,
         )
-        self.push_screen(CallScreen(live, case.title, playbook))
+        self.push_screen(CallScreen(live, case, playbook))
 
     def call_finished(self, call: Call) -> None:
         """Back to the home screen after hanging up."""

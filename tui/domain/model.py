@@ -248,6 +248,12 @@ class Case:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def facts(self) -> list[str]:
+        """What to have ready and read out: identifiers, then payments by date."""
+        found = [f"{key}: {value}" for key, value in self.identifiers.items()]
+        found += [f"Paid {p.label()}" for p in sorted(self.payments, key=lambda p: p.date)]
+        return found
+
 
 @dataclass
 class Call:

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tui.domain.live import LiveCall
-from tui.domain.model import INTERRUPTED
+from tui.domain.model import INTERRUPTED, Case
 from tui.domain.text import visible
 from tui.domain.timefmt import format_elapsed
 from tui.playbooks import Playbook
@@ -67,10 +67,11 @@ Everything is saved to disk within a second while you type.
                 tooltip="Go to the playbook's checklist (space ticks a step)"),
     ]
 
-    def __init__(self, live: LiveCall, case_title: str, playbook: Playbook | None) -> None:
+    def __init__(self, live: LiveCall, case: Case, playbook: Playbook | None) -> None:
         super().__init__()
         self.live = live
-        self.case_title = case_title
+        self.case_id = case.id
+        self.case_title = case.title
         self.playbook = playbook
         self._last_status = ""
 
@@ -118,10 +119,18 @@ Everything is saved to disk within a second while you type.
         self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
         self._save(index=True)
 
+    @property
+    def case(self) -> Case:
+        case = self.htl.store.get_case(self.case_id)
+        assert case is not None
+        return case
+
     def _show_playbook(self) -> None:
         names = {pid: pb.name for pid, pb in self.htl.playbooks.items()}
+        call = self.live.call
         self.query_one(PlaybookPanel).show(
-            self.playbook, self.live.call.organisation, self.live.call.checklist, names
+            self.playbook, call.organisation, call.checklist, names,
+            facts=self.case.facts(), read_out=call.read_out,
         )
 
     # -- saving -----------------------------------------------------------
@@ -205,6 +214,15 @@ Everything is saved to disk within a second while you type.
             self.query_one(NotesLog).add_entry("note", result.text, note.elapsed, note.at)
         entry.draft_note = ""
         event.input.value = ""
+        self._save()
+
+    @on(PlaybookPanel.FactToggled)
+    def _fact_toggled(self, event: PlaybookPanel.FactToggled) -> None:
+        read_out = self.live.call.read_out
+        if event.done and event.fact not in read_out:
+            read_out.append(event.fact)
+        elif not event.done and event.fact in read_out:
+            read_out.remove(event.fact)
         self._save()
 
     @on(PlaybookPanel.StepToggled)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import arrow
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from tui.domain.deadlines import local_date
+from tui.domain.followups import broken_by_organisation, followups_from_rows
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
 
@@ -36,16 +37,23 @@ class HomeScreen(Screen[None]):
     HELP = """\
 ## Home
 
-Your open cases and your most recent calls.
+Follow-ups from promises (broken ones first), your open cases and your most
+recent calls.
 
 Press `c` to start a call: pick or name the case, then who you are calling.
-Select a case and press Enter to call again about it.
+`n` opens a new case; Enter on a case opens it (identifiers, payments,
+notices and deadlines, claims, documents). On a follow-up, `space` marks it
+done.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "start_call", "Start call", id="start-call",
                 tooltip="Start a new call (pick the case and the organisation)"),
+        Binding("n", "new_case", "New case", id="new-case",
+                tooltip="Open a new case (a dispute many calls work on)"),
         Binding("p", "playbooks", "Playbooks", id="playbooks",
                 tooltip="Browse every playbook and any load errors"),
+        Binding("space", "toggle_done", "Done", id="followup-done", show=False,
+                tooltip="Mark the highlighted follow-up done"),
     ]
 
     @property
@@ -70,9 +78,10 @@ Select a case and press Enter to call again about it.
         cases.add_column("Calls", key="calls")
         cases.add_column("Last call", key="last")
         followups = self.query_one("#followups-table", DataTable)
-        followups.add_column("Due", key="due", width=18)
-        followups.add_column("Promised", key="what", width=32)
-        followups.add_column("By", key="by", width=16)
+        followups.add_column("", key="state", width=9)
+        followups.add_column("Due", key="due", width=10)
+        followups.add_column("Promised", key="what", width=30)
+        followups.add_column("By", key="by", width=15)
         calls = self.query_one("#calls-table", DataTable)
         widths = {"When": 12, "Case": 12, "Organisation": 15, "Length": 7, "On hold": 7,
                   "Outcome": 11}
@@ -118,29 +127,62 @@ Select a case and press Enter to call again about it.
         empty.update("No calls yet. Press  c  to start your first call.")
 
     def _show_followups(self, summaries: list[dict[str, Any]]) -> None:
-        """Promises with a due date that are not done yet, soonest first."""
-        today = arrow.get(self.htl.clock.now()).to("local").date().isoformat()
-        due: list[tuple[str, str, str]] = []
-        for row in summaries:
-            for promise in row.get("promises", []):
-                if promise.get("due") and not promise.get("done"):
-                    due.append((promise["due"], promise["text"], str(row["organisation"])))
+        """Follow-ups not done yet: broken ones (date passed), today, upcoming."""
+        today = local_date(self.htl.clock.now())
+        followups = followups_from_rows(summaries)
+        open_items = [f for f in followups if not f.done]
+        broken = [f for f in open_items if f.status(today) == "broken"]
+        coming = [f for f in open_items if f.status(today) != "broken"]
+        shown = (broken[-(MAX_FOLLOWUPS // 2) :] + coming)[:MAX_FOLLOWUPS]
         table = self.query_one("#followups-table", DataTable)
         table.clear()
-        due.sort()
-        overdue = [item for item in due if item[0] < today]
-        coming = [item for item in due if item[0] >= today]
-        shown = (overdue[-(MAX_FOLLOWUPS // 2) :] + coming)[:MAX_FOLLOWUPS]
-        for when, text, organisation in shown:
-            if when < today:
-                label = Text(f"{when} overdue", style="bold red")
-            elif when == today:
-                label = Text(f"{when} today", style="bold")
-            else:
-                label = Text(when)
-            table.add_row(label, cell(text), cell(organisation))
-        table.display = bool(due)
-        self.query_one("#followups-title", Static).display = bool(due)
+        for item in shown:
+            state = item.status(today)
+            style = {"broken": "bold red", "today": "bold"}.get(state, "")
+            label = {"broken": "BROKEN", "today": "due today", "upcoming": "upcoming"}[state]
+            table.add_row(
+                Text(label, style=style), item.due.isoformat(), cell(item.text),
+                cell(item.organisation), key=f"{item.call_id}#{item.index}",
+            )
+        table.display = bool(open_items)
+        title = self.query_one("#followups-title", Static)
+        title.display = bool(open_items)
+        counts = broken_by_organisation(followups, today)
+        heading = Text("Follow-ups", style="bold")
+        heading.append("  (space marks done)", style="dim")
+        if counts:
+            heading.append("   Broken promises: ", style="bold red")
+            heading.append(", ".join(f"{visible(org)} {n}" for org, n in counts.most_common()))
+        title.update(heading)
+
+    def action_toggle_done(self) -> None:
+        """Mark the highlighted follow-up done (kept)."""
+        table = self.query_one("#followups-table", DataTable)
+        if not table.row_count or not table.has_focus:
+            return
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        call_id, _, index = key.rpartition("#")
+        call = self.htl.store.set_promise_done(call_id, int(index), True)
+        self.notify(f"Done: {call.promises[int(index)].text}", markup=False)
+        self.refresh_lists()
+
+    def action_new_case(self) -> None:
+        from tui.screens.form import Field, FormDialog
+
+        def created(values: dict[str, str] | None) -> None:
+            if values is not None:
+                case = self.htl.case_for(values["title"])
+                self.open_case(case.id)
+
+        self.app.push_screen(FormDialog("New case", [
+            Field("title", "What is the dispute, in a few words?",
+                  "Coverage restricted despite on-time payments", required=True),
+        ]), created)
+
+    def open_case(self, case_id: str) -> None:
+        from tui.screens.case import CaseScreen
+
+        self.app.push_screen(CaseScreen(case_id))
 
     def action_playbooks(self) -> None:
         from tui.screens.playbooks import PlaybooksScreen
@@ -152,4 +194,4 @@ Select a case and press Enter to call again about it.
 
     @on(DataTable.RowSelected, "#cases-table")
     def _case_chosen(self, event: DataTable.RowSelected) -> None:
-        self.action_start_call(str(event.row_key.value))
+        self.open_case(str(event.row_key.value))

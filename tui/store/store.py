@@ -15,6 +15,7 @@ never wait on the disk.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 import time
@@ -99,6 +100,7 @@ class Store:
         self._summaries: dict[str, dict[str, Any]] = {}
         self._index: TinyDB | None = None
         self._doc_ids: dict[str, dict[str, int]] = {}
+        self._latest_calls: dict[str, dict[str, Any]] = {}
         self._thread: threading.Thread | None = None
         self.swept_temp_files = 0
         self.recovered_calls: list[str] = []
@@ -370,7 +372,10 @@ class Store:
         return sorted(rows, key=lambda row: row.get("started_at", ""))
 
     def load_call(self, call_id: str) -> Call:
-        """The full call document from its file."""
+        """The full call: the newest version saved, even if still on its way to disk."""
+        latest = self._latest_calls.get(call_id)
+        if latest is not None:
+            return Call.from_dict(copy.deepcopy(latest))
         path = self.calls_dir / f"{call_id}.json"
         with self._db_lock:
             db = self._call_dbs.get(call_id)
@@ -387,9 +392,17 @@ class Store:
         for row in self.call_summaries(case_id):
             yield self.load_call(row["id"])
 
+    def set_promise_done(self, call_id: str, index: int, done: bool) -> Call:
+        """Mark a follow-up (a promise with a due date) done or not done."""
+        call = self.load_call(call_id)
+        call.promises[index].done = done
+        self.save_call(call, index=True)
+        return call
+
     def save_call(self, call: Call, *, index: bool = False) -> None:
         """Queue the call's file for writing; ``index`` also refreshes its row."""
         doc = call.to_dict()
+        self._latest_calls[call.id] = doc
         self._enqueue(f"call:{call.id}", lambda: self._write_call(call.id, doc))
         if index or call.id not in self._summaries:
             row = call.summary_row()

@@ -34,6 +34,13 @@ class PlaybookPanel(Vertical):
     """Shows one playbook; posts ``StepToggled`` when a step is ticked."""
 
     @dataclass
+    class FactToggled(Message):
+        """A case fact was ticked as read out (or unticked)."""
+
+        fact: str
+        done: bool
+
+    @dataclass
     class StepToggled(Message):
         """A step was ticked or unticked."""
 
@@ -55,6 +62,9 @@ class PlaybookPanel(Vertical):
             yield SelectionList[int](id="panel-steps", compact=True)
             yield Static("", id="panel-phones")
             yield Static("", id="panel-ready")
+            yield Static("Your facts  (space ticks what you read out)", id="panel-facts-title",
+                         classes="panel-heading", markup=False)
+            yield SelectionList[str](id="panel-facts", compact=True)
             yield Static("", id="panel-escalate")
             yield Static("", id="panel-deadlines")
             yield Static("", id="panel-sources")
@@ -65,8 +75,15 @@ class PlaybookPanel(Vertical):
         organisation: str,
         checklist: dict[str, bool],
         names: dict[str, str],
+        facts: list[str] | None = None,
+        read_out: list[str] | None = None,
     ) -> None:
-        """Show ``playbook`` with the call's ticks; ``names`` maps ids to names."""
+        """Show ``playbook`` with the call's ticks; ``names`` maps ids to names.
+
+        ``facts`` are the case's own facts to read out; ``read_out`` those
+        already ticked on this call.
+        """
+        self._show_facts(facts or [], read_out or [])
         self.playbook = playbook
         self._names = names
         self.border_title = visible(playbook.name if playbook else organisation)
@@ -113,6 +130,19 @@ class PlaybookPanel(Vertical):
         self._set("#panel-deadlines", self._deadlines_text(playbook))
         self._set("#panel-sources", self._sources_text(playbook))
         self.query_one("#panel-scroll").scroll_home(animate=False)
+
+    def _show_facts(self, facts: list[str], read_out: list[str]) -> None:
+        widget = self.query_one("#panel-facts", SelectionList)
+        self._loading = True
+        try:
+            widget.clear_options()
+            widget.add_options(
+                Selection(Content(visible(fact)), fact, fact in read_out) for fact in facts
+            )
+        finally:
+            self._loading = False
+        widget.display = bool(facts)
+        self.query_one("#panel-facts-title").display = bool(facts)
 
     # -- pieces -------------------------------------------------------------
     def _set(self, selector: str, text: Text | None) -> None:
@@ -217,6 +247,18 @@ class PlaybookPanel(Vertical):
         index = int(event.selection.value)
         done = index in event.selection_list.selected
         self.post_message(self.StepToggled(step_key(self.playbook, index), done))
+
+    @on(SelectionList.SelectionToggled, "#panel-facts")
+    def _fact_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        event.stop()
+        if self._loading:
+            return
+        fact = str(event.selection.value)
+        self.post_message(self.FactToggled(fact, fact in event.selection_list.selected))
+
+    @on(SelectionList.SelectionHighlighted, "#panel-facts")
+    def _fact_highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        event.stop()
 
     def focus_steps(self) -> None:
         steps = self.query_one("#panel-steps", SelectionList)

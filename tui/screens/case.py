@@ -1,0 +1,416 @@
+"""One case: identifiers, payments, notices and deadlines, claims, documents, calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from tui.domain.checks import check_amount, check_date, check_days, check_state
+from tui.domain.claims import claim_groups
+from tui.domain.deadlines import CHECK_NOTICE, case_deadlines, local_date
+from tui.domain.followups import broken_by_organisation, followups_from_rows
+from tui.domain.model import (
+    PAYMENT_METHODS,
+    Case,
+    Claim,
+    DocumentSent,
+    Notice,
+    Payment,
+    new_id,
+)
+from tui.domain.text import visible
+from tui.domain.timefmt import format_duration, format_local
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.form import Field, FormDialog
+
+if TYPE_CHECKING:
+    from tui.app import HoldTheLineApp
+
+TABS = ("overview", "payments", "notices", "claims", "documents", "calls")
+
+
+def cell(text: str, style: str = "") -> Text:
+    """User text, literal, cut with … when too long."""
+    return Text(visible(text), style=style, no_wrap=True, overflow="ellipsis")
+
+
+class CaseScreen(Screen[None]):
+    """Everything needed to keep one story straight."""
+
+    CSS_PATH = "case.tcss"
+    HELP = """\
+## Case
+
+Keys `1`–`6` switch tabs. `a` adds to the tab you are on (an identifier, a
+payment, a notice, a claim or a document sent); `delete` removes the selected
+row after asking. `e` renames the case, `s` resolves or reopens it, `c` calls
+about it.
+
+Deadlines are counted from the notice dates you enter: always check the date
+printed on your notice.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="case-back"),
+        Binding("c", "call", "Call", id="case-call", tooltip="Call about this case"),
+        Binding("a", "add", "Add", id="case-add", tooltip="Add to this tab"),
+        Binding("delete", "remove", "Remove", id="case-remove",
+                tooltip="Remove the selected row (asks first)"),
+        Binding("e", "rename", "Rename", id="case-rename"),
+        Binding("s", "toggle_status", "Resolve/reopen", id="case-status"),
+        *[
+            Binding(str(number), f"tab('{tab}')", tab.capitalize(), show=False,
+                    id=f"case-tab-{tab}")
+            for number, tab in enumerate(TABS, start=1)
+        ],
+    ]
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__()
+        self.case_id = case_id
+
+    @property
+    def htl(self) -> HoldTheLineApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def case(self) -> Case:
+        case = self.htl.store.get_case(self.case_id)
+        assert case is not None
+        return case
+
+    # -- layout -----------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="case-title")
+        with TabbedContent(id="case-tabs", initial="overview"):
+            with TabPane("1 Overview", id="overview"):
+                with VerticalScroll():
+                    yield Static("", id="case-deadlines")
+                    yield Static("Identifiers", classes="section-title")
+                    yield DataTable(id="identifiers-table", cursor_type="row")
+                    yield Static("", id="case-followups")
+            with TabPane("2 Payments", id="payments"):
+                yield DataTable(id="payments-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("3 Notices", id="notices"):
+                yield DataTable(id="notices-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("4 Claims", id="claims"):
+                with VerticalScroll():
+                    yield Static("", id="claims-disputed")
+                    yield DataTable(id="claims-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("5 Documents", id="documents"):
+                yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("6 Calls", id="calls"):
+                yield DataTable(id="case-calls-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        columns = {
+            "identifiers-table": ("What", "Value"),
+            "payments-table": ("Date", "Amount", "Method", "Confirmation", "Account"),
+            "notices-table": ("Date", "Notice", "Notice ID", "Deadline", "Says"),
+            "claims-table": ("Question", "Party", "Says", "When", "Who"),
+            "documents-table": ("Date", "What", "How", "To", "Tracking"),
+            "case-calls-table": ("When", "Organisation", "Length", "On hold", "Reps", "Outcome"),
+        }
+        for table_id, labels in columns.items():
+            table = self.query_one(f"#{table_id}", DataTable)
+            for label in labels:
+                table.add_column(label, key=label.lower())
+
+    def on_screen_resume(self) -> None:
+        self.refresh_case()
+
+    def refresh_case(self) -> None:
+        """Redraw every tab from the store."""
+        case = self.case
+        store = self.htl.store
+        today = local_date(self.htl.clock.now())
+        rows = store.call_summaries(case.id)
+        status = "resolved" if case.status == "resolved" else "open"
+        title = Text()
+        title.append(visible(case.title), style="bold")
+        title.append(f"  · {status} · {len(rows)} call{'s' if len(rows) != 1 else ''}"
+                     f" · opened {format_local(case.created_at, 'YYYY-MM-DD')}", style="dim")
+        if case.home_state:
+            title.append(f" · you are in {visible(case.home_state)}", style="dim")
+        self.query_one("#case-title", Static).update(title)
+
+        deadlines = case_deadlines(case, today)
+        text = Text()
+        text.append("Deadlines", style="bold")
+        if not deadlines:
+            text.append("\nNone yet: add a notice (tab 3) with the deadline it starts.",
+                        style="dim")
+        for view in deadlines:
+            style = {"passed": "bold red", "today": "bold red", "soon": "bold yellow"}.get(
+                view.status, "")
+            text.append(f"\n⏱ {visible(view.describe())}", style=style)
+            text.append(f"  from {visible(view.notice)} of {view.start.isoformat()}", style="dim")
+        if deadlines:
+            text.append(f"\n{CHECK_NOTICE}", style="italic")
+        self.query_one("#case-deadlines", Static).update(text)
+
+        followups = followups_from_rows(rows)
+        text = Text()
+        text.append("Follow-ups", style="bold")
+        if not followups:
+            text.append("\nNo promises with a date yet.", style="dim")
+        for item in followups:
+            state = item.status(today)
+            style = {"broken": "bold red", "today": "bold"}.get(state, "")
+            text.append(f"\n{state:<8} {item.due.isoformat()}  ", style=style)
+            text.append(f"{visible(item.text)} — {visible(item.organisation)}")
+        broken = broken_by_organisation(followups, today)
+        if broken:
+            text.append("\nBroken promises: ", style="bold red")
+            text.append(", ".join(f"{visible(org)} {count}" for org, count in broken.items()))
+        self.query_one("#case-followups", Static).update(text)
+
+        self._fill("identifiers-table", [
+            (key, [cell(key), cell(value)]) for key, value in case.identifiers.items()
+        ])
+        self._fill("payments-table", [
+            (p.id, [p.date, cell(p.amount), p.method, cell(p.confirmation), cell(p.account)])
+            for p in sorted(case.payments, key=lambda p: p.date)
+        ])
+        notices = []
+        for notice in sorted(case.notices, key=lambda n: n.date):
+            deadline = next((v for v in deadlines if v.notice.startswith(notice.name)
+                             and v.start.isoformat() == notice.date), None)
+            due = f"{deadline.name}: {deadline.due.isoformat()}" if deadline else ""
+            notices.append((notice.id, [notice.date, cell(notice.name), cell(notice.notice_id),
+                                        cell(due), cell(notice.says)]))
+        self._fill("notices-table", notices)
+        groups = claim_groups(case)
+        disputed = Text()
+        for group in groups:
+            if not group.disagree:
+                continue
+            disputed.append(f"≠ {visible(group.question)}\n", style="bold yellow")
+            for party, claim in group.latest_by_party().items():
+                who = f", {visible(claim.who)}" if claim.who else ""
+                disputed.append(f"   {visible(party)} says ", style="dim")
+                disputed.append(visible(claim.says), style="bold")
+                disputed.append(f"  ({claim.date}{who})\n", style="dim")
+        widget = self.query_one("#claims-disputed", Static)
+        widget.display = bool(disputed.plain)
+        widget.update(disputed)
+        claim_rows = []
+        for group in groups:
+            for claim in sorted(group.claims, key=lambda c: c.date):
+                style = "yellow" if group.disagree else ""
+                claim_rows.append((claim.id, [
+                    cell(claim.question, style), cell(claim.party, style),
+                    cell(claim.says, style), claim.date, cell(claim.who),
+                ]))
+        self._fill("claims-table", claim_rows)
+        self._fill("documents-table", [
+            (d.id, [d.date, cell(d.what), cell(d.how), cell(d.to), cell(d.tracking)])
+            for d in sorted(case.documents, key=lambda d: d.date)
+        ])
+        self._fill("case-calls-table", [
+            (str(row["id"]), [
+                format_local(str(row["started_at"]), "YYYY-MM-DD HH:mm"),
+                cell(str(row["organisation"])),
+                format_duration(float(row["duration_seconds"])),
+                format_duration(float(row["hold_seconds"])),
+                cell(", ".join(row.get("reps", []))),
+                cell(str(row.get("outcome") or row.get("status"))),
+            ])
+            for row in reversed(rows)
+        ])
+
+    def _fill(self, table_id: str, rows: list[tuple[str, list[Any]]]) -> None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        table.clear()
+        for key, values in rows:
+            table.add_row(*values, key=key)
+
+    # -- actions ----------------------------------------------------------
+    def _active_tab(self) -> str:
+        return self.query_one(TabbedContent).active or "overview"
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_call(self) -> None:
+        self.htl.open_start_dialog(case_id=self.case_id)
+
+    def _save(self, case: Case) -> None:
+        self.htl.store.save_case(case)
+        self.refresh_case()
+
+    def action_rename(self) -> None:
+        fields = [Field("title", "Case title", value=self.case.title, required=True),
+                  Field("home_state", "Your US state (for the call-recording warning)",
+                        placeholder="MA", value=self.case.home_state, check=check_state)]
+        self._ask("Rename the case", fields, self._renamed)
+
+    def _renamed(self, values: dict[str, str]) -> None:
+        case = self.case
+        case.title = values["title"].strip()
+        case.home_state = values["home_state"].strip().upper()
+        self._save(case)
+
+    def action_toggle_status(self) -> None:
+        case = self.case
+        case.status = "open" if case.status == "resolved" else "resolved"
+        self._save(case)
+        self.notify(f"Case {'reopened' if case.status == 'open' else 'resolved'}.")
+
+    def _ask(self, title: str, fields: list[Field],
+             then: Callable[[dict[str, str]], None], note: str = "") -> None:
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                then(values)
+
+        self.app.push_screen(FormDialog(title, fields, note), done)
+
+    def action_add(self) -> None:
+        tab = self._active_tab()
+        today = local_date(self.htl.clock.now()).isoformat()
+        case = self.case
+        if tab in ("overview", "calls"):
+            self._ask("Add an identifier", [
+                Field("key", "What it is", "Member ID, billing account number…", required=True,
+                      suggestions=["Member ID", "Billing account number", "Application ID",
+                                   "Policy number", "Group number", "Claim number"]),
+                Field("value", "Value", required=True),
+            ], self._add_identifier)
+        elif tab == "payments":
+            self._ask("Add a payment", [
+                Field("date", "Date paid", "2026-10-20", today, True, check=check_date),
+                Field("amount", "Amount", "412.50", required=True, check=check_amount),
+                Field("method", "Method", choices=PAYMENT_METHODS),
+                Field("confirmation", "Bank confirmation number"),
+                Field("account", "Account billed / paid from"),
+            ], self._add_payment)
+        elif tab == "notices":
+            names = {d.name: d.days for pb in self.htl.playbooks.values() for d in pb.deadlines}
+            self._ask("Add a notice", [
+                Field("date", "Date on the notice", "2026-11-24", today, True, check=check_date),
+                Field("name", "Name of the notice", "Termination notice", required=True),
+                Field("notice_id", "Notice ID"),
+                Field("says", "What it says"),
+                Field("deadline_name", "Deadline it starts", "Reinstatement window",
+                      suggestions=sorted(names)),
+                Field("deadline_days", "Days to the deadline", "35", check=check_days),
+            ], partial(self._add_notice, names),
+                note="Check the date printed on your notice: the clock runs from it.")
+        elif tab == "claims":
+            self.app.push_screen(claim_dialog(case, today), self._claim_added)
+        elif tab == "documents":
+            self._ask("Add a document sent", [
+                Field("date", "Date sent", value=today, required=True, check=check_date),
+                Field("what", "What", "Payment history and bank statements", required=True),
+                Field("how", "How", "certified mail, fax, email, portal", required=True),
+                Field("to", "To whom"),
+                Field("tracking", "Tracking or confirmation number"),
+            ], self._add_document)
+
+    def _add_identifier(self, values: dict[str, str]) -> None:
+        case = self.case
+        case.identifiers[values["key"].strip()] = values["value"].strip()
+        self._save(case)
+
+    def _add_payment(self, values: dict[str, str]) -> None:
+        case = self.case
+        case.payments.append(Payment(
+            id=new_id("pay"), date=values["date"].strip(), amount=values["amount"].strip(),
+            method=values["method"], confirmation=values["confirmation"].strip(),
+            account=values["account"].strip(),
+        ))
+        self._save(case)
+
+    def _add_notice(self, known: dict[str, int], values: dict[str, str]) -> None:
+        case = self.case
+        days_text = values["deadline_days"].strip()
+        name = values["deadline_name"].strip()
+        days = int(days_text) if days_text else known.get(name, 0)
+        case.notices.append(Notice(
+            id=new_id("notice"), date=values["date"].strip(), name=values["name"].strip(),
+            notice_id=values["notice_id"].strip(), says=values["says"].strip(),
+            deadline_name=name, deadline_days=days,
+        ))
+        self._save(case)
+
+    def _claim_added(self, values: dict[str, str] | None) -> None:
+        if values is not None:
+            case = self.case
+            case.claims.append(claim_from(values))
+            self._save(case)
+
+    def _add_document(self, values: dict[str, str]) -> None:
+        case = self.case
+        case.documents.append(DocumentSent(
+            id=new_id("doc"), date=values["date"].strip(), what=values["what"].strip(),
+            how=values["how"].strip(), to=values["to"].strip(),
+            tracking=values["tracking"].strip(),
+        ))
+        self._save(case)
+
+    def action_remove(self) -> None:
+        tab = self._active_tab()
+        table_id = {"overview": "identifiers-table", "payments": "payments-table",
+                    "notices": "notices-table", "claims": "claims-table",
+                    "documents": "documents-table"}.get(tab)
+        if table_id is None:
+            self.notify("Calls are never deleted.", severity="warning")
+            return
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        label = " · ".join(str(c) for c in table.get_row(key) if str(c))[:60]
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._remove(tab, str(key))
+
+        self.app.push_screen(ConfirmDialog(f"Remove this row?\n{label}"), confirmed)
+
+    def _remove(self, tab: str, key: str) -> None:
+        case = self.case
+        if tab == "overview":
+            case.identifiers.pop(key, None)
+        else:
+            records = getattr(case, tab)
+            setattr(case, tab, [r for r in records if r.id != key])
+        self._save(case)
+
+    @on(DataTable.RowSelected, "#case-calls-table")
+    def _open_call(self, event: DataTable.RowSelected) -> None:
+        self.notify("Opening a past call read-only comes with the history screen.",
+                    severity="information")
+
+
+def claim_dialog(case: Case, today: str, party: str = "", who: str = "") -> FormDialog:
+    """Record what one party says about one question."""
+    questions = list(dict.fromkeys(claim.question for claim in case.claims))
+    parties = list(dict.fromkeys(claim.party for claim in case.claims))
+    return FormDialog("Who says what", [
+        Field("question", "Question", "Coverage effective date", required=True,
+              suggestions=questions),
+        Field("says", "They say", "1 Feb", required=True),
+        Field("party", "Who says it (organisation)", value=party, required=True,
+              suggestions=parties),
+        Field("who", "Said by (rep)", value=who),
+        Field("date", "When", value=today, required=True, check=check_date),
+    ])
+
+
+def claim_from(values: dict[str, str], call_id: str = "") -> Claim:
+    return Claim(
+        id=new_id("claim"), question=values["question"].strip(), party=values["party"].strip(),
+        says=values["says"].strip(), date=values["date"].strip(), who=values["who"].strip(),
+        call_id=call_id,
+    )
