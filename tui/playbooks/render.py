@@ -13,7 +13,9 @@ def render_text(playbook: Playbook, names: dict[str, str] | None = None) -> str:
     lines = [f"{v(playbook.name)}  ({v(playbook.id)}, {v(playbook.kind)})"]
     where = f"{playbook.origin}"
     if playbook.source_path is not None:
-        where += f": {v(str(playbook.source_path))}"
+        # Shipped files live inside the install; their name is what matters.
+        shown = playbook.source_path.name if playbook.origin == "shipped" else playbook.source_path
+        where += f": {v(str(shown))}"
     lines.append(f"From {where}")
     if playbook.extends:
         lines.append(f"Extends {v(playbook.extends)}")
