@@ -100,7 +100,18 @@ class HoldTheLineApp(App[None]):
             self.store.save_case(case)
         return case
 
-    def begin_call(self, request: CallRequest) -> None:
+    def redial(self, dropped: Call) -> None:
+        """A dropped call: a new call in the same case, linked to it."""
+        if isinstance(self.screen, CallScreen):
+            self.pop_screen()
+        case = self.store.get_case(dropped.case_id)
+        title = case.title if case else dropped.case_id
+        self.begin_call(
+            CallRequest(title, dropped.organisation, dropped.playbook_id, dropped.number_dialled),
+            redial_of=dropped.id,
+        )
+
+    def begin_call(self, request: CallRequest, redial_of: str = "") -> None:
         """Dial: the timer starts now."""
         case = self.case_for(request.case_title)
         playbook = self.playbooks.get(request.playbook_id) if request.playbook_id else None
@@ -112,6 +123,7 @@ class HoldTheLineApp(App[None]):
             playbook_name=playbook.name if playbook else "",
             number=request.number,
         )
+        live.call.redial_of = redial_of
         self.push_screen(CallScreen(live, case, playbook))
 
     def call_finished(self, call: Call) -> None:

@@ -184,6 +184,8 @@ class LiveCall:
         summary: str = "",
         references: list[str] | None = None,
         promises: list[str] | None = None,
+        next_step: str = "",
+        reference_refused: bool | None = None,
     ) -> Call:
         """Hang up: close any hold, stamp the end, keep outcome and summary."""
         if outcome not in OUTCOMES and outcome != INTERRUPTED:
@@ -208,6 +210,8 @@ class LiveCall:
         self.call.status = "ended"
         self.call.outcome = outcome
         self.call.summary = summary.strip()
+        self.call.next_step = next_step.strip()
+        self.call.reference_refused = None if self.call.references else reference_refused
         return self.call
 
 

@@ -17,9 +17,10 @@ from textual.widgets import Footer, Input, Static
 from tui.domain.live import LiveCall
 from tui.domain.model import INTERRUPTED, Case
 from tui.domain.text import visible
-from tui.domain.timefmt import format_elapsed
+from tui.domain.timefmt import format_elapsed, to_iso
 from tui.playbooks import Playbook
 from tui.screens.end_call import EndCallDialog, EndCallResult
+from tui.screens.recording import RecordingChoice, RecordingDialog
 from tui.widgets.call_clock import CallClock
 from tui.widgets.notes_log import NotesLog
 from tui.widgets.playbook_panel import PlaybookPanel
@@ -43,6 +44,9 @@ class CallScreen(Screen[None]):
 Type the rep's **first name**, Tab to their **ID**, role and department.
 `ctrl+n` jumps to the note line; Enter adds the note with its time stamps.
 
+`ctrl+k` records who says what (a claim) on the case; `f2` records whether
+the call is recorded and consent was asked; `f5` redials a dropped call.
+
 On the note line, start with `ref:` to record a **reference number**
 (`ref: 88213`) or `promise:` to record a **promise**
 (`promise: will call back in 3 days`). Dates like "in 3 days",
@@ -65,6 +69,12 @@ Everything is saved to disk within a second while you type.
                 tooltip="Open the playbook of an escalation target"),
         Binding("ctrl+l", "focus_steps", "Steps", priority=True, id="steps", show=False,
                 tooltip="Go to the playbook's checklist (space ticks a step)"),
+        Binding("ctrl+k", "claim", "Claim", priority=True, id="claim", show=False,
+                tooltip="Record who says what (e.g. the effective date they give)"),
+        Binding("f2", "recording", "Recording", priority=True, id="recording", show=False,
+                tooltip="Recording this call? Consent asked?"),
+        Binding("f5", "redial", "Redial", priority=True, id="redial", show=False,
+                tooltip="The call dropped: end it as disconnected and dial again"),
     ]
 
     def __init__(self, live: LiveCall, case: Case, playbook: Playbook | None) -> None:
@@ -90,6 +100,7 @@ Everything is saved to disk within a second while you type.
         )
         with Horizontal(id="call-title-bar"):
             yield Static(title, id="call-title")
+            yield Static("", id="recording-state")
             yield Static("", id="save-state")
         yield CallClock(id="call-clock")
         with Horizontal(id="call-body"):
@@ -113,11 +124,20 @@ Everything is saved to disk within a second while you type.
         log = self.query_one(NotesLog)
         log.add_entry("note", f"Dialled {call.organisation}", 0.0, call.started_at)
         self._refresh_chain()
+        self._refresh_title()
+        if call.redial_of:
+            log.add_entry("rep", "Redialled after a dropped call", 0.0, call.started_at)
         self._tick()
         self.set_interval(0.5, self._tick)
         self.set_interval(0.25, self._show_save_state)
         self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
         self._save(index=True)
+
+    def _refresh_title(self) -> None:
+        call = self.live.call
+        badge = self.query_one("#recording-state", Static)
+        badge.update("● REC " if call.recorded else "")
+        badge.display = call.recorded
 
     @property
     def case(self) -> Case:
@@ -303,13 +323,59 @@ Everything is saved to disk within a second while you type.
         self._refresh_chain()
         self._save()
 
+    def action_claim(self) -> None:
+        """ctrl+k: who says what, with the organisation and rep filled in."""
+        from tui.screens.case import claim_dialog
+
+        today = self.live.local_today().date().isoformat()
+        party = self.playbook.name if self.playbook else self.live.call.organisation
+        rep = self.live.current_rep
+        who = rep.label() if rep.first_name.strip() else ""
+        self.app.push_screen(claim_dialog(self.case, today, party, who), self._claim_saved)
+
+    def _claim_saved(self, values: dict[str, str] | None) -> None:
+        from tui.screens.case import claim_from
+
+        if values is None:
+            return
+        case = self.case
+        claim = claim_from(values, self.live.call.id)
+        case.claims.append(claim)
+        self.htl.store.save_case(case)
+        elapsed, at = self.live.elapsed(), to_iso(self.live.clock.now())
+        self.query_one(NotesLog).add_entry(
+            "promise", f"{claim.question}: {claim.party} says {claim.says}", elapsed, at,
+        )
+        self.notify("Claim saved on the case.", markup=False)
+
+    def action_recording(self) -> None:
+        call = self.live.call
+        choice = RecordingChoice(call.recorded, call.consent_asked, call.their_state)
+        self.app.push_screen(RecordingDialog(self.case.home_state, choice), self._recording)
+
+    def _recording(self, choice: RecordingChoice | None) -> None:
+        if choice is None:
+            return
+        call = self.live.call
+        call.recorded, call.consent_asked = choice.recorded, choice.consent_asked
+        call.their_state = choice.their_state
+        self._refresh_title()
+        self._save()
+
+    def action_redial(self) -> None:
+        """The line dropped: keep this call as disconnected and dial again at once."""
+        self.live.end("disconnected")
+        self.htl.store.save_call(self.live.call, index=True)
+        self.htl.redial(self.live.call)
+
     def action_end_call(self) -> None:
         self.app.push_screen(EndCallDialog(self.live), self._ended)
 
     def _ended(self, result: EndCallResult | None) -> None:
         if result is None:
             return
-        self.live.end(result.outcome, result.summary, result.references, result.promises)
+        self.live.end(result.outcome, result.summary, result.references, result.promises,
+                      result.next_step, result.reference_refused)
         self.htl.store.save_call(self.live.call, index=True)
         self.htl.call_finished(self.live.call)
 

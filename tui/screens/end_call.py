@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from tui.domain.dates import parse_due
 from tui.domain.live import LiveCall, split_list
@@ -27,6 +27,8 @@ class EndCallResult:
     summary: str
     references: list[str] = field(default_factory=list)
     promises: list[str] = field(default_factory=list)
+    next_step: str = ""
+    reference_refused: bool | None = None
 
 
 class EndCallDialog(ModalScreen[EndCallResult | None]):
@@ -60,52 +62,80 @@ class EndCallDialog(ModalScreen[EndCallResult | None]):
                 markup=False,
             )
             yield Input(placeholder="e.g. 88213, TK-4471", id="references", compact=True)
-            yield Label("Promises (separate with ;)", classes="field-label")
+            yield Label("What they promised (separate with ;)", classes="field-label")
             yield Input(
                 placeholder="e.g. will call back in 3 days; letter by 2026-12-01",
                 id="promises",
                 compact=True,
             )
-            yield Static("", id="promise-preview")
+            yield Label("Next step", classes="field-label")
+            yield Input(placeholder="e.g. call the Governor's office if no letter by Friday",
+                        id="next-step", compact=True)
+            yield Checkbox("The rep refused to give a reference number", id="ref-refused",
+                           compact=True)
+            yield Static("", id="read-back")
             with Horizontal(id="end-buttons"):
-                yield Button("End call  ctrl+s", variant="primary", id="end-confirm")
-                yield Button("Back  esc", id="end-cancel")
+                yield Button("End call  ctrl+s", variant="primary", id="end-confirm",
+                             compact=True)
+                yield Button("Back  esc", id="end-cancel", compact=True)
 
     def _outcome(self) -> str:
         pressed = self.query_one(RadioSet).pressed_button
         return pressed.name if pressed is not None and pressed.name else OUTCOMES[0]
 
+    def on_mount(self) -> None:
+        self._refresh_read_back()
+
     def result(self) -> EndCallResult:
         """The dialog's current answers."""
+        references = split_list(self.query_one("#references", Input).value)
+        has_reference = bool(references or self.live.call.references)
         return EndCallResult(
             outcome=self._outcome(),
             summary=self.query_one("#summary", Input).value,
-            references=split_list(self.query_one("#references", Input).value),
-            promises=[
-                p.strip() for p in self.query_one("#promises", Input).value.split(";") if p.strip()
-            ],
+            references=references,
+            promises=self._promises(),
+            next_step=self.query_one("#next-step", Input).value.strip(),
+            reference_refused=None if has_reference
+            else self.query_one("#ref-refused", Checkbox).value,
         )
 
-    @on(Input.Changed, "#promises")
-    def _preview(self, event: Input.Changed) -> None:
+    def _promises(self) -> list[str]:
+        typed = self.query_one("#promises", Input).value
+        return [p.strip() for p in typed.split(";") if p.strip()]
+
+    @on(Input.Changed)
+    def _refresh_read_back(self) -> None:
+        """What to read back to the rep before hanging up."""
+        call = self.live.call
         today = self.live.local_today().date()
-        preview = Text()
-        for text in (p.strip() for p in event.value.split(";")):
-            if not text:
-                continue
-            due = parse_due(text, today)
-            preview.append("→ ", style="dim")
-            preview.append(visible(text))
-            if due:
-                preview.append(f"  follow-up due {due.isoformat()}", style="bold")
-            else:
-                preview.append("  (no date understood)", style="dim")
-            preview.append("\n")
-        self.query_one("#promise-preview", Static).update(preview)
+        refs = [r.number for r in call.references]
+        refs += split_list(self.query_one("#references", Input).value)
+        text = Text()
+        text.append("Read back before you hang up\n", style="bold")
+        if refs:
+            text.append("Reference: " + ", ".join(visible(r) for r in refs) + "\n")
+        else:
+            text.append("No reference number yet: ask for one. ", style="bold yellow")
+            text.append("If they refuse, tick the box above.\n", style="dim")
+        promised = [(p.text, p.due) for p in call.promises]
+        for typed in self._promises():
+            due = parse_due(typed, today)
+            promised.append((typed, due.isoformat() if due else None))
+        for what, due in promised:
+            text.append(f"They will: {visible(what)}")
+            text.append(f" (by {due})\n" if due else " (ask: by when?)\n",
+                        style="bold" if due else "yellow")
+        step = self.query_one("#next-step", Input).value.strip()
+        if step:
+            text.append(f"Next step: {visible(step)}\n")
+        text.rstrip()
+        self.query_one("#read-back", Static).update(text)
+        self.query_one("#ref-refused", Checkbox).display = not refs
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "promises":
+        if event.input.id == "next-step":
             self.action_confirm()
         else:
             self.focus_next()

@@ -16,6 +16,7 @@ from tui.domain.deadlines import local_date
 from tui.domain.followups import broken_by_organisation, followups_from_rows
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
+from tui.screens.start_call import CallRequest
 
 if TYPE_CHECKING:
     from tui.app import HoldTheLineApp
@@ -54,6 +55,9 @@ done.
                 tooltip="Browse every playbook and any load errors"),
         Binding("space", "toggle_done", "Done", id="followup-done", show=False,
                 tooltip="Mark the highlighted follow-up done"),
+        Binding("r", "call_again", "Call again", id="call-again", show=False,
+                tooltip="Call the highlighted recent call's organisation again "
+                "(linked to it if it dropped)"),
     ]
 
     @property
@@ -151,7 +155,7 @@ done.
         heading = Text("Follow-ups", style="bold")
         heading.append("  (space marks done)", style="dim")
         if counts:
-            heading.append("   Broken promises: ", style="bold red")
+            heading.append("\nBroken promises: ", style="bold red")
             heading.append(", ".join(f"{visible(org)} {n}" for org, n in counts.most_common()))
         title.update(heading)
 
@@ -165,6 +169,21 @@ done.
         call = self.htl.store.set_promise_done(call_id, int(index), True)
         self.notify(f"Done: {call.promises[int(index)].text}", markup=False)
         self.refresh_lists()
+
+    def action_call_again(self) -> None:
+        table = self.query_one("#calls-table", DataTable)
+        if not table.row_count or not table.has_focus:
+            self.notify("Pick a call in Recent calls first (Tab to it).", severity="warning")
+            return
+        call_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        call = self.htl.store.load_call(call_id)
+        if call.outcome == "disconnected":
+            self.htl.redial(call)
+        else:
+            case = self.htl.store.get_case(call.case_id)
+            self.htl.begin_call(CallRequest(case.title if case else call.case_id,
+                                            call.organisation, call.playbook_id,
+                                            call.number_dialled))
 
     def action_new_case(self) -> None:
         from tui.screens.form import Field, FormDialog
