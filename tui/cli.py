@@ -51,6 +51,8 @@ def build_parser() -> Parser:
     export.add_argument("--format", required=True, choices=["json", "md"], help="json or md")
     export.add_argument("--case", metavar="TEXT", help="only this case (title or id)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    importer = commands.add_parser("import", help="merge a JSON export (twice adds nothing)")
+    importer.add_argument("file", metavar="FILE")
     playbooks = commands.add_parser("playbooks", help="list, show or check playbooks")
     actions = playbooks.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
                                        required=True)
@@ -196,6 +198,36 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_import(args: argparse.Namespace) -> int:
+    import json
+
+    from tui.export.importer import ImportError_, import_document
+
+    path = Path(args.file).expanduser()
+    try:
+        document = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise CliError(f"{args.file}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(f"cannot read {args.file}: {error}") from None
+    except json.JSONDecodeError as error:
+        raise CliError(f"{args.file} is not valid JSON (line {error.lineno})") from None
+    store = Store.open(paths.data_dir(args.data_dir))
+    try:
+        try:
+            report = import_document(store, document)
+        except ImportError_ as error:
+            raise CliError(f"{args.file}: {error}") from None
+        if not store.flush():
+            raise CliError("could not write everything to disk; nothing was lost, try again")
+    finally:
+        store.close()
+    for conflict in report.conflicts:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    print(f"Imported {args.file}: {report.summary()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -204,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_export(args)
         if args.command == "playbooks":
             return run_playbooks(args)
+        if args.command == "import":
+            return run_import(args)
         return run_app(args)
     except (CliError, StoreError) as error:
         print(f"holdtheline: {error}", file=sys.stderr)

@@ -335,7 +335,7 @@ printed on your notice.
         case = self.case
         days_text = values["deadline_days"].strip()
         name = values["deadline_name"].strip()
-        days = int(days_text) if days_text else known.get(name, 0)
+        days = int(days_text) if days_text else known_days(known, name)
         case.notices.append(Notice(
             id=new_id("notice"), date=values["date"].strip(), name=values["name"].strip(),
             notice_id=values["notice_id"].strip(), says=values["says"].strip(),
@@ -391,6 +391,17 @@ printed on your notice.
     def _open_call(self, event: DataTable.RowSelected) -> None:
         self.notify("Opening a past call read-only comes with the history screen.",
                     severity="information")
+
+
+def known_days(known: dict[str, int], typed: str) -> int:
+    """Days of a playbook deadline named like ``typed`` (start of its name), else 0."""
+    wanted = " ".join(typed.casefold().split())
+    if not wanted:
+        return 0
+    for name, days in known.items():
+        if " ".join(name.casefold().split()).startswith(wanted):
+            return days
+    return 0
 
 
 def claim_dialog(case: Case, today: str, party: str = "", who: str = "") -> FormDialog:

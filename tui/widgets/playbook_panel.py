@@ -60,11 +60,11 @@ class PlaybookPanel(Vertical):
             yield Static("Steps  (ctrl+l, space ticks)", id="panel-steps-title",
                          classes="panel-heading", markup=False)
             yield SelectionList[int](id="panel-steps", compact=True)
-            yield Static("", id="panel-phones")
-            yield Static("", id="panel-ready")
             yield Static("Your facts  (space ticks what you read out)", id="panel-facts-title",
                          classes="panel-heading", markup=False)
             yield SelectionList[str](id="panel-facts", compact=True)
+            yield Static("", id="panel-phones")
+            yield Static("", id="panel-ready")
             yield Static("", id="panel-escalate")
             yield Static("", id="panel-deadlines")
             yield Static("", id="panel-sources")

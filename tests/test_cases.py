@@ -1,0 +1,404 @@
+"""Cases: Pilot tests of every case workflow, follow-ups, and the JSON round trip."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, SelectionList
+
+from tui.domain.clock import FrozenClock
+from tui.domain.live import LiveCall
+from tui.domain.model import Case, Claim, DocumentSent, Notice, Payment
+from tui.screens.call import CallScreen
+from tui.screens.case import CaseScreen
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.end_call import EndCallDialog
+from tui.screens.form import FormDialog
+from tui.screens.home import HomeScreen
+from tui.screens.recording import RecordingDialog
+from tui.screens.start_call import CallRequest
+from tui.store import Store
+
+from .test_call_flow import _export_text, on_disk
+
+REQUEST = CallRequest(
+    "Coverage restricted", "Massachusetts Health Connector", "ma-health-connector",
+    "1-877-623-6765",
+)
+
+
+async def fill(pilot, *values: str) -> None:  # type: ignore[no-untyped-def]
+    """Type each value into the form's fields in turn, then save."""
+    for value in values:
+        if value:
+            await pilot.press(*_keys(value))
+        await pilot.press("tab")
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+def _keys(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+async def typed(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*_keys(text))
+
+
+async def test_create_rename_resolve_reopen(make_app, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await typed(pilot, "Dental bill [x]")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        assert "Dental bill [x]" in _export_text(app)
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one("#field-title", Input)
+        field.value = "Dental bill, overcharged"
+        await pilot.press("tab")
+        await typed(pilot, "ma")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert "resolved" in _export_text(app)
+        (case,) = store.list_cases()
+        assert (case.title, case.status, case.home_state) == (
+            "Dental bill, overcharged", "resolved", "MA")
+        await pilot.press("s")
+        await pilot.pause()
+        assert store.list_cases()[0].status == "open"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "Dental bill, overcharged" in _export_text(app)
+    assert store.flush()
+
+
+async def open_case(app, pilot, store: Store) -> Case:  # type: ignore[no-untyped-def]
+    case = Case.create("Coverage restricted", "2026-11-01T12:00:00+00:00")
+    store.save_case(case)
+    app.screen.open_case(case.id)
+    await pilot.pause()
+    return case
+
+
+async def test_identifiers_payments_notices_documents(make_app, store: Store,
+                                                      data_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(110, 32)) as pilot:
+        case = await open_case(app, pilot, store)
+        await pilot.press("a")  # overview tab: an identifier
+        await pilot.pause()
+        await typed(pilot, "Member ID")
+        await pilot.press("tab")
+        await typed(pilot, "123456789012")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("2", "a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#field-date", Input).value = "2026-10-20"
+        form.query_one("#field-amount", Input).value = "twelve"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)  # bad amount: stays open
+        form.query_one("#field-amount", Input).value = "$412.50"
+        form.query_one("#field-confirmation", Input).value = "BK-88-1234"
+        form.query_one("#field-account", Input).value = "checking …4821"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("3", "a")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-date", Input).value = "2026-11-24"
+        form.query_one("#field-name", Input).value = "Termination notice"
+        form.query_one("#field-notice_id", Input).value = "TN-77"
+        # The deadline's days come from the playbooks when left blank.
+        form.query_one("#field-deadline_name", Input).value = "Reinstatement window"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("5", "a")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#field-what", Input).value = "Bank statements"
+        form.query_one("#field-how", Input).value = "certified mail"
+        form.query_one("#field-tracking", Input).value = "9400 1000"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        text = _export_text(app)
+        assert "Reinstatement window: due 2026-12-29 (35 days left)" in text
+        assert "Check the date on your notice" in text
+        assert "123456789012" in text
+        # Removing asks first; "n" keeps it.
+        await pilot.press("5")
+        app.screen.query_one("#documents-table", DataTable).focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(store.get_case(case.id).documents) == 1
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert store.get_case(case.id).documents == []
+    assert store.flush()
+    saved = json.loads((data_dir / "index.json").read_text("utf-8"))["cases"]["1"]
+    assert saved["identifiers"] == {"Member ID": "123456789012"}
+    (payment,) = saved["payments"]
+    assert (payment["date"], payment["amount"], payment["method"], payment["confirmation"],
+            payment["account"]) == ("2026-10-20", "$412.50", "manual", "BK-88-1234",
+                                    "checking …4821")
+    (notice,) = saved["notices"]
+    assert (notice["notice_id"], notice["deadline_days"]) == ("TN-77", 35)
+
+
+async def test_claims_disagreement_is_highlighted(make_app, store: Store) -> None:
+    app = make_app()
+    async with app.run_test(size=(110, 32)) as pilot:
+        case = await open_case(app, pilot, store)
+        await pilot.press("4", "a")
+        await pilot.pause()
+        await fill(pilot, "Coverage effective date", "1 Feb", "Insurer", "Dana #4471",
+                   "")
+        await pilot.press("a")
+        await pilot.pause()
+        await fill(pilot, "Coverage effective date", "1 Mar", "Health Connector", "Lee", "")
+        text = _export_text(app)
+        assert "≠ Coverage effective date" in text
+        assert "Insurer says 1 Feb" in text and "Health Connector says 1 Mar" in text
+        assert len(store.get_case(case.id).claims) == 2
+
+
+async def test_claim_from_a_call_in_two_keys(make_app, store: Store, clock: FrozenClock) -> None:
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.pause()
+        await typed(pilot, "Dana")
+        await pilot.press("tab", *"4471")
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await typed(pilot, "Coverage effective date")
+        await pilot.press("tab")
+        await typed(pilot, "1 Feb")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen)
+        call_id = app.screen.live.call.id
+        await pilot.press("ctrl+q")
+    (claim,) = store.list_cases()[0].claims
+    assert (claim.question, claim.says, claim.party, claim.who, claim.call_id, claim.date) == (
+        "Coverage effective date", "1 Feb", "Massachusetts Health Connector",
+        "Dana #4471 (agent)", call_id, "2026-11-24")
+
+
+async def test_case_facts_are_read_out_and_ticked(make_app, store: Store,
+                                                  data_dir: Path) -> None:
+    case = Case.create("Coverage restricted", "2026-11-01T12:00:00+00:00")
+    case.identifiers = {"Member ID": "123456789012"}
+    case.payments = [Payment(id="p1", date="2026-10-20", amount="412.50",
+                             confirmation="BK-1", account="checking")]
+    store.save_case(case)
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        facts = app.screen.query_one("#panel-facts", SelectionList)
+        assert [str(facts.get_option_at_index(i).prompt) for i in range(2)] == [
+            "Member ID: 123456789012",
+            "Paid 2026-10-20  412.50  manual  conf. BK-1  from checking",
+        ]
+        facts.focus()
+        await pilot.pause()
+        assert "Member ID: 123456789012" in _export_text(app)
+        facts.highlighted = 1
+        await pilot.press("space")
+        await pilot.press("ctrl+q")
+    assert store.flush()
+    (call,) = on_disk(data_dir)
+    assert call["read_out"] == ["Paid 2026-10-20  412.50  manual  conf. BK-1  from checking"]
+
+
+async def test_read_back_and_refused_reference(make_app, store: Store, data_dir: Path) -> None:
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, EndCallDialog)
+        dialog.query_one("#promises", Input).value = "will email billing tomorrow"
+        dialog.query_one("#next-step", Input).value = "call the Governor's office Friday"
+        await pilot.pause()
+        text = _export_text(app)
+        assert "No reference number yet: ask for one." in text
+        assert "They will: will email billing tomorrow (by 2026-11-25)" in text
+        assert "Next step: call the Governor's office Friday" in text
+        dialog.query_one("#ref-refused").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert store.flush()
+    (call,) = on_disk(data_dir)
+    assert call["reference_refused"] is True and call["references"] == []
+    assert call["next_step"] == "call the Governor's office Friday"
+
+
+async def test_recording_is_off_by_default_and_warns(make_app, store: Store,
+                                                     data_dir: Path) -> None:
+    case = Case.create("Coverage restricted", "2026-11-01T12:00:00+00:00")
+    case.home_state = "NY"
+    store.save_case(case)
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RecordingDialog)
+        assert "needs everyone's consent" not in _export_text(app)
+        await pilot.press("tab", "tab")
+        await typed(pilot, "ma")
+        await pilot.pause()
+        assert "MA needs everyone's consent to record" in _export_text(app)
+        dialog.query_one("#recorded").value = True
+        dialog.query_one("#consent").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "● REC" in _export_text(app)
+        await pilot.press("ctrl+q")
+    assert store.flush()
+    (call,) = on_disk(data_dir)
+    assert (call["recorded"], call["consent_asked"], call["their_state"]) == (True, True, "MA")
+
+
+async def test_dropped_call_redials_in_one_key(make_app, store: Store, data_dir: Path,
+                                               clock: FrozenClock) -> None:
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        first = app.screen.live.call.id
+        clock.advance(600)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen)
+        second = app.screen.live.call
+        assert second.id != first and second.redial_of == first
+        assert "Redialled after a dropped call" in _export_text(app)
+        await pilot.press("ctrl+q")
+    assert store.flush()
+    calls = {c["id"]: c for c in on_disk(data_dir)}
+    assert calls[first]["outcome"] == "disconnected"
+    assert calls[second.id]["redial_of"] == first
+    assert calls[second.id]["case_id"] == calls[first]["case_id"]
+    assert calls[second.id]["playbook_id"] == "ma-health-connector"
+
+
+async def test_follow_up_marked_done_on_home(make_app, store: Store, data_dir: Path,
+                                             clock: FrozenClock) -> None:
+    case = Case.create("Coverage restricted", "2026-11-01T12:00:00+00:00")
+    store.save_case(case)
+    live = LiveCall.start(clock, case.id, "Insurer")
+    live.add_promise("email the exchange by 2026-11-20")
+    live.add_promise("call back tomorrow")
+    live.end("callback promised")
+    store.save_call(live.call, index=True)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = _export_text(app)
+        assert "BROKEN" in text and "Broken promises: Insurer 1" in text
+        table = app.screen.query_one("#followups-table", DataTable)
+        table.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert "Broken promises" not in _export_text(app)
+    assert store.flush()
+    (call,) = on_disk(data_dir)
+    assert [p["done"] for p in call["promises"]] == [True, False]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_export_import_round_trip(tmp_path: Path) -> None:
+    source = tmp_path / "a"
+    clock = FrozenClock()
+    with Store.open(source) as store:
+        case = Case.create("Coverage restricted", "2026-11-01T12:00:00+00:00")
+        case.identifiers = {"Member ID": "123456789012", "Billing account": "700000001"}
+        case.payments = [Payment(id="p1", date="2026-10-20", amount="412.50",
+                                 method="autopay", confirmation="BK-1", account="checking")]
+        case.notices = [Notice(id="n1", date="2026-11-24", name="Termination", notice_id="T-1",
+                               says="coverage ends", deadline_name="Reinstatement window",
+                               deadline_days=35)]
+        case.claims = [Claim(id="c1", question="Effective date", party="Insurer",
+                             says="1 Feb", date="2026-11-20", who="Dana")]
+        case.documents = [DocumentSent(id="d1", what="Statements", how="fax",
+                                       date="2026-11-21", tracking="F-9")]
+        case.home_state = "MA"
+        store.save_case(case)
+        live = LiveCall.start(clock, case.id, "Massachusetts Health Connector")
+        live.enter_line("[bold]literal[/bold] ☂")
+        live.enter_line("promise: call back in 3 days")
+        live.call.read_out = ["Member ID: 123456789012"]
+        live.call.checklist = {"ma-health-connector#1: Get through to Billing": True}
+        live.call.recorded = True
+        live.end("callback promised", "ok", next_step="wait", reference_refused=True)
+        store.save_call(live.call, index=True)
+    exported = tmp_path / "export.json"
+    assert _run("--data-dir", str(source), "export", "--format", "json", "-o",
+                str(exported)).returncode == 0
+    target = tmp_path / "b"
+    first = _run("--data-dir", str(target), "import", str(exported))
+    assert first.returncode == 0, first.stderr
+    assert "added 1 case(s) and 1 call(s)" in first.stdout
+    again = _run("--data-dir", str(target), "import", str(exported))
+    assert "added 0 case(s) and 0 call(s); 2 already here" in again.stdout
+    round_trip = json.loads(_run("--data-dir", str(target), "export", "--format",
+                                 "json").stdout)
+    original = json.loads(exported.read_text("utf-8"))
+    for document in (round_trip, original):
+        document.pop("exported_at")
+    assert round_trip == original
+
+
+def test_import_reports_conflicts_and_bad_files(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    with Store.open(data) as store:
+        case = Case.create("Mine", "2026-11-01T12:00:00+00:00")
+        store.save_case(case)
+    exported = json.loads(_run("--data-dir", str(data), "export", "--format", "json").stdout)
+    exported["cases"][0]["title"] = "Theirs"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(exported))
+    result = _run("--data-dir", str(data), "import", str(changed))
+    assert result.returncode == 0
+    assert "conflict: case 'Theirs'" in result.stderr and "1 conflict(s)" in result.stdout
+    with Store.open(data, read_only=True) as store:
+        assert store.list_cases()[0].title == "Mine"
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}')
+    result = _run("--data-dir", str(data), "import", str(bad))
+    assert result.returncode == 1 and "not a Hold the Line JSON export" in result.stderr
+    bad.write_text("{not json")
+    result = _run("--data-dir", str(data), "import", str(bad))
+    assert result.returncode == 1 and "is not valid JSON" in result.stderr
+    result = _run("--data-dir", str(data), "import", str(tmp_path / "missing.json"))
+    assert result.returncode == 1 and "no such file" in result.stderr
