@@ -23,7 +23,7 @@ from textual.widgets import Input  # noqa: E402
 from tui.app import HoldTheLineApp  # noqa: E402
 from tui.domain.clock import FrozenClock  # noqa: E402
 from tui.domain.live import LiveCall  # noqa: E402
-from tui.domain.model import Case  # noqa: E402
+from tui.domain.model import Case, Claim, Notice, Payment  # noqa: E402
 from tui.paths import shipped_playbooks_dir  # noqa: E402
 from tui.playbooks import load_playbooks  # noqa: E402
 from tui.screens.start_call import CallRequest  # noqa: E402
@@ -36,6 +36,23 @@ SIZE = (100, 30)
 def seed(store: Store, clock: FrozenClock) -> None:
     """A few past calls so the home screen has something to show."""
     case = Case.create("Coverage restricted despite on-time payments", "2026-11-02T14:00:00+00:00")
+    case.identifiers = {"Member ID": "123456789012", "Billing account number": "700000001"}
+    case.payments = [
+        Payment(id="p1", date="2026-09-20", amount="412.50", method="autopay",
+                confirmation="BK-0920-4471", account="checking …4821"),
+        Payment(id="p2", date="2026-10-20", amount="412.50", method="autopay",
+                confirmation="BK-1020-8812", account="checking …4821"),
+    ]
+    case.notices = [
+        Notice(id="n1", date="2026-11-10", name="Termination notice", notice_id="TN-77",
+               deadline_name="Reinstatement window", deadline_days=35),
+    ]
+    case.claims = [
+        Claim(id="c1", question="Coverage effective date", party="Neighborhood Health Plan",
+              says="1 Feb", date="2026-11-12", who="Dana #4471"),
+        Claim(id="c2", question="Coverage effective date", party="Health Connector",
+              says="1 Mar", date="2026-11-13", who="Lee"),
+    ]
     store.save_case(case)
     history = [
         ("Massachusetts Health Connector", "no progress", 47, ["Dana", "Marco"]),
@@ -54,6 +71,7 @@ def seed(store: Store, clock: FrozenClock) -> None:
         clock.advance(hold_minutes * 60)
         live.toggle_hold()
         clock.advance(420)
+        live.add_promise("will call back in 3 days")
         live.end(outcome, "")
         store.save_call(live.call, index=True)
         clock.advance(2 * 86400)
@@ -87,6 +105,14 @@ async def main() -> None:
             await pilot.press("down", "down", "down")
             await pilot.pause()
             app.save_screenshot("playbooks.svg", str(OUT))
+            await pilot.press("escape")
+            await pilot.pause()
+            app.screen.open_case(store.list_cases()[0].id)
+            await pilot.pause()
+            app.save_screenshot("case.svg", str(OUT))
+            await pilot.press("4")
+            await pilot.pause()
+            app.save_screenshot("case-claims.svg", str(OUT))
         request = CallRequest(
             "Coverage restricted despite on-time payments",
             "Massachusetts Health Connector",

@@ -178,7 +178,7 @@ async def test_claims_disagreement_is_highlighted(make_app, store: Store) -> Non
         await pilot.press("a")
         await pilot.pause()
         await fill(pilot, "Coverage effective date", "1 Mar", "Health Connector", "Lee", "")
-        text = _export_text(app)
+        text = " ".join(_export_text(app).split())
         assert "≠ Coverage effective date" in text
         assert "Insurer says 1 Feb" in text and "Health Connector says 1 Mar" in text
         assert len(store.get_case(case.id).claims) == 2

@@ -96,3 +96,53 @@ def test_live_call_panel_wide(snap_compare, make_app, clock: FrozenClock) -> Non
         await _no_blink(pilot)
 
     assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(120, 36))
+
+
+def _rich_case(store: Store) -> str:
+    from tui.domain.model import Case, Claim, Notice, Payment
+
+    case = Case.create("Coverage restricted despite on-time payments",
+                       "2026-11-01T15:00:00+00:00")
+    case.identifiers = {"Member ID": "123456789012", "Billing account number": "700000001"}
+    case.payments = [
+        Payment(id="p1", date="2026-09-20", amount="412.50", method="autopay",
+                confirmation="BK-0920-4471", account="checking …4821"),
+        Payment(id="p2", date="2026-10-20", amount="412.50", method="autopay",
+                confirmation="BK-1020-8812", account="checking …4821"),
+    ]
+    case.notices = [
+        Notice(id="n1", date="2026-11-10", name="Termination notice", notice_id="TN-77",
+               deadline_name="Reinstatement window", deadline_days=35),
+        Notice(id="n2", date="2026-10-01", name="Restriction notice", notice_id="RN-12",
+               deadline_name="Appeal", deadline_days=30),
+    ]
+    case.claims = [
+        Claim(id="c1", question="Coverage effective date", party="Neighborhood Health Plan",
+              says="1 Feb", date="2026-11-12", who="Dana #4471"),
+        Claim(id="c2", question="Coverage effective date", party="Health Connector",
+              says="1 Mar", date="2026-11-13", who="Lee"),
+    ]
+    store.save_case(case)
+    return case.id
+
+
+def test_case_overview(snap_compare, make_app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    case_id = _rich_case(store)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.screen.open_case(case_id)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
+
+
+def test_case_claims(snap_compare, make_app, store: Store) -> None:  # type: ignore[no-untyped-def]
+    case_id = _rich_case(store)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.screen.open_case(case_id)
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))

@@ -53,7 +53,7 @@ def render_text(playbook: Playbook, names: dict[str, str] | None = None) -> str:
     for deadline in playbook.deadlines:
         start = f" from {v(deadline.from_)}" if deadline.from_ else ""
         source = f" [{v(deadline.source)}]" if deadline.source else ""
-        deadlines.append(f"  ⏱ {v(deadline.name)}: {deadline.days} days{start}{source}")
+        deadlines.append(f"  ▸ {v(deadline.name)}: {deadline.days} days{start}{source}")
     if deadlines:
         deadlines.append("  Check the date on your notice: the clock runs from it.")
     section("Deadlines", deadlines)

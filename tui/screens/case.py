@@ -153,7 +153,7 @@ printed on your notice.
         for view in deadlines:
             style = {"passed": "bold red", "today": "bold red", "soon": "bold yellow"}.get(
                 view.status, "")
-            text.append(f"\n⏱ {visible(view.describe())}", style=style)
+            text.append(f"\n▸ {visible(view.describe())}", style=style)
             text.append(f"  from {visible(view.notice)} of {view.start.isoformat()}", style="dim")
         if deadlines:
             text.append(f"\n{CHECK_NOTICE}", style="italic")
@@ -196,11 +196,14 @@ printed on your notice.
             if not group.disagree:
                 continue
             disputed.append(f"≠ {visible(group.question)}\n", style="bold yellow")
-            for party, claim in group.latest_by_party().items():
+            latest = group.latest_by_party()
+            width = max(len(visible(party)) for party in latest)
+            for party, claim in latest.items():
                 who = f", {visible(claim.who)}" if claim.who else ""
-                disputed.append(f"   {visible(party)} says ", style="dim")
+                disputed.append(f"   {visible(party):<{width}} says ", style="dim")
                 disputed.append(visible(claim.says), style="bold")
                 disputed.append(f"  ({claim.date}{who})\n", style="dim")
+        disputed.rstrip()
         widget = self.query_one("#claims-disputed", Static)
         widget.display = bool(disputed.plain)
         widget.update(disputed)

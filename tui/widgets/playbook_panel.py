@@ -200,7 +200,7 @@ class PlaybookPanel(Vertical):
         text.append("Deadlines", style="bold")
         for deadline in playbook.deadlines:
             start = f" from {visible(deadline.from_)}" if deadline.from_ else ""
-            text.append(f"\n⏱ {visible(deadline.name)}: {deadline.days} days{start}")
+            text.append(f"\n▸ {visible(deadline.name)}: {deadline.days} days{start}")
         text.append("\nCheck the date on your notice.", style="italic")
         return text
 
