@@ -146,3 +146,20 @@ def test_case_claims(snap_compare, make_app, store: Store) -> None:  # type: ign
         await pilot.pause()
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
+
+
+def test_history_screen(snap_compare, make_app, store: Store,  # type: ignore[no-untyped-def]
+                        clock: FrozenClock) -> None:
+    from .test_history import seed
+
+    seed(store, clock)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*"supervisor")
+        await _no_blink(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 24))

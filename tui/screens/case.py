@@ -20,6 +20,7 @@ from tui.domain.deadlines import CHECK_NOTICE, case_deadlines, local_date
 from tui.domain.followups import broken_by_organisation, followups_from_rows
 from tui.domain.model import (
     PAYMENT_METHODS,
+    Call,
     Case,
     Claim,
     DocumentSent,
@@ -27,8 +28,10 @@ from tui.domain.model import (
     Payment,
     new_id,
 )
+from tui.domain.stats import compute, sparkline
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
+from tui.domain.timeline import case_events
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.form import Field, FormDialog
 
@@ -50,7 +53,8 @@ class CaseScreen(Screen[None]):
     HELP = """\
 ## Case
 
-Keys `1`–`6` switch tabs. `a` adds to the tab you are on (an identifier, a
+Keys `1`–`6` switch tabs (6 is the timeline of calls, payments, notices,
+claims and documents; Enter opens a call). `a` adds to the tab you are on (an identifier, a
 payment, a notice, a claim or a document sent); `delete` removes the selected
 row after asking. `e` renames the case, `s` resolves or reopens it, `c` calls
 about it.
@@ -76,6 +80,7 @@ printed on your notice.
     def __init__(self, case_id: str) -> None:
         super().__init__()
         self.case_id = case_id
+        self._calls: dict[str, Call] = {}
 
     @property
     def htl(self) -> HoldTheLineApp:
@@ -98,6 +103,7 @@ printed on your notice.
                     yield Static("Identifiers", classes="section-title")
                     yield DataTable(id="identifiers-table", cursor_type="row")
                     yield Static("", id="case-followups")
+                    yield Static("", id="case-stats")
             with TabPane("2 Payments", id="payments"):
                 yield DataTable(id="payments-table", cursor_type="row", zebra_stripes=True)
             with TabPane("3 Notices", id="notices"):
@@ -108,7 +114,7 @@ printed on your notice.
                     yield DataTable(id="claims-table", cursor_type="row", zebra_stripes=True)
             with TabPane("5 Documents", id="documents"):
                 yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("6 Calls", id="calls"):
+            with TabPane("6 Timeline", id="calls"):
                 yield DataTable(id="case-calls-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -119,7 +125,7 @@ printed on your notice.
             "notices-table": ("Date", "Notice", "Notice ID", "Deadline", "Says"),
             "claims-table": ("Question", "Party", "Says", "When", "Who"),
             "documents-table": ("Date", "What", "How", "To", "Tracking"),
-            "case-calls-table": ("When", "Organisation", "Length", "On hold", "Reps", "Outcome"),
+            "case-calls-table": ("When", "What", "Detail"),
         }
         for table_id, labels in columns.items():
             table = self.query_one(f"#{table_id}", DataTable)
@@ -220,17 +226,30 @@ printed on your notice.
             (d.id, [d.date, cell(d.what), cell(d.how), cell(d.to), cell(d.tracking)])
             for d in sorted(case.documents, key=lambda d: d.date)
         ])
-        self._fill("case-calls-table", [
-            (str(row["id"]), [
-                format_local(str(row["started_at"]), "YYYY-MM-DD HH:mm"),
-                cell(str(row["organisation"])),
-                format_duration(float(row["duration_seconds"])),
-                format_duration(float(row["hold_seconds"])),
-                cell(", ".join(row.get("reps", []))),
-                cell(str(row.get("outcome") or row.get("status"))),
-            ])
-            for row in reversed(rows)
-        ])
+        calls = list(store.iter_calls(case.id))
+        self._calls = {call.id: call for call in calls}
+        timeline = []
+        for number, event in enumerate(case_events(case, calls)):
+            when = (format_local(event.at, "YYYY-MM-DD HH:mm") if len(event.at) > 10
+                    else event.at)
+            key = event.call_id or f"event-{number}"
+            style = "bold" if event.kind == "call" else ""
+            timeline.append((key, [when, cell(event.kind, style), cell(event.text, style)]))
+        self._fill("case-calls-table", timeline)
+        stats = compute(calls, today)
+        text = Text()
+        text.append("Totals", style="bold")
+        text.append(
+            f"\n{stats.calls} calls · {format_duration(stats.hold_seconds)} on hold "
+            f"(longest {format_duration(stats.longest_hold)}) · "
+            f"{format_duration(stats.talk_seconds)} talking · {stats.distinct_reps} reps"
+            f" ({stats.refused_id} refused an ID) · promises: {stats.promises_made} made, "
+            f"{stats.kept} kept, {stats.broken} broken"
+        )
+        if stats.hold_per_call:
+            text.append("\nHold per call: ", style="dim")
+            text.append(sparkline(stats.hold_per_call), style="yellow")
+        self.query_one("#case-stats", Static).update(text)
 
     def _fill(self, table_id: str, rows: list[tuple[str, list[Any]]]) -> None:
         table = self.query_one(f"#{table_id}", DataTable)
@@ -392,8 +411,11 @@ printed on your notice.
 
     @on(DataTable.RowSelected, "#case-calls-table")
     def _open_call(self, event: DataTable.RowSelected) -> None:
-        self.notify("Opening a past call read-only comes with the history screen.",
-                    severity="information")
+        from tui.screens.call_detail import CallDetailScreen
+
+        call = self._calls.get(str(event.row_key.value))
+        if call is not None:
+            self.app.push_screen(CallDetailScreen(call, self.case.title))
 
 
 def known_days(known: dict[str, int], typed: str) -> int:

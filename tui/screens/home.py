@@ -51,6 +51,8 @@ done.
                 tooltip="Start a new call (pick the case and the organisation)"),
         Binding("n", "new_case", "New case", id="new-case",
                 tooltip="Open a new case (a dispute many calls work on)"),
+        Binding("h", "history", "History", id="history",
+                tooltip="Every call: filter, sort, open, statistics, export"),
         Binding("p", "playbooks", "Playbooks", id="playbooks",
                 tooltip="Browse every playbook and any load errors"),
         Binding("space", "toggle_done", "Done", id="followup-done", show=False,
@@ -202,6 +204,11 @@ done.
         from tui.screens.case import CaseScreen
 
         self.app.push_screen(CaseScreen(case_id))
+
+    def action_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
 
     def action_playbooks(self) -> None:
         from tui.screens.playbooks import PlaybooksScreen

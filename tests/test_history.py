@@ -1,0 +1,141 @@
+"""Pilot tests: history filtering, sorting, opening a call read-only, statistics."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Sparkline
+
+from tui.domain.clock import FrozenClock
+from tui.domain.live import LiveCall
+from tui.domain.model import Case
+from tui.screens.call_detail import CallDetailScreen
+from tui.screens.history import HistoryScreen
+from tui.screens.home import HomeScreen
+from tui.screens.stats import StatsScreen
+from tui.store import Store
+
+from .test_call_flow import _export_text
+
+
+def seed(store: Store, clock: FrozenClock) -> Case:
+    case = Case.create("Coverage restricted", "2026-11-01T12:00:00+00:00")
+    store.save_case(case)
+    plan = [
+        ("Massachusetts Health Connector", "Dana", "4471", 45, "Asked for billing review",
+         "88213", "no progress"),
+        ("Neighborhood Health Plan", "Priya", "A-118", 5, "Enrollment dates verified [1 Feb]",
+         "NHP-55", "resolved"),
+        ("Massachusetts Health Connector", "Marco", "", 80, "Supervisor refused retro request",
+         "", "escalated"),
+    ]
+    for organisation, name, rep_id, hold_minutes, note, ref, outcome in plan:
+        live = LiveCall.start(clock, case.id, organisation)
+        live.current_rep.first_name = name
+        live.current_rep.rep_id = rep_id
+        live.current_rep.id_refused = not rep_id
+        clock.advance(60)
+        live.toggle_hold()
+        clock.advance(hold_minutes * 60)
+        live.toggle_hold()
+        live.enter_line(note)
+        if ref:
+            live.enter_line(f"ref: {ref}")
+        live.enter_line("promise: call back tomorrow")
+        clock.advance(300)
+        live.end(outcome, f"{outcome} summary")
+        store.save_call(live.call, index=True)
+        clock.advance(86400 * 2)
+    return case
+
+
+async def open_history(app, pilot) -> HistoryScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("h")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, HistoryScreen)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+async def test_filter_as_you_type_and_highlight(make_app, store: Store,
+                                                clock: FrozenClock) -> None:
+    seed(store, clock)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_history(app, pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 3
+        await pilot.press(*"4471")  # a rep ID
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press(*["backspace"] * 4, *"retro")  # words from notes
+        await pilot.pause()
+        assert table.row_count == 1
+        assert "note: Supervisor refused retro request" in " ".join(_export_text(app).split())
+        match = screen._matches[str(table.coordinate_to_cell_key((0, 0)).row_key.value)]
+        assert any("reverse" in str(span.style) for span in match.spans)
+        await pilot.press(*["backspace"] * 5, *"nhp-55")  # a reference number
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press(*["backspace"] * 6, *"[1 feb]")  # brackets stay literal
+        await pilot.pause()
+        assert table.row_count == 1
+        key = str(table.coordinate_to_cell_key((0, 0)).row_key.value)
+        assert screen._matches[key].plain == "note: Enrollment dates verified [1 Feb]"
+        screen.query_one(Input).value = "connector summary"  # every word must match
+        await pilot.pause()
+        assert table.row_count == 2
+        screen.query_one(Input).value = "nobody said this"
+        await pilot.pause()
+        assert table.row_count == 0
+        assert "0 of 3 calls" in _export_text(app)
+
+
+async def test_sort_and_open_a_call_read_only(make_app, store: Store,
+                                              clock: FrozenClock) -> None:
+    seed(store, clock)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_history(app, pilot)
+        table = screen.query_one(DataTable)
+        first = [str(table.get_row_at(i)[2]) for i in range(3)]
+        assert first[0] == "Massachusetts Health Connector"  # newest first
+        table.focus()
+        for _ in range(4):  # when → case → organisation → length → on hold
+            await pilot.press("s")
+        await pilot.pause()
+        holds = [str(table.get_row_at(i)[4]) for i in range(3)]
+        assert holds == ["1h 20m", "45m 00s", "5m 00s"]
+        await pilot.press("r")
+        await pilot.pause()
+        assert [str(table.get_row_at(i)[4]) for i in range(3)] == ["5m 00s", "45m 00s", "1h 20m"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallDetailScreen)
+        text = _export_text(app)
+        assert "Neighborhood Health Plan" in text
+        assert "On the line: Priya #A-118 (agent)" in text
+        assert "On hold" in text and "Off hold (held 5m 00s)" in text
+        assert "Reference number: NHP-55" in text
+        assert "Call ended: resolved" in text
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_statistics_per_organisation(make_app, store: Store, clock: FrozenClock) -> None:
+    seed(store, clock)
+    app = make_app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await open_history(app, pilot)
+        screen.query_one(DataTable).focus()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        text = _export_text(app)
+        assert "3 calls · 2h 10m on hold (2.2 hours)" in text
+        orgs = app.screen.query_one("#stats-orgs", DataTable)
+        connector = [str(c) for c in orgs.get_row_at(0)]
+        assert connector[:4] == ["Massachusetts Health Connector", "2", "2h 05m", "1h 20m"]
+        assert connector[6] == "1"  # Marco refused to give an ID
+        assert app.screen.query_one(Sparkline).data == [45.0, 5.0, 80.0]

@@ -1,0 +1,89 @@
+"""Timelines: one call minute by minute, and a whole case day by day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.domain.model import Call, Case
+from tui.domain.timefmt import format_duration
+
+
+@dataclass
+class Event:
+    """One line of a timeline."""
+
+    at: str
+    """UTC ISO time, or a ``YYYY-MM-DD`` date for case records."""
+    kind: str
+    text: str
+    elapsed: float | None = None
+    call_id: str = ""
+
+
+def call_events(call: Call) -> list[Event]:
+    """Dial, holds, reps and transfers, notes, references, promises, playbooks, end."""
+    events = [Event(call.started_at, "dial",
+                    f"Dialled {call.organisation}"
+                    + (f" at {call.number_dialled}" if call.number_dialled else ""), 0.0)]
+    if call.redial_of:
+        events.append(Event(call.started_at, "dial", "Redial of a dropped call", 0.0))
+    for use in call.playbooks_used:
+        events.append(Event(use.at, "playbook", f"Playbook: {use.name}", use.elapsed))
+    for number, rep in enumerate(call.reps, start=1):
+        verb = "On the line" if number == 1 else "Transferred to"
+        events.append(Event(rep.joined_at or call.started_at, "rep",
+                            f"{verb}: {rep.label()}", rep.joined_elapsed))
+    for segment in call.hold_segments:
+        events.append(Event(segment.start, "hold", "On hold", segment.start_elapsed))
+        if segment.end is not None and segment.end_elapsed is not None:
+            length = format_duration(segment.end_elapsed - segment.start_elapsed)
+            events.append(Event(segment.end, "hold", f"Off hold (held {length})",
+                                segment.end_elapsed))
+    for note in call.notes:
+        events.append(Event(note.at, "note", note.text, note.elapsed))
+    for ref in call.references:
+        events.append(Event(ref.at, "reference", f"Reference number: {ref.number}", ref.elapsed))
+    for promise in call.promises:
+        due = f" (due {promise.due})" if promise.due else ""
+        done = " — done" if promise.done else ""
+        events.append(Event(promise.at, "promise", f"Promised: {promise.text}{due}{done}",
+                            promise.elapsed))
+    events.sort(key=lambda e: (e.elapsed if e.elapsed is not None else 0.0))
+    if call.ended_at:
+        outcome = call.outcome or "ended"
+        text = f"Call ended: {outcome}" + (f" — {call.summary}" if call.summary else "")
+        events.append(Event(call.ended_at, "end", text, call.duration_seconds))
+        if call.next_step:
+            events.append(Event(call.ended_at, "end", f"Next step: {call.next_step}",
+                                call.duration_seconds))
+        if call.reference_refused:
+            events.append(Event(call.ended_at, "end", "The rep refused to give a reference "
+                                "number", call.duration_seconds))
+    return events
+
+
+def case_events(case: Case, calls: list[Call]) -> list[Event]:
+    """Calls, payments, notices, claims and documents sent, oldest first."""
+    events: list[Event] = []
+    for call in calls:
+        hold = format_duration(call.hold_seconds())
+        outcome = call.outcome or ("in progress" if call.is_live else "")
+        events.append(Event(call.started_at, "call",
+                            f"Call to {call.organisation}: {format_duration(call.duration_seconds)}"
+                            f", {hold} on hold, {outcome}".rstrip(", "), call_id=call.id))
+    for payment in case.payments:
+        events.append(Event(payment.date, "payment", f"Paid {payment.label()}"))
+    for notice in case.notices:
+        label = notice.name + (f" ({notice.notice_id})" if notice.notice_id else "")
+        says = f": {notice.says}" if notice.says else ""
+        events.append(Event(notice.date, "notice", f"Notice {label}{says}"))
+    for claim in case.claims:
+        who = f" ({claim.who})" if claim.who else ""
+        events.append(Event(claim.date, "claim",
+                            f"{claim.party}{who} says {claim.question}: {claim.says}"))
+    for document in case.documents:
+        tracking = f", tracking {document.tracking}" if document.tracking else ""
+        to = f" to {document.to}" if document.to else ""
+        events.append(Event(document.date, "document",
+                            f"Sent {document.what}{to} by {document.how}{tracking}"))
+    return sorted(events, key=lambda e: e.at)

@@ -1,0 +1,230 @@
+"""History: every call, filtered as you type, sortable, opened read-only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tui.domain.model import Call
+from tui.domain.text import visible
+from tui.domain.timefmt import format_duration, format_local
+
+if TYPE_CHECKING:
+    from tui.app import HoldTheLineApp
+
+COLUMNS = ("When", "Case", "Organisation", "Length", "On hold", "Reps", "Outcome")
+SORT_KEYS = ("when", "case", "organisation", "length", "on hold", "reps", "outcome")
+
+
+def haystack(call: Call, case_title: str) -> list[tuple[str, str]]:
+    """(where, text) pairs the filter searches: notes, reps, references, summaries…"""
+    found = [("case", case_title), ("organisation", call.organisation),
+             ("summary", call.summary), ("next step", call.next_step)]
+    found += [("rep", rep.label()) for rep in call.reps]
+    found += [("ref", ref.number) for ref in call.references]
+    found += [("note", note.text) for note in call.notes]
+    found += [("promise", promise.text) for promise in call.promises]
+    return found
+
+
+def first_match(call: Call, case_title: str, words: list[str]) -> tuple[str, str] | None:
+    """Where every word of the filter is found (all words must match the call)."""
+    pairs = haystack(call, case_title)
+    folded = " ".join(text.casefold() for _, text in pairs)
+    if not all(word in folded for word in words):
+        return None
+    for where, text in pairs:
+        if any(word in text.casefold() for word in words):
+            return where, text
+    return ("", "")
+
+
+def highlighted(text: str, words: list[str], width: int = 60, wrap: bool = False) -> Text:
+    """``text`` (shown literally) with every filter word highlighted, cut around the first."""
+    shown = visible(text)
+    lowered = shown.casefold()
+    start = min((lowered.find(w) for w in words if w in lowered), default=0)
+    if len(shown) > width and start > width // 3:
+        cut = start - width // 3
+        shown = "…" + shown[cut:]
+    result = Text(shown, no_wrap=not wrap, overflow="ellipsis")
+    for word in words:
+        result.highlight_words([word], style="bold reverse", case_sensitive=False)
+    return result
+
+
+class HistoryScreen(Screen[None]):
+    """Review every call offline."""
+
+    CSS_PATH = "history.tcss"
+    AUTO_FOCUS = "#history-filter"
+    HELP = """\
+## History
+
+Type to filter: every word must appear somewhere in the call (notes, rep
+names and IDs, reference numbers, summaries, the case or the organisation).
+Matches are highlighted; the line under the table shows where the highlighted
+call matched. `down` moves into the table; Enter opens a call
+read-only with its timeline. `s` sorts by the next column, `r` reverses,
+`t` shows statistics, `x` exports.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="history-back"),
+        Binding("ctrl+f", "focus_filter", "Filter", id="history-filter", show=False),
+        Binding("s", "sort", "Sort", id="history-sort"),
+        Binding("r", "reverse", "Reverse", id="history-reverse"),
+        Binding("t", "stats", "Stats", id="history-stats"),
+        Binding("x", "export", "Export", id="history-export"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[Call] = []
+        self.titles: dict[str, str] = {}
+        self.sort_index = 0
+        self.sort_reverse = True
+        self._matches: dict[str, Text] = {}
+
+    @property
+    def htl(self) -> HoldTheLineApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Filter: a rep's name or ID, a reference, words from notes…",
+                    id="history-filter")
+        yield Static("Loading calls…", id="history-count")
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="history-match")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        widths = {"When": 12, "Case": 12, "Organisation": 14, "Length": 7, "On hold": 7,
+                  "Reps": 14, "Outcome": 11}
+        for label in COLUMNS:
+            table.add_column(label, key=label.lower(), width=widths.get(label))
+        self.titles = {case.id: case.title for case in self.htl.store.list_cases()}
+        self.load_calls()
+
+    @work(thread=True, exclusive=True, group="history-load")
+    def load_calls(self) -> None:
+        """Read every call file in the background."""
+        calls = list(self.htl.store.iter_calls())
+        self.app.call_from_thread(self._loaded, calls)
+
+    def _loaded(self, calls: list[Call]) -> None:
+        self.calls = calls
+        self.refresh_table()
+
+    def _sort_key(self, call: Call) -> object:
+        column = SORT_KEYS[self.sort_index]
+        if column == "when":
+            return call.started_at
+        if column == "case":
+            return self.titles.get(call.case_id, "").casefold()
+        if column == "organisation":
+            return call.organisation.casefold()
+        if column == "length":
+            return call.duration_seconds
+        if column == "on hold":
+            return call.hold_seconds()
+        if column == "reps":
+            return len(call.reps)
+        return call.outcome or ""
+
+    def refresh_table(self) -> None:
+        words = self.query_one("#history-filter", Input).value.casefold().split()
+        table = self.query_one(DataTable)
+        table.clear()
+        self._matches: dict[str, Text] = {}
+        shown = 0
+        for call in sorted(self.calls, key=self._sort_key, reverse=self.sort_reverse):
+            title = self.titles.get(call.case_id, "")
+            match = first_match(call, title, words) if words else ("", "")
+            if match is None:
+                continue
+            shown += 1
+            where, text = match
+            self._matches[call.id] = highlighted(f"{where}: {text}" if where else "", words,
+                                                 width=400, wrap=True)
+            reps = ", ".join(rep.label() for rep in call.reps)
+            table.add_row(
+                format_local(call.started_at, "MMM D HH:mm"),
+                highlighted(title, words, 14),
+                highlighted(call.organisation, words, 16),
+                format_duration(call.duration_seconds),
+                format_duration(call.hold_seconds()),
+                highlighted(reps, words, 18),
+                highlighted(call.outcome or ("live" if call.is_live else ""), words, 11),
+                key=call.id,
+            )
+        column = COLUMNS[self.sort_index]
+        order = "newest first" if self.sort_reverse else "oldest first"
+        if column != "When":
+            order = "high to low" if self.sort_reverse else "low to high"
+        self.query_one("#history-count", Static).update(
+            Text(f"{shown} of {len(self.calls)} calls · sorted by {column.lower()} ({order})",
+                 style="dim")
+        )
+
+    @on(DataTable.RowHighlighted, "#history-table")
+    def _show_match(self, event: DataTable.RowHighlighted) -> None:
+        match = self._matches.get(str(event.row_key.value)) if event.row_key else None
+        self.query_one("#history-match", Static).update(match or "")
+
+    @on(Input.Changed, "#history-filter")
+    def _filter(self) -> None:
+        self.refresh_table()
+
+    @on(Input.Submitted, "#history-filter")
+    def _to_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        if key == "down" and self.focused is self.query_one("#history-filter", Input):
+            self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected, "#history-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from tui.screens.call_detail import CallDetailScreen
+
+        call = next(c for c in self.calls if c.id == event.row_key.value)
+        self.app.push_screen(CallDetailScreen(call, self.titles.get(call.case_id, "")))
+
+    @on(DataTable.HeaderSelected, "#history-table")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        if event.column_index < len(SORT_KEYS):
+            if self.sort_index == event.column_index:
+                self.sort_reverse = not self.sort_reverse
+            self.sort_index = event.column_index
+            self.refresh_table()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#history-filter", Input).focus()
+
+    def action_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORT_KEYS)
+        self.refresh_table()
+
+    def action_reverse(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.refresh_table()
+
+    def action_stats(self) -> None:
+        from tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.calls, self.titles))
+
+    def action_export(self) -> None:
+        self.htl.open_export_dialog()

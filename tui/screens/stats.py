@@ -1,0 +1,96 @@
+"""Statistics per case and per organisation, with a picture of hold time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from tui.domain.deadlines import local_date
+from tui.domain.model import Call
+from tui.domain.stats import Stats, by_organisation, compute
+from tui.domain.text import visible
+from tui.domain.timefmt import format_duration
+
+if TYPE_CHECKING:
+    from tui.app import HoldTheLineApp
+
+COLUMNS = ("", "Calls", "Hold total", "Longest hold", "Talk", "Reps", "Refused ID",
+           "Promised", "Kept", "Broken")
+
+
+def row(name: str, stats: Stats) -> list[object]:
+    return [
+        Text(visible(name), no_wrap=True, overflow="ellipsis"), str(stats.calls),
+        format_duration(stats.hold_seconds), format_duration(stats.longest_hold),
+        format_duration(stats.talk_seconds), str(stats.distinct_reps), str(stats.refused_id),
+        str(stats.promises_made), str(stats.kept),
+        Text(str(stats.broken), style="bold red" if stats.broken else ""),
+    ]
+
+
+class StatsScreen(Screen[None]):
+    """Where the hours went, and who kept their word."""
+
+    CSS_PATH = "stats.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="stats-back"),
+    ]
+
+    def __init__(self, calls: list[Call], titles: dict[str, str]) -> None:
+        super().__init__()
+        self.calls = calls
+        self.titles = titles
+
+    @property
+    def htl(self) -> HoldTheLineApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("", id="stats-total")
+            yield Static("Time on hold, call by call (oldest → newest)",
+                         classes="section-title")
+            yield Sparkline([], id="hold-sparkline")
+            yield Static("By organisation", classes="section-title")
+            yield DataTable(id="stats-orgs", cursor_type="row")
+            yield Static("By case", classes="section-title")
+            yield DataTable(id="stats-cases", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = local_date(self.htl.clock.now())
+        total = compute(self.calls, today)
+        text = Text()
+        text.append(f"{total.calls} calls · {format_duration(total.hold_seconds)} on hold "
+                    f"({total.hold_seconds / 3600:.1f} hours) · "
+                    f"{format_duration(total.talk_seconds)} talking · "
+                    f"{total.distinct_reps} different reps", style="bold")
+        if total.broken:
+            text.append(f" · {total.broken} broken promise"
+                        f"{'s' if total.broken != 1 else ''}", style="bold red")
+        self.query_one("#stats-total", Static).update(text)
+        self.query_one(Sparkline).data = [value / 60 for value in total.hold_per_call] or [0]
+        for table_id, groups in (
+            ("stats-orgs", by_organisation(self.calls, today)),
+            ("stats-cases", self._by_case(today)),
+        ):
+            table = self.query_one(f"#{table_id}", DataTable)
+            for label in COLUMNS:
+                table.add_column(label or ("Organisation" if table_id == "stats-orgs"
+                                           else "Case"), width=22 if not label else None)
+            for name, stats in groups.items():
+                table.add_row(*row(name, stats))
+
+    def _by_case(self, today: date) -> dict[str, Stats]:
+        groups: dict[str, list[Call]] = {}
+        for call in self.calls:
+            groups.setdefault(self.titles.get(call.case_id, call.case_id), []).append(call)
+        return {title: compute(group, today) for title, group in groups.items()}
