@@ -6,11 +6,13 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui.domain.clock import Clock, SystemClock
+from tui.domain.deadlines import local_date
 from tui.domain.live import LiveCall
 from tui.domain.model import Call, Case
 from tui.domain.text import visible
@@ -144,6 +146,53 @@ class HoldTheLineApp(App[None]):
                     f"Show this playbook in the side panel ({visible(playbook.kind)})",
                     partial(screen.switch_playbook, playbook),
                 )
+
+    def open_export_dialog(self, case_title: str = "") -> None:
+        """Ask for a format, a case and a file, then export in the background."""
+        from tui.screens.export_dialog import export_form
+
+        titles = [case.title for case in self.store.list_cases()]
+        today = local_date(self.clock.now()).isoformat()
+        self.push_screen(export_form(titles, today, case_title), self._export_chosen)
+
+    def _export_chosen(self, values: dict[str, str] | None) -> None:
+        from tui.screens.export_dialog import ALL_CASES
+
+        if values is None:
+            return
+        cases = self.store.list_cases()
+        if values["case"] != ALL_CASES:
+            cases = [case for case in cases if case.title == values["case"]]
+        wanted = {case.id for case in cases}
+        call_ids = [row["id"] for row in self.store.call_summaries() if row["case_id"] in wanted]
+        self._write_export(values, cases, call_ids)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _write_export(self, values: dict[str, str], cases: list[Case],
+                      call_ids: list[str]) -> None:
+        """Render and write in the background: the screen never waits on the disk."""
+        from tui.export import render
+        from tui.screens.export_dialog import target_path
+        from tui.store.atomic import write_private_file
+
+        fmt = values["format"]
+        calls = [self.store.load_call(call_id) for call_id in call_ids]
+        now = self.clock.now()
+        text = render(fmt, cases, calls, to_iso(now), mask=values["mask"] == "yes",
+                      today=local_date(now))
+        path = target_path(values["path"], fmt)
+        try:
+            if not path.parent.is_dir():
+                raise OSError(f"the folder {path.parent} does not exist")
+            write_private_file(path, text.encode("utf-8"))
+        except OSError as error:
+            message = getattr(error, "strerror", None) or str(error)
+            self.call_from_thread(self.notify, f"Export failed: {message}", severity="error",
+                                  markup=False)
+            return
+        self.call_from_thread(
+            self.notify, f"Exported {len(calls)} call(s) to {path}", markup=False, timeout=8
+        )
 
     def action_toggle_help(self) -> None:
         """F1: the keys and the screen's help, beside the screen."""

@@ -19,9 +19,6 @@ OUTCOMES = ("resolved", "escalated", "callback promised", "no progress", "discon
 INTERRUPTED = "interrupted"
 """Outcome given to a call that was still running when the app quit or died."""
 
-T = TypeVar("T")
-
-
 def new_id(prefix: str) -> str:
     """A short random id such as ``call-3f9a1c2b7d4e``."""
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
@@ -32,8 +29,19 @@ def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key in names}
 
 
+R = TypeVar("R", bound="Record")
+
+
+class Record:
+    """A flat record stored as a JSON object; unknown keys are ignored on reading."""
+
+    @classmethod
+    def from_dict(cls: type[R], data: dict[str, Any]) -> R:
+        return cls(**_known(cls, data))
+
+
 @dataclass
-class Rep:
+class Rep(Record):
     """One representative, in the order spoken to."""
 
     first_name: str = ""
@@ -43,10 +51,6 @@ class Rep:
     department: str = ""
     joined_at: str = ""
     joined_elapsed: float = 0.0
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Rep:
-        return cls(**_known(cls, data))
 
     def label(self) -> str:
         """``Dana #4471 (supervisor, Billing)`` — plain text."""
@@ -62,20 +66,16 @@ class Rep:
 
 
 @dataclass
-class Note:
+class Note(Record):
     """A timestamped note: elapsed call time and wall time."""
 
     text: str
     elapsed: float
     at: str
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Note:
-        return cls(**_known(cls, data))
-
 
 @dataclass
-class HoldSegment:
+class HoldSegment(Record):
     """One stretch on hold; ``end`` is empty while still on hold."""
 
     start: str
@@ -83,30 +83,22 @@ class HoldSegment:
     end: str | None = None
     end_elapsed: float | None = None
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> HoldSegment:
-        return cls(**_known(cls, data))
-
     def seconds(self, now_elapsed: float) -> float:
         end = self.end_elapsed if self.end_elapsed is not None else now_elapsed
         return max(0.0, end - self.start_elapsed)
 
 
 @dataclass
-class Reference:
+class Reference(Record):
     """A reference or ticket number given on the call."""
 
     number: str
     elapsed: float
     at: str
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Reference:
-        return cls(**_known(cls, data))
-
 
 @dataclass
-class Promise:
+class Promise(Record):
     """Something the organisation promised; with a due date it is a follow-up."""
 
     text: str
@@ -115,13 +107,9 @@ class Promise:
     at: str
     done: bool = False
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Promise:
-        return cls(**_known(cls, data))
-
 
 @dataclass
-class PlaybookUse:
+class PlaybookUse(Record):
     """A playbook shown during the call, and from when."""
 
     id: str
@@ -129,16 +117,13 @@ class PlaybookUse:
     at: str
     elapsed: float
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PlaybookUse:
-        return cls(**_known(cls, data))
 
 
 PAYMENT_METHODS = ("manual", "autopay")
 
 
 @dataclass
-class Payment:
+class Payment(Record):
     """One premium or bill payment, with the proof to read out."""
 
     id: str
@@ -148,10 +133,6 @@ class Payment:
     confirmation: str = ""
     account: str = ""
     note: str = ""
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Payment:
-        return cls(**_known(cls, data))
 
     def label(self) -> str:
         """``2026-10-20  $412.50 autopay  conf. 88-1234 from checking …4821``."""
@@ -164,7 +145,7 @@ class Payment:
 
 
 @dataclass
-class Notice:
+class Notice(Record):
     """A letter or notice received, and the deadline it starts."""
 
     id: str
@@ -175,13 +156,9 @@ class Notice:
     deadline_name: str = ""
     deadline_days: int = 0
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Notice:
-        return cls(**_known(cls, data))
-
 
 @dataclass
-class Claim:
+class Claim(Record):
     """What one party says about one question, and when."""
 
     id: str
@@ -192,13 +169,9 @@ class Claim:
     who: str = ""
     call_id: str = ""
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Claim:
-        return cls(**_known(cls, data))
-
 
 @dataclass
-class DocumentSent:
+class DocumentSent(Record):
     """Something sent to an organisation: what, how, when, tracking."""
 
     id: str
@@ -207,10 +180,6 @@ class DocumentSent:
     date: str
     to: str = ""
     tracking: str = ""
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DocumentSent:
-        return cls(**_known(cls, data))
 
 
 @dataclass

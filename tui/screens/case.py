@@ -70,6 +70,8 @@ printed on your notice.
                 tooltip="Remove the selected row (asks first)"),
         Binding("e", "rename", "Rename", id="case-rename"),
         Binding("s", "toggle_status", "Resolve/reopen", id="case-status"),
+        Binding("x", "export", "Export", id="case-export",
+                tooltip="Export this case: dossier, spreadsheet, backup or calendar"),
         *[
             Binding(str(number), f"tab('{tab}')", tab.capitalize(), show=False,
                     id=f"case-tab-{tab}")
@@ -263,6 +265,9 @@ printed on your notice.
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    def action_export(self) -> None:
+        self.htl.open_export_dialog(self.case.title)
 
     def action_call(self) -> None:
         self.htl.open_start_dialog(case_id=self.case_id)

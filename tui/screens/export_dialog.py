@@ -1,0 +1,32 @@
+"""Export from the app: the same dossier, CSV, JSON and calendar as the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.screens.form import Field, FormDialog
+
+ALL_CASES = "All cases"
+EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "ics": ".ics"}
+
+
+def export_form(case_titles: list[str], today: str, preset_case: str = "") -> FormDialog:
+    """Ask what to export and where to write it."""
+    return FormDialog("Export", [
+        Field("format", "Format: md = dossier to send, csv = spreadsheet, "
+              "json = complete backup, ics = calendar", choices=tuple(EXTENSIONS)),
+        Field("case", "Which case", value=preset_case or ALL_CASES,
+              choices=(ALL_CASES, *case_titles)),
+        Field("mask", "Hide identifiers except their last 4 characters", value="yes",
+              choices=("yes", "no")),
+        Field("path", "Write to", value=str(Path.home() / f"holdtheline-{today}"),
+              required=True),
+    ], note="The file is private to you (mode 0600). The extension is added for you.")
+
+
+def target_path(typed: str, fmt: str) -> Path:
+    """``typed`` with the format's extension (unless it already has one)."""
+    path = Path(typed.strip()).expanduser()
+    if path.suffix.lower() != EXTENSIONS[fmt]:
+        path = path.with_name(path.name + EXTENSIONS[fmt])
+    return path
