@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ["TZ"] = "UTC"
@@ -21,9 +22,8 @@ sys.path.insert(0, str(ROOT))
 from textual.widgets import Input  # noqa: E402
 
 from tui.app import HoldTheLineApp  # noqa: E402
+from tui.demo import build_story  # noqa: E402
 from tui.domain.clock import FrozenClock  # noqa: E402
-from tui.domain.live import LiveCall  # noqa: E402
-from tui.domain.model import Case, Claim, Notice, Payment  # noqa: E402
 from tui.paths import shipped_playbooks_dir  # noqa: E402
 from tui.playbooks import load_playbooks  # noqa: E402
 from tui.screens.start_call import CallRequest  # noqa: E402
@@ -33,48 +33,10 @@ OUT = ROOT / "screenshots"
 SIZE = (100, 30)
 
 
-def seed(store: Store, clock: FrozenClock) -> None:
-    """A few past calls so the home screen has something to show."""
-    case = Case.create("Coverage restricted despite on-time payments", "2026-11-02T14:00:00+00:00")
-    case.identifiers = {"Member ID": "123456789012", "Billing account number": "700000001"}
-    case.payments = [
-        Payment(id="p1", date="2026-09-20", amount="412.50", method="autopay",
-                confirmation="BK-0920-4471", account="checking …4821"),
-        Payment(id="p2", date="2026-10-20", amount="412.50", method="autopay",
-                confirmation="BK-1020-8812", account="checking …4821"),
-    ]
-    case.notices = [
-        Notice(id="n1", date="2026-11-10", name="Termination notice", notice_id="TN-77",
-               deadline_name="Reinstatement window", deadline_days=35),
-    ]
-    case.claims = [
-        Claim(id="c1", question="Coverage effective date", party="Neighborhood Health Plan",
-              says="1 Feb", date="2026-11-12", who="Dana #4471"),
-        Claim(id="c2", question="Coverage effective date", party="Health Connector",
-              says="1 Mar", date="2026-11-13", who="Lee"),
-    ]
-    store.save_case(case)
-    history = [
-        ("Massachusetts Health Connector", "no progress", 47, ["Dana", "Marco"]),
-        ("Neighborhood Health Plan", "resolved", 12, ["Priya"]),
-        ("Massachusetts Health Connector", "callback promised", 63, ["Lee", "Ana"]),
-    ]
-    for organisation, outcome, hold_minutes, reps in history:
-        live = LiveCall.start(clock, case.id, organisation)
-        for number, name in enumerate(reps):
-            if number:
-                live.next_rep()
-            live.current_rep.first_name = name
-            live.current_rep.rep_id = str(4400 + number * 17)
-        clock.advance(180)
-        live.toggle_hold()
-        clock.advance(hold_minutes * 60)
-        live.toggle_hold()
-        clock.advance(420)
-        live.add_promise("will call back in 3 days")
-        live.end(outcome, "")
-        store.save_call(live.call, index=True)
-        clock.advance(2 * 86400)
+def seed(store: Store) -> None:
+    """The worked example from SPEC.md, as `holdtheline demo` shows it."""
+    build_story(store, datetime(2026, 11, 2, 14, 0, tzinfo=UTC))
+    store.flush()
 
 
 async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -95,7 +57,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         clock = FrozenClock()
         store = Store.open(Path(tmp) / "data")
-        seed(store, clock)
+        seed(store)
         app = HoldTheLineApp(store, playbooks, problems, clock=clock)
         async with app.run_test(size=SIZE) as pilot:
             await no_blink(pilot)
@@ -107,6 +69,14 @@ async def main() -> None:
             app.save_screenshot("playbooks.svg", str(OUT))
             await pilot.press("escape")
             await pilot.pause()
+            await pilot.press("h")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.press(*"billing")
+            await no_blink(pilot)
+            app.save_screenshot("history.svg", str(OUT))
+            await pilot.press("escape")
+            await pilot.pause()
             app.screen.open_case(store.list_cases()[0].id)
             await pilot.pause()
             app.save_screenshot("case.svg", str(OUT))
@@ -114,7 +84,7 @@ async def main() -> None:
             await pilot.pause()
             app.save_screenshot("case-claims.svg", str(OUT))
         request = CallRequest(
-            "Coverage restricted despite on-time payments",
+            store.list_cases()[0].title,
             "Massachusetts Health Connector",
             "ma-health-connector",
             playbooks["ma-health-connector"].main_number,

@@ -137,19 +137,20 @@ def test_export_markdown_log(tmp_path: Path) -> None:
     text = result.stdout
     expected = [
         "## Coverage restricted",
-        "### 2026-11-24 14:05 +00:00 — Massachusetts Health Connector",
-        "- Duration: 11m 00s",
-        "- Time on hold: 10m 00s (1 hold segment)",
+        "#### 1. 2026-11-24 14:05 +00:00 — Massachusetts Health Connector",
+        "- Length: 11m 00s, ended 14:16; on hold 10m 00s (1 hold); talking 1m 00s",
         "- Outcome: callback promised",
         "- Summary: Billing will review",
-        "1. Dana #4471 (agent) — on the line from 00:00:00",
-        "2. Lee (refused to give ID) (supervisor) — on the line from 00:11:00",
-        "- `00:01:00 · 14:06:00` \\[bold\\]paid\\[/bold\\] on 11/01 \\*really\\*",
-        "- 88213 (at 00:11:00)",
-        "- will call back in 3 days — due 2026-11-27",
+        "  1. Dana — ID 4471, agent (on the line from 00:00:00)",
+        "  2. Lee — **refused to give ID**, supervisor (on the line from 00:11:00)",
+        "  - `00:01:00 · 14:06:00` \\[bold\\]paid\\[/bold\\] on 11/01 \\*really\\*",
+        "- Reference numbers: 88213 (at 00:11:00)",
     ]
     for line in expected:
         assert line in text.splitlines(), line
+    # Kept, broken or pending depends on today's date: only the start is fixed.
+    assert any(line.startswith("  - will call back in 3 days — due 2026-11-27: ")
+               for line in text.splitlines())
 
 
 def test_export_to_file_is_private(tmp_path: Path) -> None:

@@ -139,3 +139,32 @@ async def test_statistics_per_organisation(make_app, store: Store, clock: Frozen
         assert connector[:4] == ["Massachusetts Health Connector", "2", "2h 05m", "1h 20m"]
         assert connector[6] == "1"  # Marco refused to give an ID
         assert app.screen.query_one(Sparkline).data == [45.0, 5.0, 80.0]
+
+
+async def test_export_from_the_app(make_app, store: Store, clock: FrozenClock,
+                                   tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import stat
+
+    from tui.screens.form import FormDialog
+
+    seed(store, clock)
+    store.list_cases()[0].identifiers["Member ID"] = "123456789012"
+    app = make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen = await open_history(app, pilot)
+        screen.query_one(DataTable).focus()
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        dialog.query_one("#field-path", Input).value = str(tmp_path / "dossier")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Exported 3 call(s)" in n.message for n in app._notifications)
+    written = tmp_path / "dossier.md"
+    text = written.read_text("utf-8")
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert "Coverage restricted" in text and "Supervisor refused retro request" in text
+    assert "123456789012" not in text and "9012" in text  # masked by default

@@ -9,7 +9,9 @@ from typing import NoReturn
 
 from tui import __version__, paths
 from tui.domain.clock import SystemClock
+from tui.domain.model import Case
 from tui.domain.timefmt import to_iso
+from tui.export import FORMATS
 from tui.store import Store, StoreError
 
 
@@ -22,6 +24,16 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (not {value})")
+    return value
 
 
 def build_parser() -> Parser:
@@ -47,10 +59,42 @@ def build_parser() -> Parser:
     call = commands.add_parser("call", help="go straight into a live call")
     call.add_argument("--case", metavar="TEXT", help="the case's title (created if new) or id")
     call.add_argument("--playbook", metavar="ID", help="the playbook of whom you are calling")
-    export = commands.add_parser("export", help="print every case and call")
-    export.add_argument("--format", required=True, choices=["json", "md"], help="json or md")
+    export = commands.add_parser(
+        "export",
+        help="write a dossier (md), spreadsheet (csv), full backup (json) or calendar (ics)",
+        description="Export cases and calls. md: a dossier to send to an escalation "
+        "office; csv: one row per call, for a spreadsheet; json: everything, "
+        "re-importable; ics: follow-ups and deadlines for a calendar.",
+    )
+    export.add_argument("--format", required=True, choices=FORMATS, metavar="FORMAT",
+                        help="md, csv, json or ics")
     export.add_argument("--case", metavar="TEXT", help="only this case (title or id)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    export.add_argument("--mask", action="store_true",
+                        help="hide identifiers (account, member, confirmation, reference and "
+                        "rep IDs) except their last 4 characters, for sharing")
+    history = commands.add_parser(
+        "history",
+        help="print calls, oldest first (for scripts)",
+        description="Print calls, oldest first: an aligned table, or JSON with --json.",
+    )
+    history.add_argument("--case", metavar="TEXT", help="only this case (title or id)")
+    history.add_argument("--grep", metavar="TEXT",
+                         help="only calls whose notes, rep names or IDs, reference numbers, "
+                         "promises, summary, outcome, organisation or case contain every "
+                         "word of TEXT (ignoring case); quote a phrase to find it as typed")
+    history.add_argument("--json", action="store_true",
+                         help="a JSON list of full call documents instead of the table")
+    demo = commands.add_parser(
+        "demo",
+        help="open the app on a copy of a worked example (your data is not touched)",
+        description="Open the app on a temporary copy of a worked example, or with "
+        "--into write a synthetic history into an empty folder and exit.",
+    )
+    demo.add_argument("--calls", metavar="N", type=_positive_int,
+                      help="generate a synthetic history of N calls (N >= 1)")
+    demo.add_argument("--into", metavar="DIR",
+                      help="write the example data into the empty folder DIR and exit")
     importer = commands.add_parser("import", help="merge a JSON export (twice adds nothing)")
     importer.add_argument("file", metavar="FILE")
     playbooks = commands.add_parser("playbooks", help="list, show or check playbooks")
@@ -167,25 +211,44 @@ def run_app(args: argparse.Namespace) -> int:
     return 0
 
 
+def _selected(store: Store, case_text: str | None) -> list[Case]:
+    """Every case, or the one ``--case`` names."""
+    if case_text is None:
+        return store.list_cases()
+    if not case_text.strip():
+        raise CliError("--case needs a case title or id")
+    case = store.find_case(case_text)
+    if case is None:
+        raise CliError(f"no case called '{case_text}'")
+    return [case]
+
+
+def _write_stdout(text: str) -> None:
+    """UTF-8 whatever the locale, bytes exactly as rendered."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
 def run_export(args: argparse.Namespace) -> int:
-    from tui.export import export_json, export_markdown
+    from tui.export import render
 
     store = Store.open(paths.data_dir(args.data_dir), read_only=True)
-    cases = store.list_cases()
-    if args.case:
-        case = store.find_case(args.case)
-        if case is None:
-            raise CliError(f"no case called '{args.case}'")
-        cases = [case]
+    cases = _selected(store, args.case)
     case_ids = {case.id for case in cases}
     calls = [call for call in store.iter_calls() if call.case_id in case_ids]
     exported_at = to_iso(SystemClock().now())
-    render = export_json if args.format == "json" else export_markdown
-    text = render(cases, calls, exported_at)
+    text = render(args.format, cases, calls, exported_at, mask=args.mask)
     if args.output:
         from tui.store.atomic import write_private_file
 
         target = Path(args.output).expanduser()
+        if target.is_dir():
+            raise CliError(f"-o {args.output}: is a folder; give a file name")
         if not target.parent.is_dir():
             raise CliError(f"-o {args.output}: the folder {target.parent} does not exist")
         try:
@@ -194,8 +257,38 @@ def run_export(args: argparse.Namespace) -> int:
             raise CliError(f"cannot write {args.output}: {error.strerror}") from error
         print(f"Wrote {len(calls)} call(s) in {len(cases)} case(s) to {target}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _write_stdout(text)
     return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from tui.export.history import filter_calls, history_json, history_table
+
+    if args.grep is not None and not args.grep.strip():
+        raise CliError("--grep needs some text to look for")
+    store = Store.open(paths.data_dir(args.data_dir), read_only=True)
+    cases = _selected(store, args.case)
+    titles = {case.id: case.title for case in cases}
+    calls = [call for call in store.iter_calls() if call.case_id in titles]
+    if args.grep:
+        calls = filter_calls(calls, args.grep, titles)
+    if args.json:
+        _write_stdout(history_json(calls))
+    elif calls:
+        _write_stdout(history_table(calls, titles))
+    else:
+        print("no calls" + (" match" if args.grep else ""), file=sys.stderr)
+    return 0
+
+
+def run_demo_command(args: argparse.Namespace) -> int:
+    try:
+        from tui.demo import run_demo
+    except ModuleNotFoundError as error:
+        if error.name != "tui.demo":
+            raise
+        raise CliError("the demo is not available in this build") from None
+    return run_demo(args)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -238,9 +331,20 @@ def main(argv: list[str] | None = None) -> int:
             return run_playbooks(args)
         if args.command == "import":
             return run_import(args)
+        if args.command == "history":
+            return run_history(args)
+        if args.command == "demo":
+            return run_demo_command(args)
         return run_app(args)
     except (CliError, StoreError) as error:
         print(f"holdtheline: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``holdtheline history | head``): stop quietly.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

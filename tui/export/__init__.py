@@ -1,8 +1,76 @@
-"""Exports: JSON (complete) and a readable Markdown log. No Textual imports."""
+"""Exports: Markdown dossier, CSV, complete JSON, iCalendar. No Textual imports.
 
+``render`` is the one entry point, for the command line and the app alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tui.domain.model import Call, Case
+from tui.export.csv_export import export_csv
 from tui.export.json_export import export_json
 from tui.export.markdown import export_markdown
+from tui.export.mask import mask, mask_records
 
-FORMATS = ("json", "md")
+FORMATS = ("md", "csv", "json", "ics")
+EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "ics": ".ics"}
+DESCRIPTIONS = {
+    "md": "Markdown dossier to send to an escalation office",
+    "csv": "one row per call, for a spreadsheet (UTF-8 with BOM)",
+    "json": "everything, re-importable with holdtheline import",
+    "ics": "calendar of follow-ups and deadlines",
+}
 
-__all__ = ["FORMATS", "export_json", "export_markdown"]
+
+def render(
+    fmt: str,
+    cases: list[Case],
+    calls: list[Call],
+    exported_at: str,
+    *,
+    mask: bool = False,
+    today: date | None = None,
+) -> str:
+    """The export of ``cases`` and ``calls`` in format ``fmt`` (one of ``FORMATS``).
+
+    ``exported_at`` is the UTC ISO time stamped in the export; ``today`` (default:
+    the local date of ``exported_at``) is when promises and deadlines are judged.
+    ``mask`` hides identifiers except their last 4 characters. Write the text as
+    UTF-8; the CSV text starts with a byte-order mark.
+    """
+    if fmt == "json":
+        if mask:
+            cases, calls = mask_records(cases, calls)
+        return export_json(cases, calls, exported_at)
+    if fmt == "md":
+        return export_markdown(cases, calls, exported_at, mask=mask, today=today)
+    if fmt == "csv":
+        return export_csv(cases, calls, exported_at, mask=mask, today=today)
+    if fmt == "ics":
+        from tui.export.ics_export import export_ics  # icalendar loads only when needed
+
+        return export_ics(cases, calls, exported_at, mask=mask, today=today)
+    raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def __getattr__(name: str) -> object:
+    if name == "export_ics":
+        from tui.export.ics_export import export_ics
+
+        return export_ics
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "DESCRIPTIONS",
+    "EXTENSIONS",
+    "FORMATS",
+    "export_csv",
+    "export_ics",
+    "export_json",
+    "export_markdown",
+    "mask",
+    "mask_records",
+    "render",
+]

@@ -1,97 +1,370 @@
-"""A readable Markdown log of every call, case by case."""
+"""The Markdown dossier: everything an escalation office needs, case by case.
+
+Per case: the dispute in two sentences (generated from the records), the
+identifiers, the payment ledger, notices and deadlines, who says what, the
+documents sent, every call at a glance and then in full (reps with their IDs,
+notes with time stamps, reference numbers, promises and whether they were
+kept), and the totals. User text is kept literal: Markdown specials are
+escaped, control characters are made visible, nothing is dropped.
+"""
 
 from __future__ import annotations
 
-from tui.domain.model import Call, Case
+import re
+from datetime import date
+
+from tui.domain.claims import claim_groups
+from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
+from tui.domain.model import Call, Case, Rep
+from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local
+from tui.export.common import (
+    STATUS_WORDS,
+    Totals,
+    calls_by_case,
+    case_started,
+    export_today,
+    join_words,
+    plural,
+    promise_status,
+    reps_short,
+    totals,
+)
+from tui.export.mask import mask_records
+
+_SPECIALS = set("\\`*_[]<>|~")
+_LINE_START = re.compile(r"^(\s*)([#>+=-])")
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+WHEN = "YYYY-MM-DD HH:mm ZZ"
 
 
-def _escape(text: str) -> str:
-    """Keep user text literal in Markdown (no accidental emphasis or links)."""
-    specials = "\\`*_[]<>|"
-    escaped = "".join("\\" + ch if ch in specials else ch for ch in text)
-    return " ".join(escaped.splitlines())
+def _escape(text: str, *, starts_block: bool = False) -> str:
+    """User text, literal in Markdown: specials escaped, one line, controls visible.
+
+    ``starts_block``: the text begins a list item, where a leading ``#``, ``-``,
+    ``>`` or ``1.`` would start a heading, list or quote; those are escaped too.
+    """
+    shown = visible(text, keep_newlines=True)
+    escaped = "".join("\\" + ch if ch in _SPECIALS else ch for ch in shown)
+    escaped = _ENTITY.sub(r"\\&", escaped)
+    escaped = " ".join(part.strip() for part in escaped.splitlines())
+    if starts_block:
+        escaped = _LINE_START.sub(r"\1\\\2", escaped)
+        escaped = _NUMBERED.sub(r"\1\\\2", escaped)
+    return escaped
 
 
-def _call_section(call: Call) -> list[str]:
-    when = format_local(call.started_at, "YYYY-MM-DD HH:mm ZZ")
-    lines = [f"### {when} — {_escape(call.organisation)}", ""]
+def _cell(text: str) -> str:
+    """A table cell: escaped, never empty."""
+    return _escape(text) if text.strip() else "—"
+
+
+def _item(text: str) -> str:
+    """The start of a list item: escaped, never empty."""
+    return _escape(text, starts_block=True) if text.strip() else "—"
+
+
+def _heading(text: str) -> str:
+    """Text in a heading: escaped, ``#`` too (a trailing one would be dropped)."""
+    return _escape(text).replace("#", "\\#") if text.strip() else "(untitled)"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _rep_line(rep: Rep) -> str:
+    """``Dana — ID 4471, agent, Billing`` (escaped)."""
+    name = _item(rep.first_name.strip()) if rep.first_name.strip() else "name not noted"
+    if rep.id_refused:
+        ident = "**refused to give ID**"
+    elif rep.rep_id.strip():
+        ident = f"ID {_escape(rep.rep_id.strip())}"
+    else:
+        ident = "ID not noted"
+    parts = [ident, _escape(rep.role)] + ([_escape(rep.department)] if rep.department else [])
+    return f"{name} — {', '.join(part for part in parts if part)}"
+
+
+def _dispute(case: Case, calls: list[Call], total: Totals) -> str:
+    started = case_started(case, calls)
+    state = "is resolved" if case.status == "resolved" else f"is {_escape(case.status)}"
+    when = f"; it began on {started.isoformat()}" if started else ""
+    if total.calls:
+        orgs = [
+            f"{count} to {_escape(org)}" for org, count in total.by_organisation.most_common()
+        ]
+        calls_part = f", and {plural(total.calls, 'call')} have been made about it: " + (
+            join_words(orgs)
+        )
+        if total.calls == 1:
+            calls_part = f", and 1 call has been made about it, to {_escape(calls[0].organisation)}"
+    else:
+        calls_part = ", and no call about it has been recorded yet"
+    first = f"The dispute “{_escape(case.title)}” {state}{when}{calls_part}."
+    broken = total.promises["broken"]
+    broken_part = (
+        "no promise made on these calls has been broken"
+        if not broken
+        else f"{plural(broken, 'promise')} made on these calls "
+        + ("has" if broken == 1 else "have")
+        + " been broken (not done by the date given)"
+    )
+    disputes = total.disputed_questions
+    dispute_part = (
+        "no conflicting accounts are recorded"
+        if not disputes
+        else f"the parties’ accounts conflict on {plural(disputes, 'question')}"
+    )
+    hold = (
+        f"Altogether {format_duration(total.hold_seconds)} has been spent on hold"
+        if total.hold_seconds >= 1 else "No time has been spent on hold"
+    )
+    second = f"{hold}; {broken_part}, and {dispute_part}."
+    return f"{first} {second}"
+
+
+def _identifiers(case: Case) -> list[str]:
+    lines = ["### Identifiers", ""]
+    if not case.identifiers:
+        return lines + ["None recorded.", ""]
+    for key, value in case.identifiers.items():
+        lines.append(f"- {_item(key)}: {_cell(value)}")
+    return lines + [""]
+
+
+def _payments(case: Case) -> list[str]:
+    lines = ["### Payment ledger", ""]
+    if not case.payments:
+        return lines + ["No payments recorded.", ""]
+    payments = sorted(case.payments, key=lambda p: p.date)
+    with_notes = any(p.note.strip() for p in payments)
+    header = ["Date", "Amount", "Method", "Confirmation", "Account"] + (
+        ["Note"] if with_notes else []
+    )
+    rows = []
+    for p in payments:
+        row = [_cell(p.date), _cell(p.amount), _cell(p.method), _cell(p.confirmation),
+               _cell(p.account)]
+        rows.append(row + ([_cell(p.note)] if with_notes else []))
+    return lines + _table(header, rows)
+
+
+def _notices(case: Case, today: date) -> list[str]:
+    lines = ["### Notices and deadlines", ""]
+    if not case.notices:
+        return lines + ["No notices recorded.", ""]
+    rows = [
+        [_cell(n.date), _cell(n.name), _cell(n.notice_id), _cell(n.says)]
+        for n in sorted(case.notices, key=lambda n: n.date)
+    ]
+    lines += _table(["Date", "Notice", "Notice ID", "What it says"], rows)
+    deadlines = case_deadlines(case, today)
+    if deadlines:
+        lines += [f"Deadlines, as of {today.isoformat()}:", ""]
+        for view in deadlines:
+            status = " **PASSED**" if view.status == "passed" else ""
+            lines.append(
+                f"- {_item(view.describe())}{status} — counted from {_escape(view.notice)} "
+                f"dated {view.start.isoformat()}"
+            )
+        lines += ["", _escape(CHECK_NOTICE), ""]
+    return lines
+
+
+def _claims(case: Case, calls_by_id: dict[str, Call]) -> list[str]:
+    lines = ["### Who says what", ""]
+    groups = claim_groups(case)
+    if not groups:
+        return lines + ["No claims recorded.", ""]
+    for group in groups:
+        verdict = "**the accounts disagree**" if group.disagree else "the accounts agree"
+        lines += [f"**{_escape(group.question)}** — {verdict}", ""]
+        for claim in sorted(group.claims, key=lambda c: c.date):
+            who = f" ({_escape(claim.who)})" if claim.who.strip() else ""
+            call = calls_by_id.get(claim.call_id)
+            on_call = f", on the call of {format_local(call.started_at)}" if call else ""
+            lines.append(
+                f"- {_cell(claim.date)}, {_escape(claim.party)}{who}{on_call}: "
+                f"“{_escape(claim.says)}”"
+            )
+        lines.append("")
+    return lines
+
+
+def _documents(case: Case) -> list[str]:
+    lines = ["### Documents sent", ""]
+    if not case.documents:
+        return lines + ["No documents recorded.", ""]
+    rows = [
+        [_cell(d.date), _cell(d.what), _cell(d.how), _cell(d.to), _cell(d.tracking)]
+        for d in sorted(case.documents, key=lambda d: d.date)
+    ]
+    return lines + _table(["Date", "What", "How", "To", "Tracking"], rows)
+
+
+def _glance(calls: list[Call]) -> list[str]:
+    lines = ["### Calls at a glance", ""]
+    rows = []
+    for number, call in enumerate(calls, start=1):
+        rows.append([
+            str(number), format_local(call.started_at), _cell(call.organisation),
+            format_duration(call.duration_seconds), format_duration(call.hold_seconds()),
+            _cell(reps_short(call)), _cell(_outcome(call)),
+        ])
+    return lines + _table(["#", "When", "Organisation", "Length", "On hold", "Reps", "Outcome"],
+                          rows)
+
+
+def _outcome(call: Call) -> str:
+    return call.outcome or ("in progress" if call.is_live else "not recorded")
+
+
+def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) -> list[str]:
+    when = format_local(call.started_at, WHEN)
+    lines = [f"#### {number}. {when} — {_heading(call.organisation)}", ""]
+    if call.redial_of:
+        dropped = starts.get(call.redial_of)
+        lines.append(
+            f"- Redial of the dropped call of {dropped}" if dropped
+            else "- Redial of a dropped call"
+        )
     if call.number_dialled:
         lines.append(f"- Number dialled: {_escape(call.number_dialled)}")
-    lines.append(f"- Duration: {format_duration(call.duration_seconds)}")
-    lines.append(
-        f"- Time on hold: {format_duration(call.hold_seconds())}"
-        f" ({len(call.hold_segments)} hold segment{'s' if len(call.hold_segments) != 1 else ''})"
+    ended = f", ended {format_local(call.ended_at, 'HH:mm')}" if call.ended_at else ""
+    holds = len(call.hold_segments)
+    held = (
+        f"on hold {format_duration(call.hold_seconds())} ({plural(holds, 'hold')})"
+        if holds else "not put on hold"
     )
-    lines.append(f"- Time talking: {format_duration(call.talk_seconds())}")
-    outcome = call.outcome or ("in progress" if call.is_live else "not recorded")
-    lines.append(f"- Outcome: {_escape(outcome)}")
+    lines.append(
+        f"- Length: {format_duration(call.duration_seconds)}{ended}; {held}; talking "
+        f"{format_duration(call.talk_seconds())}"
+    )
+    for segment in call.hold_segments:
+        end = segment.end_elapsed if segment.end_elapsed is not None else call.duration_seconds
+        lines.append(
+            f"  - on hold {format_elapsed(segment.start_elapsed)}–{format_elapsed(end)} "
+            f"({format_duration(segment.seconds(call.duration_seconds))})"
+        )
+    lines.append("- Representatives, in the order spoken to:")
+    for index, rep in enumerate(call.reps, start=1):
+        joined = f"on the line from {format_elapsed(rep.joined_elapsed)}"
+        lines.append(f"  {index}. {_rep_line(rep)} ({joined})")
+    if not call.reps:
+        lines.append("  - none recorded")
+    lines.append("- Notes:" if call.notes else "- Notes: none")
+    for note in call.notes:
+        stamp = f"{format_elapsed(note.elapsed)} · {format_local(note.at, 'HH:mm:ss')}"
+        lines.append(f"  - `{stamp}` {_cell(note.text)}")
+    if call.read_out:
+        lines.append("- Read out to the rep:")
+        lines += [f"  - {_item(fact)}" for fact in call.read_out]
+    if call.references:
+        refs = "; ".join(
+            f"{_escape(ref.number)} (at {format_elapsed(ref.elapsed)})" for ref in call.references
+        )
+        lines.append(f"- Reference numbers: {refs}")
+    elif call.reference_refused:
+        lines.append("- Reference numbers: none — **the rep refused to give a reference**")
+    else:
+        lines.append("- Reference numbers: none given")
+    lines.append("- Promises:" if call.promises else "- Promises: none")
+    for index, promise in enumerate(call.promises):
+        status = promise_status(call, index, today)
+        due = f"due {promise.due}" if promise.due else "no date given"
+        word = STATUS_WORDS[status] if status != "undated" else "pending"
+        if status == "broken":
+            word = f"**BROKEN** (not done by {promise.due})"
+        lines.append(f"  - {_item(promise.text)} — {due}: {word}")
+    lines.append(f"- Outcome: {_escape(_outcome(call))}")
     if call.summary:
         lines.append(f"- Summary: {_escape(call.summary)}")
-    if call.playbooks_used:
-        names = ", ".join(_escape(p.name) for p in call.playbooks_used)
-        lines.append(f"- Playbooks used: {names}")
-    lines.append("")
-    lines.append("**Representatives**")
-    lines.append("")
-    for number, rep in enumerate(call.reps, start=1):
-        joined = format_elapsed(rep.joined_elapsed)
-        lines.append(f"{number}. {_escape(rep.label())} — on the line from {joined}")
-    if not call.reps:
-        lines.append("- none recorded")
-    lines.append("")
-    lines.append("**Notes**")
-    lines.append("")
-    if call.notes:
-        for note in call.notes:
-            stamp = f"{format_elapsed(note.elapsed)} · {format_local(note.at, 'HH:mm:ss')}"
-            lines.append(f"- `{stamp}` {_escape(note.text)}")
-    else:
-        lines.append("- none")
-    lines.append("")
-    lines.append("**Reference numbers**")
-    lines.append("")
-    if call.references:
-        for ref in call.references:
-            lines.append(f"- {_escape(ref.number)} (at {format_elapsed(ref.elapsed)})")
-    else:
-        lines.append("- none given")
-    lines.append("")
-    lines.append("**Promises**")
-    lines.append("")
-    if call.promises:
-        for promise in call.promises:
-            due = f" — due {promise.due}" if promise.due else " — no date given"
-            done = " (done)" if promise.done else ""
-            lines.append(f"- {_escape(promise.text)}{due}{done}")
-    else:
-        lines.append("- none")
+    if call.next_step:
+        lines.append(f"- Next step: {_escape(call.next_step)}")
     lines.append("")
     return lines
 
 
-def export_markdown(cases: list[Case], calls: list[Call], exported_at: str) -> str:
-    """Cases in creation order, each with its calls in the order they were made."""
-    lines = ["# Hold the Line — call log", "", f"Exported {format_local(exported_at)}.", ""]
-    by_case: dict[str, list[Call]] = {}
-    for call in calls:
-        by_case.setdefault(call.case_id, []).append(call)
+def _totals(total: Totals) -> list[str]:
+    by_org = "; ".join(
+        f"{_escape(org)}: {count}" for org, count in total.by_organisation.most_common()
+    )
+    promises = total.promises
+    lines = ["### Totals", ""]
+    lines.append(f"- Calls: {total.calls}" + (f" ({by_org})" if by_org else ""))
+    lines.append(
+        f"- Time on hold: {format_duration(total.hold_seconds)} "
+        f"({total.hold_seconds / 3600:.1f} hours; longest on one call "
+        f"{format_duration(total.longest_hold_seconds)})"
+    )
+    lines.append(f"- Time talking: {format_duration(total.talk_seconds)}")
+    refused = f" ({total.refused_id} refused to give an ID)" if total.refused_id else ""
+    lines.append(f"- Distinct representatives: {total.distinct_reps}{refused}")
+    refused_ref = (
+        f" ({plural(total.refused_reference, 'call')} where the rep refused to give one)"
+        if total.refused_reference else ""
+    )
+    lines.append(f"- Different reference numbers given: {total.references}{refused_ref}")
+    lines.append(
+        f"- Promises: {total.promises_made} made — {promises['kept']} kept, "
+        f"{promises['broken']} broken, "
+        f"{promises['today'] + promises['upcoming'] + promises['undated']} pending"
+    )
+    return lines + [""]
+
+
+def export_markdown(
+    cases: list[Case],
+    calls: list[Call],
+    exported_at: str,
+    *,
+    mask: bool = False,
+    today: date | None = None,
+) -> str:
+    """The dossier: cases in creation order, each call in the order it was made."""
+    if mask:
+        cases, calls = mask_records(cases, calls)
+    today = export_today(exported_at, today)
+    if len(cases) == 1:
+        title = f"# Dossier: {_heading(cases[0].title)}"
+    else:
+        title = "# Dossier" + (f": {len(cases)} cases" if cases else "")
+    lines = [
+        title,
+        "",
+        f"Prepared {format_local(exported_at, WHEN)} with Hold the Line, from the notes "
+        "kept during each call. "
+        f"Times are local (UTC offset shown); promises and deadlines are as of "
+        f"{today.isoformat()}.",
+        "",
+    ]
+    if mask:
+        lines += ["Identifiers are masked: only their last 4 characters are shown.", ""]
     if not cases:
-        lines.append("No cases yet.")
-        lines.append("")
+        lines += ["No cases yet.", ""]
+    grouped = calls_by_case(calls)
+    starts = {call.id: format_local(call.started_at) for call in calls}
+    calls_by_id = {call.id: call for call in calls}
     for case in sorted(cases, key=lambda c: c.created_at):
-        case_calls = sorted(by_case.get(case.id, []), key=lambda c: c.started_at)
-        total_hold = sum(call.hold_seconds() for call in case_calls)
-        lines.append(f"## {_escape(case.title)}")
-        lines.append("")
-        lines.append(f"- Status: {case.status}")
-        lines.append(f"- Opened: {format_local(case.created_at)}")
-        lines.append(
-            f"- Calls: {len(case_calls)}; time on hold in all: {format_duration(total_hold)}"
-        )
-        for key, value in case.identifiers.items():
-            lines.append(f"- {_escape(key)}: {_escape(value)}")
-        lines.append("")
-        for call in case_calls:
-            lines.extend(_call_section(call))
+        case_calls = grouped.get(case.id, [])
+        total = totals(case_calls, today, case)
+        lines += [f"## {_heading(case.title)}", ""]
+        lines += ["### The dispute in brief", "", _dispute(case, case_calls, total), ""]
+        lines += _identifiers(case)
+        lines += _payments(case)
+        lines += _notices(case, today)
+        lines += _claims(case, calls_by_id)
+        lines += _documents(case)
+        if case_calls:
+            lines += _glance(case_calls)
+        lines += ["### Every call, in order", ""]
+        if not case_calls:
+            lines += ["No calls recorded.", ""]
+        for number, call in enumerate(case_calls, start=1):
+            lines += _call_section(number, call, today, starts)
+        lines += _totals(total)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from tui.domain.model import Call
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
+from tui.export.history import matches, normalise, search_terms
 
 if TYPE_CHECKING:
     from tui.app import HoldTheLineApp
@@ -33,14 +34,11 @@ def haystack(call: Call, case_title: str) -> list[tuple[str, str]]:
     return found
 
 
-def first_match(call: Call, case_title: str, words: list[str]) -> tuple[str, str] | None:
-    """Where every word of the filter is found (all words must match the call)."""
-    pairs = haystack(call, case_title)
-    folded = " ".join(text.casefold() for _, text in pairs)
-    if not all(word in folded for word in words):
-        return None
-    for where, text in pairs:
-        if any(word in text.casefold() for word in words):
+def locate(call: Call, case_title: str, terms: list[str]) -> tuple[str, str]:
+    """The first field where a term of the filter occurs, to show the user where."""
+    for where, text in haystack(call, case_title):
+        folded = normalise(text)
+        if any(term in folded for term in terms):
             return where, text
     return ("", "")
 
@@ -68,7 +66,8 @@ class HistoryScreen(Screen[None]):
 ## History
 
 Type to filter: every word must appear somewhere in the call (notes, rep
-names and IDs, reference numbers, summaries, the case or the organisation).
+names and IDs, reference numbers, summaries, the case or the organisation);
+put a phrase in double quotes to find it as typed.
 Matches are highlighted; the line under the table shows where the highlighted
 call matched. `down` moves into the table; Enter opens a call
 read-only with its timeline. `s` sorts by the next column, `r` reverses,
@@ -140,18 +139,18 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         return call.outcome or ""
 
     def refresh_table(self) -> None:
-        words = self.query_one("#history-filter", Input).value.casefold().split()
+        query = self.query_one("#history-filter", Input).value
+        words = search_terms(query)
         table = self.query_one(DataTable)
         table.clear()
         self._matches: dict[str, Text] = {}
         shown = 0
         for call in sorted(self.calls, key=self._sort_key, reverse=self.sort_reverse):
             title = self.titles.get(call.case_id, "")
-            match = first_match(call, title, words) if words else ("", "")
-            if match is None:
+            if words and not matches(call, query, title):
                 continue
             shown += 1
-            where, text = match
+            where, text = locate(call, title, words) if words else ("", "")
             self._matches[call.id] = highlighted(f"{where}: {text}" if where else "", words,
                                                  width=400, wrap=True)
             reps = ", ".join(rep.label() for rep in call.reps)
