@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from tui.domain.model import Call
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
-from tui.export.history import matches, normalise, search_terms
+from tui.export.history import call_search_text, match_spans, normalise, search_terms
 
 if TYPE_CHECKING:
     from tui.app import HoldTheLineApp
@@ -43,18 +43,22 @@ def locate(call: Call, case_title: str, terms: list[str]) -> tuple[str, str]:
     return ("", "")
 
 
-def highlighted(text: str, words: list[str], width: int = 60, wrap: bool = False) -> Text:
-    """``text`` (shown literally) with every filter word highlighted, cut around the first."""
+def highlighted(text: str, query: str, width: int = 60, wrap: bool = False) -> Text:
+    """``text`` (shown literally) with every match of ``query`` highlighted."""
     shown = visible(text)
-    lowered = shown.casefold()
-    start = min((lowered.find(w) for w in words if w in lowered), default=0)
-    if len(shown) > width and start > width // 3:
-        cut = start - width // 3
+    spans = match_spans(shown, query)
+    if spans and len(shown) > width and spans[0][0] > width // 3:
+        cut = spans[0][0] - width // 3
         shown = "…" + shown[cut:]
+        spans = match_spans(shown, query)
     result = Text(shown, no_wrap=not wrap, overflow="ellipsis")
-    for word in words:
-        result.highlight_words([word], style="bold reverse", case_sensitive=False)
+    for begin, end in spans:
+        result.stylize("bold reverse", begin, end)
     return result
+
+
+MAX_ROWS = 500
+"""Rows shown at once; typing narrows the rest (the screen stays quick with 10,000 calls)."""
 
 
 class HistoryScreen(Screen[None]):
@@ -89,6 +93,7 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         self.sort_index = 0
         self.sort_reverse = True
         self._matches: dict[str, Text] = {}
+        self._haystacks: dict[str, str] = {}
 
     @property
     def htl(self) -> HoldTheLineApp:
@@ -120,6 +125,9 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
 
     def _loaded(self, calls: list[Call]) -> None:
         self.calls = calls
+        self._haystacks = {
+            call.id: call_search_text(call, self.titles.get(call.case_id, "")) for call in calls
+        }
         self.refresh_table()
 
     def _sort_key(self, call: Call) -> object:
@@ -147,30 +155,34 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         shown = 0
         for call in sorted(self.calls, key=self._sort_key, reverse=self.sort_reverse):
             title = self.titles.get(call.case_id, "")
-            if words and not matches(call, query, title):
+            haystack_text = self._haystacks.get(call.id, "")
+            if words and not all(term in haystack_text for term in words):
                 continue
             shown += 1
+            if shown > MAX_ROWS:
+                continue
             where, text = locate(call, title, words) if words else ("", "")
-            self._matches[call.id] = highlighted(f"{where}: {text}" if where else "", words,
+            self._matches[call.id] = highlighted(f"{where}: {text}" if where else "", query,
                                                  width=400, wrap=True)
             reps = ", ".join(rep.label() for rep in call.reps)
             table.add_row(
                 format_local(call.started_at, "MMM D HH:mm"),
-                highlighted(title, words, 14),
-                highlighted(call.organisation, words, 16),
+                highlighted(title, query, 14),
+                highlighted(call.organisation, query, 16),
                 format_duration(call.duration_seconds),
                 format_duration(call.hold_seconds()),
-                highlighted(reps, words, 18),
-                highlighted(call.outcome or ("live" if call.is_live else ""), words, 11),
+                highlighted(reps, query, 18),
+                highlighted(call.outcome or ("live" if call.is_live else ""), query, 11),
                 key=call.id,
             )
         column = COLUMNS[self.sort_index]
         order = "newest first" if self.sort_reverse else "oldest first"
         if column != "When":
             order = "high to low" if self.sort_reverse else "low to high"
+        limit = f" (first {MAX_ROWS} shown: type to narrow)" if shown > MAX_ROWS else ""
         self.query_one("#history-count", Static).update(
-            Text(f"{shown} of {len(self.calls)} calls · sorted by {column.lower()} ({order})",
-                 style="dim")
+            Text(f"{shown} of {len(self.calls)} calls{limit} · sorted by {column.lower()} "
+                 f"({order})", style="dim")
         )
 
     @on(DataTable.RowHighlighted, "#history-table")
