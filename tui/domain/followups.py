@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tui.domain.model import Promise
+
 
 @dataclass
 class FollowUp:
@@ -51,6 +53,21 @@ def followups_from_rows(rows: Iterable[dict[str, Any]]) -> list[FollowUp]:
                 due=when, done=bool(promise.get("done")),
             ))
     return sorted(found, key=lambda f: (f.due, f.organisation, f.text))
+
+
+def promise_status(promise: Promise, today: date) -> str:
+    """``kept``, ``broken``, ``today``, ``upcoming`` (dated) or ``undated`` (no date given)."""
+    if promise.done:
+        return "kept"
+    if not promise.due:
+        return "undated"
+    try:
+        due = date.fromisoformat(promise.due)
+    except ValueError:
+        return "undated"
+    if due < today:
+        return "broken"
+    return "today" if due == today else "upcoming"
 
 
 def broken_by_organisation(followups: Iterable[FollowUp], today: date) -> Counter[str]:

@@ -1,13 +1,18 @@
-"""Totals for a case or an organisation: calls, hold, reps, promises."""
+"""Totals for a case, an organisation or any set of calls: the one place they are counted.
+
+Used by the statistics screen, the case overview and every export.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from tui.domain.followups import FollowUp
-from tui.domain.model import Call
+from tui.domain.claims import claim_groups
+from tui.domain.followups import promise_status
+from tui.domain.model import Call, Case, Rep
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -15,59 +20,81 @@ BARS = "▁▂▃▄▅▆▇█"
 @dataclass
 class Stats:
     calls: int = 0
+    by_organisation: Counter[str] = field(default_factory=Counter)
     hold_seconds: float = 0.0
     longest_hold: float = 0.0
+    """The most time on hold in one call."""
     talk_seconds: float = 0.0
     distinct_reps: int = 0
     refused_id: int = 0
-    promises_made: int = 0
-    kept: int = 0
-    broken: int = 0
-    pending: int = 0
+    """Distinct reps who refused to give an ID."""
+    references: int = 0
+    """Different reference numbers given."""
+    refused_reference: int = 0
+    """Calls where the rep refused to give a reference number."""
+    promises: Counter[str] = field(default_factory=Counter)
+    """Promise statuses: kept, broken, today, upcoming, undated."""
+    disputed_questions: int = 0
     hold_per_call: list[float] = field(default_factory=list)
+    """Hold time of each call, oldest first (for the picture)."""
+
+    @property
+    def promises_made(self) -> int:
+        return sum(self.promises.values())
+
+    @property
+    def kept(self) -> int:
+        return self.promises["kept"]
+
+    @property
+    def broken(self) -> int:
+        return self.promises["broken"]
+
+    @property
+    def pending(self) -> int:
+        return self.promises["today"] + self.promises["upcoming"] + self.promises["undated"]
 
 
-def _rep_key(call: Call, index: int) -> str:
-    rep = call.reps[index]
-    name = " ".join(rep.first_name.casefold().split())
-    return f"{call.organisation.casefold()}|{name}|{rep.rep_id.strip().casefold()}"
+def rep_key(call: Call, rep: Rep) -> tuple[str, ...] | None:
+    """Who a rep is, across calls to one organisation; None when nothing was noted."""
+    org = call.organisation.strip().casefold()
+    if rep.rep_id.strip():
+        return (org, "id", rep.rep_id.strip().casefold())
+    if rep.first_name.strip():
+        return (org, "name", rep.first_name.strip().casefold(), str(rep.id_refused))
+    return None
 
 
-def compute(calls: Iterable[Call], today: date) -> Stats:
-    """Totals over ``calls`` (oldest first gives the hold picture in order)."""
+def compute(calls: Iterable[Call], today: date, case: Case | None = None) -> Stats:
+    """Count calls, time, reps, references and promises; disputes from ``case``."""
     stats = Stats()
-    reps: set[str] = set()
-    refused: set[str] = set()
+    reps: set[tuple[str, ...]] = set()
+    refused: set[tuple[str, ...]] = set()
+    numbers: set[str] = set()
     for call in sorted(calls, key=lambda c: c.started_at):
         stats.calls += 1
+        stats.by_organisation[call.organisation.strip() or "(organisation not noted)"] += 1
         hold = call.hold_seconds()
         stats.hold_seconds += hold
         stats.hold_per_call.append(hold)
         stats.talk_seconds += call.talk_seconds()
-        for segment in call.hold_segments:
-            stats.longest_hold = max(stats.longest_hold, segment.seconds(call.duration_seconds))
-        for index, rep in enumerate(call.reps):
-            if not rep.first_name.strip() and not rep.rep_id.strip():
-                continue
-            key = _rep_key(call, index)
-            reps.add(key)
-            if rep.id_refused:
-                refused.add(key)
-        for number, promise in enumerate(call.promises):
-            stats.promises_made += 1
-            if promise.done:
-                stats.kept += 1
-            elif promise.due:
-                item = FollowUp(call.id, number, call.case_id, call.organisation, promise.text,
-                                date.fromisoformat(promise.due), False)
-                if item.status(today) == "broken":
-                    stats.broken += 1
-                else:
-                    stats.pending += 1
-            else:
-                stats.pending += 1
+        stats.longest_hold = max(stats.longest_hold, hold)
+        for rep in call.reps:
+            key = rep_key(call, rep)
+            if key is not None:
+                reps.add(key)
+                if rep.id_refused:
+                    refused.add(key)
+        numbers.update(ref.number.strip().casefold() for ref in call.references)
+        if not call.references and call.reference_refused:
+            stats.refused_reference += 1
+        for promise in call.promises:
+            stats.promises[promise_status(promise, today)] += 1
+    stats.references = len(numbers)
     stats.distinct_reps = len(reps)
     stats.refused_id = len(refused)
+    if case is not None:
+        stats.disputed_questions = sum(1 for group in claim_groups(case) if group.disagree)
     return stats
 
 

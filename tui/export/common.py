@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
-from tui.domain.claims import claim_groups
 from tui.domain.deadlines import local_date, parse_date
-from tui.domain.followups import FollowUp, followups_from_rows
 from tui.domain.model import Call, Case, Promise, Rep
 from tui.domain.timefmt import parse_iso
 
@@ -25,19 +21,6 @@ STATUS_WORDS = {
 def export_today(exported_at: str, today: date | None = None) -> date:
     """The date promises and deadlines are judged on: ``today`` or the export's local date."""
     return today if today is not None else local_date(parse_iso(exported_at))
-
-
-def call_followups(call: Call) -> dict[int, FollowUp]:
-    """The call's promises that have a due date, by their position in the call."""
-    return {f.index: f for f in followups_from_rows([call.summary_row()])}
-
-
-def promise_status(call: Call, index: int, today: date) -> str:
-    """``kept``, ``broken``, ``today``, ``upcoming`` (dated) or ``undated`` (not done, no date)."""
-    followup = call_followups(call).get(index)
-    if followup is not None:
-        return followup.status(today)
-    return "kept" if call.promises[index].done else "undated"
 
 
 def promise_text(promise: Promise, status: str) -> str:
@@ -66,77 +49,11 @@ def reps_short(call: Call) -> str:
     return "; ".join(label for label in (rep_short(rep) for rep in call.reps) if label)
 
 
-def _rep_key(call: Call, rep: Rep) -> tuple[str, ...] | None:
-    org = call.organisation.strip().casefold()
-    if rep.rep_id.strip():
-        return (org, "id", rep.rep_id.strip().casefold())
-    if rep.first_name.strip():
-        return (org, "name", rep.first_name.strip().casefold(), str(rep.id_refused))
-    return None
-
-
 def call_days(call: Call) -> date | None:
     try:
         return local_date(parse_iso(call.started_at))
     except ValueError:
         return None
-
-
-@dataclass
-class Totals:
-    """The numbers of one case (or of any set of calls)."""
-
-    calls: int = 0
-    by_organisation: Counter[str] = field(default_factory=Counter)
-    hold_seconds: float = 0.0
-    talk_seconds: float = 0.0
-    longest_hold_seconds: float = 0.0
-    distinct_reps: int = 0
-    refused_id: int = 0
-    """Distinct reps who refused to give an ID."""
-    references: int = 0
-    """Different reference numbers given."""
-    refused_reference: int = 0
-    """Calls where the rep refused to give a reference number."""
-    promises: Counter[str] = field(default_factory=Counter)
-    """Promise statuses: kept, broken, today, upcoming, undated."""
-    disputed_questions: int = 0
-
-    @property
-    def promises_made(self) -> int:
-        return sum(self.promises.values())
-
-
-def totals(calls: Iterable[Call], today: date, case: Case | None = None) -> Totals:
-    """Count calls, time, reps, references and promises; disputes from ``case``."""
-    result = Totals()
-    reps: set[tuple[str, ...]] = set()
-    refused: set[tuple[str, ...]] = set()
-    numbers: set[str] = set()
-    for call in calls:
-        result.calls += 1
-        result.by_organisation[call.organisation.strip() or "(organisation not noted)"] += 1
-        hold = call.hold_seconds()
-        result.hold_seconds += hold
-        result.talk_seconds += call.talk_seconds()
-        result.longest_hold_seconds = max(result.longest_hold_seconds, hold)
-        for rep in call.reps:
-            key = _rep_key(call, rep)
-            if key is not None:
-                reps.add(key)
-                if rep.id_refused:
-                    refused.add(key)
-        numbers.update(ref.number.strip().casefold() for ref in call.references)
-        if not call.references and call.reference_refused:
-            result.refused_reference += 1
-        for index in range(len(call.promises)):
-            result.promises[promise_status(call, index, today)] += 1
-    result.references = len(numbers)
-    result.distinct_reps = len(reps)
-    result.refused_id = len(refused)
-    if case is not None:
-        result.disputed_questions = sum(1 for group in claim_groups(case) if group.disagree)
-    return result
 
 
 def case_started(case: Case, calls: Iterable[Call]) -> date | None:

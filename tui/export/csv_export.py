@@ -14,9 +14,10 @@ import csv
 import io
 from datetime import date
 
+from tui.domain.followups import promise_status
 from tui.domain.model import Call, Case
 from tui.domain.timefmt import format_local
-from tui.export.common import export_today, promise_status, promise_text, reps_short
+from tui.export.common import export_today, promise_text, reps_short
 from tui.export.mask import mask_records
 
 BOM = "\ufeff"
@@ -39,8 +40,8 @@ def _minutes(seconds: float) -> str:
 def call_row(call: Call, case_title: str, today: date) -> list[str]:
     """The cells of one call, in ``COLUMNS`` order (not yet made formula-safe)."""
     promises = "; ".join(
-        promise_text(promise, promise_status(call, index, today))
-        for index, promise in enumerate(call.promises)
+        promise_text(promise, promise_status(promise, today))
+        for promise in call.promises
     )
     outcome = call.outcome or ("in progress" if call.is_live else "")
     return [

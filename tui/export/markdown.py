@@ -15,20 +15,19 @@ from datetime import date
 
 from tui.domain.claims import claim_groups
 from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
+from tui.domain.followups import promise_status
 from tui.domain.model import Call, Case, Rep
+from tui.domain.stats import Stats, compute
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local
 from tui.export.common import (
     STATUS_WORDS,
-    Totals,
     calls_by_case,
     case_started,
     export_today,
     join_words,
     plural,
-    promise_status,
     reps_short,
-    totals,
 )
 from tui.export.mask import mask_records
 
@@ -89,7 +88,7 @@ def _rep_line(rep: Rep) -> str:
     return f"{name} — {', '.join(part for part in parts if part)}"
 
 
-def _dispute(case: Case, calls: list[Call], total: Totals) -> str:
+def _dispute(case: Case, calls: list[Call], total: Stats) -> str:
     started = case_started(case, calls)
     state = "is resolved" if case.status == "resolved" else f"is {_escape(case.status)}"
     when = f"; it began on {started.isoformat()}" if started else ""
@@ -273,8 +272,8 @@ def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) 
     else:
         lines.append("- Reference numbers: none given")
     lines.append("- Promises:" if call.promises else "- Promises: none")
-    for index, promise in enumerate(call.promises):
-        status = promise_status(call, index, today)
+    for promise in call.promises:
+        status = promise_status(promise, today)
         due = f"due {promise.due}" if promise.due else "no date given"
         word = STATUS_WORDS[status] if status != "undated" else "pending"
         if status == "broken":
@@ -289,7 +288,7 @@ def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) 
     return lines
 
 
-def _totals(total: Totals) -> list[str]:
+def _totals(total: Stats) -> list[str]:
     by_org = "; ".join(
         f"{_escape(org)}: {count}" for org, count in total.by_organisation.most_common()
     )
@@ -299,7 +298,7 @@ def _totals(total: Totals) -> list[str]:
     lines.append(
         f"- Time on hold: {format_duration(total.hold_seconds)} "
         f"({total.hold_seconds / 3600:.1f} hours; longest on one call "
-        f"{format_duration(total.longest_hold_seconds)})"
+        f"{format_duration(total.longest_hold)})"
     )
     lines.append(f"- Time talking: {format_duration(total.talk_seconds)}")
     refused = f" ({total.refused_id} refused to give an ID)" if total.refused_id else ""
@@ -351,7 +350,7 @@ def export_markdown(
     calls_by_id = {call.id: call for call in calls}
     for case in sorted(cases, key=lambda c: c.created_at):
         case_calls = grouped.get(case.id, [])
-        total = totals(case_calls, today, case)
+        total = compute(case_calls, today, case)
         lines += [f"## {_heading(case.title)}", ""]
         lines += ["### The dispute in brief", "", _dispute(case, case_calls, total), ""]
         lines += _identifiers(case)
