@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from tui.domain.model import Call, Case
+from tui.export.common import export_today
 from tui.export.csv_export import export_csv
 from tui.export.json_export import export_json
 from tui.export.markdown import export_markdown
@@ -39,19 +40,21 @@ def render(
     ``mask`` hides identifiers except their last 4 characters. Write the text as
     UTF-8; the CSV text starts with a byte-order mark.
     """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if mask:
+        cases, calls = mask_records(cases, calls)
     if fmt == "json":
-        if mask:
-            cases, calls = mask_records(cases, calls)
         return export_json(cases, calls, exported_at)
+    today = export_today(exported_at, today)
     if fmt == "md":
-        return export_markdown(cases, calls, exported_at, mask=mask, today=today)
+        return export_markdown(cases, calls, exported_at, today, masked=mask)
     if fmt == "csv":
-        return export_csv(cases, calls, exported_at, mask=mask, today=today)
-    if fmt == "ics":
-        from tui.export.ics_export import export_ics  # icalendar loads only when needed
+        return export_csv(cases, calls, exported_at, today)
+    from tui.export.ics_export import export_ics  # icalendar loads only when needed
 
-        return export_ics(cases, calls, exported_at, mask=mask, today=today)
-    raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    return export_ics(cases, calls, exported_at, today)
+
 
 
 def __getattr__(name: str) -> object:

@@ -17,8 +17,7 @@ from datetime import date
 from tui.domain.followups import promise_status
 from tui.domain.model import Call, Case
 from tui.domain.timefmt import format_local
-from tui.export.common import export_today, promise_text, reps_short
-from tui.export.mask import mask_records
+from tui.export.common import promise_text, reps_short
 
 BOM = "\ufeff"
 COLUMNS = (
@@ -62,18 +61,8 @@ def call_row(call: Call, case_title: str, today: date) -> list[str]:
     ]
 
 
-def export_csv(
-    cases: list[Case],
-    calls: list[Call],
-    exported_at: str,
-    *,
-    mask: bool = False,
-    today: date | None = None,
-) -> str:
+def export_csv(cases: list[Case], calls: list[Call], exported_at: str, today: date) -> str:
     """Header row, then every call oldest first; text starting with the BOM."""
-    if mask:
-        cases, calls = mask_records(cases, calls)
-    today = export_today(exported_at, today)
     titles = {case.id: case.title for case in cases}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -19,8 +19,7 @@ from tui.domain.followups import followups_from_rows
 from tui.domain.model import Call, Case
 from tui.domain.text import visible
 from tui.domain.timefmt import format_local, parse_iso
-from tui.export.common import export_today, reps_short
-from tui.export.mask import mask_records
+from tui.export.common import reps_short
 
 PRODID = "-//Hold the Line//holdtheline//EN"
 UID_DOMAIN = "holdtheline"
@@ -97,22 +96,13 @@ def _deadline_events(cases: list[Case], today: date, stamp: object) -> list[Even
     return events
 
 
-def export_ics(
-    cases: list[Case],
-    calls: list[Call],
-    exported_at: str,
-    *,
-    mask: bool = False,
-    today: date | None = None,
-) -> str:
+def export_ics(cases: list[Case], calls: list[Call], exported_at: str, today: date) -> str:
     """A VCALENDAR with one VEVENT per open follow-up and per deadline, by date."""
-    if mask:
-        cases, calls = mask_records(cases, calls)
     stamp = parse_iso(exported_at).astimezone(UTC)
     case_ids = {case.id for case in cases}
     calls = [call for call in calls if call.case_id in case_ids]
     events = _followup_events(cases, calls, stamp)
-    events += _deadline_events(cases, export_today(exported_at, today), stamp)
+    events += _deadline_events(cases, today, stamp)
     events.sort(key=lambda e: (e.decoded("dtstart"), str(e["uid"])))
     calendar = Calendar()
     calendar.add("prodid", PRODID)

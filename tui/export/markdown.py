@@ -24,12 +24,10 @@ from tui.export.common import (
     STATUS_WORDS,
     calls_by_case,
     case_started,
-    export_today,
     join_words,
     plural,
     reps_short,
 )
-from tui.export.mask import mask_records
 
 _SPECIALS = set("\\`*_[]<>|~")
 _LINE_START = re.compile(r"^(\s*)([#>+=-])")
@@ -317,17 +315,9 @@ def _totals(total: Stats) -> list[str]:
 
 
 def export_markdown(
-    cases: list[Case],
-    calls: list[Call],
-    exported_at: str,
-    *,
-    mask: bool = False,
-    today: date | None = None,
+    cases: list[Case], calls: list[Call], exported_at: str, today: date, *, masked: bool = False
 ) -> str:
     """The dossier: cases in creation order, each call in the order it was made."""
-    if mask:
-        cases, calls = mask_records(cases, calls)
-    today = export_today(exported_at, today)
     if len(cases) == 1:
         title = f"# Dossier: {_heading(cases[0].title)}"
     else:
@@ -341,7 +331,7 @@ def export_markdown(
         f"{today.isoformat()}.",
         "",
     ]
-    if mask:
+    if masked:
         lines += ["Identifiers are masked: only their last 4 characters are shown.", ""]
     if not cases:
         lines += ["No cases yet.", ""]

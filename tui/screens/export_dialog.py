@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tui.export import EXTENSIONS
 from tui.screens.form import Field, FormDialog
 
 ALL_CASES = "All cases"
-EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "ics": ".ics"}
 
 
 def export_form(case_titles: list[str], today: str, preset_case: str = "") -> FormDialog:
