@@ -16,6 +16,8 @@ from tui.paths import shipped_playbooks_dir
 from tui.playbooks import load_playbooks
 from tui.store import Store
 
+from .tmux_helpers import Tmux, app_env, tmux_binary
+
 os.environ["TZ"] = "UTC"
 time.tzset()
 
@@ -67,3 +69,14 @@ def make_app(store: Store, clock: FrozenClock):  # type: ignore[no-untyped-def]
         return HoldTheLineApp(store, playbooks, problems, clock=clock, **kwargs)  # type: ignore[arg-type]
 
     return build
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    """A private tmux server for one test (skips when tmux is missing)."""
+    tmux_binary()
+    server = Tmux(tmp_path, app_env(tmp_path))
+    try:
+        yield server
+    finally:
+        server.kill_server()

@@ -6,13 +6,12 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.tmux_helpers import Tmux, app_env, export_json, holdtheline_binary, run_cli, tmux_binary
+from tests.tmux_helpers import Tmux, export_json, holdtheline_binary, run_cli
 
 pytestmark = pytest.mark.tmux
 
@@ -21,16 +20,6 @@ ORGANISATION = "Massachusetts Health Connector"
 NOTE = "[bold]paid[/bold] on 11/01"
 SUMMARY = "Billing will review the restriction"
 SESSION = "call"
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    tmux_binary()  # skip early when tmux is missing
-    server = Tmux(tmp_path, app_env(tmp_path))
-    try:
-        yield server
-    finally:
-        server.kill_server()
 
 
 def _local_date(iso: str) -> date:

@@ -18,7 +18,6 @@ import os
 import random
 import signal
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +25,9 @@ import pytest
 
 from tests.tmux_helpers import (
     Tmux,
-    app_env,
     app_pid,
     export_json,
     holdtheline_binary,
-    tmux_binary,
 )
 
 pytestmark = pytest.mark.tmux
@@ -51,16 +48,6 @@ class Keystroke:
     field: str  # "name" or "note"
     char: str
     sent: float  # time.monotonic() once tmux had accepted it for the terminal
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    tmux_binary()  # skip early when tmux is missing
-    server = Tmux(tmp_path, app_env(tmp_path))
-    try:
-        yield server
-    finally:
-        server.kill_server()
 
 
 def _plan() -> list[tuple[float, str, str]]:
