@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.domain.clock import FrozenClock
+from tui.domain.dates import add_business_days
 from tui.domain.live import LiveCall
 from tui.domain.model import (
     Call,
@@ -86,12 +87,7 @@ def _business_day(day0: date, n: int) -> date:
     day = day0
     while day.weekday() >= 5:
         day += timedelta(days=1)
-    left = n
-    while left > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    return add_business_days(day, n)
 
 
 def _add_months(day: date, months: int) -> date:

@@ -55,15 +55,19 @@ def _amount(word: str) -> int | None:
     return _NUMBER_WORDS.get(word)
 
 
+def add_business_days(day: date, count: int) -> date:
+    """``count`` weekdays (Monday to Friday) after ``day``."""
+    left = count
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
 def _shift(today: date, amount: int, unit: str) -> date:
     if unit.startswith(("business", "working")):
-        day = today
-        left = amount
-        while left > 0:
-            day += timedelta(days=1)
-            if day.weekday() < 5:
-                left -= 1
-        return day
+        return add_business_days(today, amount)
     base = arrow.Arrow(today.year, today.month, today.day)
     if unit.startswith("day"):
         return base.shift(days=amount).date()
