@@ -22,8 +22,6 @@ itself writes.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
 import sys
 import time
@@ -40,6 +38,7 @@ from tui.domain.clock import FrozenClock  # noqa: E402
 from tui.domain.live import LiveCall  # noqa: E402
 from tui.domain.model import OUTCOMES, Call, Case  # noqa: E402
 from tui.domain.timefmt import to_iso  # noqa: E402
+from tui.store import Store  # noqa: E402
 
 ORGANISATIONS = [
     ("health-insurer", "Health insurer (general)", "1-800-555-0100"),
@@ -81,11 +80,6 @@ SUMMARIES = [
     "No progress: they need the exchange to resend the file.",
     "Claim sent back for reprocessing.",
 ]
-
-
-def encode(data: dict[str, Any]) -> bytes:
-    """The store's encoding (``AtomicJSONStorage.write``)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def make_cases(count: int, clock: FrozenClock) -> list[Case]:
@@ -162,40 +156,17 @@ def build(data_dir: Path, calls: int, cases: int | None = None, seed: int = 1) -
 
 
 def write_dir(data_dir: Path, cases: list[Case], calls: Iterable[Call]) -> dict[str, Any]:
-    """Write cases and calls in the store's layout, as if saved in this order."""
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    calls_dir = data_dir / "calls"
-    calls_dir.mkdir(exist_ok=True, mode=0o700)
-    os.chmod(data_dir, 0o700)
-    os.chmod(calls_dir, 0o700)
-    rows: dict[str, dict[str, Any]] = {}
-    call_bytes = 0
-    for number, call in enumerate(calls):
-        encoded = encode({"call": {"1": call.to_dict()}})
-        call_bytes += len(encoded)
-        _write(calls_dir / f"{call.id}.json", encoded)
-        rows[str(number + 1)] = call.summary_row()
-    index = {
-        "cases": {str(n + 1): case.to_dict() for n, case in enumerate(cases)},
-        "calls": rows,
-    }
-    index_bytes = encode(index)
-    _write(data_dir / "index.json", index_bytes)
+    """Write cases and calls through the store's bulk path (the one writer of the format)."""
+    made = list(calls)
+    with Store.open(data_dir) as store:
+        store.write_many(cases, made)
+    call_files = [data_dir / "calls" / f"{call.id}.json" for call in made]
     return {
-        "calls": len(rows),
+        "calls": len(made),
         "cases": len(cases),
-        "index_bytes": len(index_bytes),
-        "call_file_bytes_avg": call_bytes // len(rows) if rows else 0,
+        "index_bytes": (data_dir / "index.json").stat().st_size,
+        "call_file_bytes_avg": sum(p.stat().st_size for p in call_files) // max(1, len(made)),
     }
-
-
-def _write(path: Path, data: bytes) -> None:
-    # Setup only: no fsync (the store fsyncs its own writes; these are test fixtures).
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
 
 
 def verify(data_dir: Path, calls: int) -> float:

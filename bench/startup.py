@@ -76,6 +76,7 @@ def child(kind: str, data_dir: str | None) -> None:
     from tui.app import HoldTheLineApp
     from tui.playbooks import load_playbooks
     from tui.screens.home import HomeScreen
+    from tui.service import Service
     from tui.store import Store
 
     marks["imported"] = time.monotonic()
@@ -90,7 +91,7 @@ def child(kind: str, data_dir: str | None) -> None:
 
     class Timed(HoldTheLineApp):
         # CSS_PATH is resolved next to the class's module: point it back at tui/.
-        CSS_PATH = str(Path(tui.app.__file__).parent / str(HoldTheLineApp.CSS_PATH))
+        CSS_PATH = [Path(tui.app.__file__).parent / str(path) for path in HoldTheLineApp.CSS_PATH]
 
         # Textual runs every class's on_mount along the MRO: this one, then the app's.
         def on_mount(self) -> None:
@@ -111,7 +112,7 @@ def child(kind: str, data_dir: str | None) -> None:
             marks["ready"] = time.monotonic()
             self.exit()
 
-    app = Timed(store, playbooks, problems)
+    app = Timed(Service(store, playbooks, problems))
     try:
         app.run(headless=True)
     finally:

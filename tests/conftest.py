@@ -14,6 +14,7 @@ from tui.app import HoldTheLineApp
 from tui.domain.clock import FrozenClock
 from tui.paths import shipped_playbooks_dir
 from tui.playbooks import load_playbooks
+from tui.service import Service
 from tui.store import Store
 
 from .tmux_helpers import Tmux, app_env, tmux_binary
@@ -66,7 +67,8 @@ def make_app(store: Store, clock: FrozenClock):  # type: ignore[no-untyped-def]
     playbooks, problems = load_playbooks([shipped_playbooks_dir()])
 
     def build(**kwargs: object) -> HoldTheLineApp:
-        return HoldTheLineApp(store, playbooks, problems, clock=clock, **kwargs)  # type: ignore[arg-type]
+        service = Service(store, playbooks, problems, clock=clock)
+        return HoldTheLineApp(service, **kwargs)  # type: ignore[arg-type]
 
     return build
 

@@ -75,5 +75,5 @@ def test_generated_layout_matches_what_the_store_writes(tmp_path: Path, datagen)
         assert load(direct / name) == load(stored / name)
 
     with Store.open(direct) as store:
-        assert [row["id"] for row in store.call_summaries()] == [call.id for call in calls]
+        assert [row.id for row in store.call_summaries()] == [call.id for call in calls]
         assert store.load_call(calls[-1].id) == calls[-1]

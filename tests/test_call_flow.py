@@ -14,7 +14,8 @@ from tui.screens.call import CallScreen
 from tui.screens.case import CaseScreen
 from tui.screens.end_call import EndCallDialog
 from tui.screens.home import HomeScreen
-from tui.screens.start_call import CallRequest, StartCallDialog
+from tui.screens.start_call import StartCallDialog
+from tui.service import CallRequest
 from tui.store import Store
 
 REQUEST = CallRequest(
@@ -192,7 +193,7 @@ async def test_home_screen_starts_a_call_in_a_new_case(make_app, store: Store,
         await pilot.press("enter")  # first playbook alphabetically
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        organisation = app.screen.live.call.organisation
+        organisation = app.screen.session.call.organisation
         await pilot.press("ctrl+t")
         await pilot.pause()
         await pilot.press("ctrl+s")

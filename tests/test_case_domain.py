@@ -9,7 +9,7 @@ import pytest
 from tui.domain.claims import claim_groups
 from tui.domain.clock import FrozenClock
 from tui.domain.deadlines import case_deadlines, due_date, local_date, notice_deadline
-from tui.domain.followups import broken_by_organisation, followups_from_rows
+from tui.domain.followups import broken_by_organisation, followups_from_summaries
 from tui.domain.live import LiveCall
 from tui.domain.model import Case, Claim, Notice
 from tui.domain.recording import recording_warning
@@ -69,12 +69,12 @@ def test_broken_promises_with_a_frozen_clock() -> None:
         ("Health Connector", ["will call back in 3 days", "letter by 2026-11-20"]),
         ("Insurer", ["email billing tomorrow", "fix it today", "sometime"]),
     ):
-        live = LiveCall.start(clock, "case-1", organisation)
+        live = LiveCall.start(clock, "case-000000000001", organisation)
         for text in promises:
             live.add_promise(text)
         live.end("callback promised")
         rows.append(live.call.summary_row())
-    followups = followups_from_rows(rows)
+    followups = followups_from_summaries(rows)
     assert [(f.text, f.due.isoformat()) for f in followups] == [
         ("letter by 2026-11-20", "2026-11-20"),
         ("fix it today", "2026-11-24"),

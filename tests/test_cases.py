@@ -19,7 +19,7 @@ from tui.screens.end_call import EndCallDialog
 from tui.screens.form import FormDialog
 from tui.screens.home import HomeScreen
 from tui.screens.recording import RecordingDialog
-from tui.screens.start_call import CallRequest
+from tui.service import CallRequest
 from tui.store import Store
 
 from .test_call_flow import _export_text, on_disk
@@ -86,7 +86,7 @@ async def test_create_rename_resolve_reopen(make_app, store: Store) -> None:
 async def open_case(app, pilot, store: Store) -> Case:  # type: ignore[no-untyped-def]
     case = Case.create("Coverage restricted", "2026-11-01T12:00:00+00:00")
     store.save_case(case)
-    app.screen.open_case(case.id)
+    app.open_case(case.id)
     await pilot.pause()
     return case
 
@@ -199,7 +199,7 @@ async def test_claim_from_a_call_in_two_keys(make_app, store: Store, clock: Froz
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        call_id = app.screen.live.call.id
+        call_id = app.screen.session.call.id
         await pilot.press("ctrl+q")
     (claim,) = store.list_cases()[0].claims
     assert (claim.question, claim.says, claim.party, claim.who, claim.call_id, claim.date) == (
@@ -291,12 +291,12 @@ async def test_dropped_call_redials_in_one_key(make_app, store: Store, data_dir:
     app = make_app(start=REQUEST)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
-        first = app.screen.live.call.id
+        first = app.screen.session.call.id
         clock.advance(600)
         await pilot.press("f5")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        second = app.screen.live.call
+        second = app.screen.session.call
         assert second.id != first and second.redial_of == first
         assert "Redialled after a dropped call" in _export_text(app)
         await pilot.press("ctrl+q")

@@ -16,10 +16,11 @@ import pytest
 from tui import demo
 from tui.cli import CliError
 from tui.domain.claims import claim_groups
-from tui.domain.followups import broken_by_organisation, followups_from_rows
+from tui.domain.followups import broken_by_organisation, followups_from_summaries
 from tui.domain.model import OUTCOMES, Call
 from tui.paths import shipped_playbooks_dir
 from tui.playbooks import load_playbooks
+from tui.service import Service
 from tui.store import Store
 
 START = datetime(2026, 6, 8, 13, 0, tzinfo=UTC)  # a Monday
@@ -121,7 +122,7 @@ def test_story_calls_tell_the_story(story: tuple[Store, list[Call]]) -> None:
 
 def test_story_promises_kept_and_broken(story: tuple[Store, list[Call]]) -> None:
     store, calls = story
-    followups = followups_from_rows(store.call_summaries())
+    followups = followups_from_summaries(store.call_summaries())
     assert len(followups) >= 5
     assert any(f.done for f in followups)
     last_due = max(f.due for f in followups)
@@ -180,7 +181,7 @@ def test_story_is_on_disk(data_dir: Path) -> None:
 def test_story_weekend_start_moves_to_monday(store: Store) -> None:
     case = demo.build_story(store, datetime(2026, 6, 6, 15, 0, tzinfo=UTC))  # a Saturday
     first = store.call_summaries(case.id)[0]
-    assert first["started_at"].startswith("2026-06-08")
+    assert first.started_at.startswith("2026-06-08")
 
 
 # -- synthetic histories ------------------------------------------------------------------
@@ -252,8 +253,8 @@ def test_generate_ends_before_until(tmp_path: Path) -> None:
     demo.generate(tmp_path / "g", 60, until=until)
     store = Store.open(tmp_path / "g", read_only=True)
     last = store.call_summaries()[-1]
-    assert datetime.fromisoformat(last["ended_at"]) < until
-    assert datetime.fromisoformat(last["started_at"]) > until - timedelta(days=10)
+    assert datetime.fromisoformat(last.ended_at) < until
+    assert datetime.fromisoformat(last.started_at) > until - timedelta(days=10)
 
 
 def test_generate_2000_calls_is_quick(tmp_path: Path) -> None:
@@ -280,8 +281,8 @@ def test_run_demo_into_writes_calls_and_the_story(tmp_path: Path, capsys) -> Non
     story = store.find_case(demo.STORY_TITLE)
     assert story is not None
     rows = store.call_summaries()
-    assert rows[-1]["case_id"] == story.id
-    assert not any(row["case_id"] == story.id for row in rows[:50])
+    assert rows[-1].case_id == story.id
+    assert not any(row.case_id == story.id for row in rows[:50])
 
 
 def test_run_demo_into_without_calls_writes_the_story_only(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -316,14 +317,16 @@ def test_run_demo_opens_a_temporary_copy_and_deletes_it(
     seen: dict[str, object] = {}
 
     def fake_run(self: HoldTheLineApp) -> None:
-        seen["dir"] = self.store.data_dir
+        store = self.service.ctx.store
+        seen["dir"] = store.data_dir
         seen["title"] = self.title
-        seen["cases"] = [case.title for case in self.store.list_cases()]
-        seen["calls"] = len(self.store.call_summaries())
-        seen["playbooks"] = set(self.playbooks)
-        seen["mode"] = stat.S_IMODE(self.store.data_dir.parent.stat().st_mode)
+        seen["cases"] = [case.title for case in store.list_cases()]
+        seen["calls"] = len(store.call_summaries())
+        seen["playbooks"] = set(self.service.playbooks)
+        seen["mode"] = stat.S_IMODE(store.data_dir.parent.stat().st_mode)
 
     monkeypatch.setattr(HoldTheLineApp, "run", fake_run)
+    monkeypatch.setattr(demo, "require_terminal", lambda: None)
     home = Path(os.environ["HOLDTHELINE_HOME"])
     assert demo.run_demo(_args()) == 0
     assert demo.STORY_TITLE in seen["cases"]  # type: ignore[operator]
@@ -345,7 +348,7 @@ async def test_demo_app_opens_on_the_story(store: Store) -> None:
 
     demo.build_story(store, demo._story_start())
     playbooks, problems = load_playbooks([(shipped_playbooks_dir(), "shipped")])
-    app = HoldTheLineApp(store, playbooks, problems)
+    app = HoldTheLineApp(Service(store, playbooks, problems))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         text = _export_text(app)
@@ -359,7 +362,7 @@ async def test_demo_app_says_it_is_the_demo(store: Store) -> None:
 
     demo.build_story(store, demo._story_start())
     playbooks, problems = load_playbooks([(shipped_playbooks_dir(), "shipped")])
-    app = demo.make_demo_app(store, playbooks, problems)
+    app = demo.make_demo_app(Service(store, playbooks, problems))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)

@@ -24,9 +24,9 @@ from tui.cli import main
 from tui.domain.clock import FrozenClock
 from tui.domain.live import LiveCall
 from tui.domain.model import Call, Case, Claim, DocumentSent, Notice, Payment
+from tui.domain.search import call_search_text, match_spans, matches, search_terms
 from tui.export import FORMATS, render
 from tui.export.csv_export import BOM, COLUMNS, safe_cell
-from tui.export.history import call_search_text, match_spans, matches, search_terms
 from tui.export.mask import mask, mask_records
 from tui.store import Store
 
@@ -301,7 +301,7 @@ def test_dossier_today_changes_promise_status(sample: tuple[list[Case], list[Cal
 def test_empty_dossier() -> None:
     text = render("md", [], [], EXPORTED_AT)
     assert "No cases yet." in text
-    lone = Case(id="case-x", title="Nothing yet", created_at=EXPORTED_AT)
+    lone = Case(id="case-00000000000a", title="Nothing yet", created_at=EXPORTED_AT)
     text = render("md", [lone], [], EXPORTED_AT)
     assert "and no call about it has been recorded yet." in text
     assert "No payments recorded." in text and "No calls recorded." in text
@@ -331,7 +331,7 @@ def test_csv_reads_back(sample: tuple[list[Case], list[Call]]) -> None:
 
 
 def test_csv_neutralises_formulas() -> None:
-    case = Case(id="case-f", title="=cmd|' /C calc'!A0", created_at=EXPORTED_AT)
+    case = Case(id="case-00000000000f", title="=cmd|' /C calc'!A0", created_at=EXPORTED_AT)
     clock = FrozenClock()
     live = LiveCall.start(clock, case.id, "+Org", number="+1 617 555 0100")
     live.current_rep.first_name = "=1+1"

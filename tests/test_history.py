@@ -148,7 +148,9 @@ async def test_export_from_the_app(make_app, store: Store, clock: FrozenClock,
     from tui.screens.form import FormDialog
 
     seed(store, clock)
-    store.list_cases()[0].identifiers["Member ID"] = "123456789012"
+    case = store.list_cases()[0].copy()
+    case.identifiers["Member ID"] = "123456789012"
+    store.save_case(case)
     app = make_app()
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         screen = await open_history(app, pilot)
@@ -162,7 +164,7 @@ async def test_export_from_the_app(make_app, store: Store, clock: FrozenClock,
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert any("Exported 3 call(s)" in n.message for n in app._notifications)
+        assert any("Exported 3 calls" in n.message for n in app._notifications)
     written = tmp_path / "dossier.md"
     text = written.read_text("utf-8")
     assert stat.S_IMODE(written.stat().st_mode) == 0o600

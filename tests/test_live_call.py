@@ -7,7 +7,7 @@ from tui.domain.timefmt import format_duration, format_elapsed
 
 
 def start(clock: FrozenClock) -> LiveCall:
-    return LiveCall.start(clock, "case-1", "Massachusetts Health Connector",
+    return LiveCall.start(clock, "case-000000000001", "Massachusetts Health Connector",
                           playbook_id="ma-health-connector", number="1-877-623-6765")
 
 

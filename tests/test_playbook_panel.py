@@ -14,7 +14,7 @@ from tui.playbooks import load_playbooks
 from tui.screens.call import CallScreen
 from tui.screens.home import HomeScreen
 from tui.screens.playbooks import PlaybooksScreen
-from tui.screens.start_call import CallRequest
+from tui.service import CallRequest, Service
 from tui.store import Store
 
 from .test_call_flow import _export_text, on_disk
@@ -46,7 +46,7 @@ async def test_panel_shows_numbers_never_steps_and_flags(make_app) -> None:
         assert "reported by a user, unverified" in text
         assert "⚠" in text  # sources flagged weak / stale / conflict
         steps = app.screen.query_one("#panel-steps", SelectionList)
-        assert steps.option_count == len(app.playbooks["ma-health-connector"].steps)
+        assert steps.option_count == len(app.service.playbooks["ma-health-connector"].steps)
 
 
 async def test_ticking_steps_is_saved_with_the_call(make_app, store: Store,
@@ -78,9 +78,9 @@ async def test_ticks_come_back_when_switching_back(make_app) -> None:
         await pilot.press("ctrl+l", "space")
         screen = app.screen
         assert isinstance(screen, CallScreen)
-        screen.switch_playbook(app.playbooks["health-insurer"])
+        screen.switch_playbook(app.service.playbooks["health-insurer"])
         await pilot.pause()
-        screen.switch_playbook(app.playbooks["ma-health-connector"])
+        screen.switch_playbook(app.service.playbooks["ma-health-connector"])
         await pilot.pause()
         steps = app.screen.query_one("#panel-steps", SelectionList)
         assert steps.selected == [0]
@@ -100,12 +100,12 @@ async def test_switch_playbook_mid_call_by_key(make_app, store: Store, data_dir:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        assert app.screen.playbook is not None
-        assert app.screen.playbook.id == "neighborhood-health-plan"
+        assert app.screen.session.playbook is not None
+        assert app.screen.session.playbook.id == "neighborhood-health-plan"
         text = panel_text(app)
         assert "ID card" in text
         # Nothing typed so far was lost.
-        assert app.screen.live.current_rep.first_name == "Dana"
+        assert app.screen.session.current_rep.first_name == "Dana"
         await pilot.press("ctrl+q")
     assert store.flush()
     (call,) = on_disk(data_dir)
@@ -129,8 +129,8 @@ async def test_switch_from_the_command_palette(make_app) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        assert app.screen.playbook is not None
-        assert app.screen.playbook.id == "utility-billing-dispute"
+        assert app.screen.session.playbook is not None
+        assert app.screen.session.playbook.id == "utility-billing-dispute"
 
 
 async def test_escalation_target_in_one_key(make_app) -> None:
@@ -142,7 +142,7 @@ async def test_escalation_target_in_one_key(make_app) -> None:
         # OPP names exactly one target: one key switches to it.
         await pilot.press("ctrl+g")
         await pilot.pause()
-        assert app.screen.playbook.id == "ma-division-of-insurance"
+        assert app.screen.session.playbook.id == "ma-division-of-insurance"
         assert "Division of Insurance" in _export_text(app)
 
 
@@ -153,7 +153,7 @@ async def test_bad_playbook_gives_one_notice_and_is_listed(tmp_path: Path, store
     (extra / "broken.yaml").write_text("id: broken\nname: Broken\nkind: nope\nphone: []\n")
     (extra / "alias.yaml").write_text("id: a\nname: &n A\nkind: other\nnever: [*n]\n")
     playbooks, problems = load_playbooks([shipped_playbooks_dir(), (extra, "--playbooks")])
-    app = HoldTheLineApp(store, playbooks, problems, clock=clock)
+    app = HoldTheLineApp(Service(store, playbooks, problems, clock=clock))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         notes = [n for n in app._notifications]
@@ -190,7 +190,7 @@ async def test_playbook_escape_sequences_never_reach_the_terminal(tmp_path: Path
     playbooks, problems = load_playbooks([shipped_playbooks_dir(), (extra, "--playbooks")])
     assert not problems
     request = CallRequest("X", playbooks["evil"].name, "evil")
-    app = HoldTheLineApp(store, playbooks, problems, clock=clock, start=request)
+    app = HoldTheLineApp(Service(store, playbooks, problems, clock=clock), start=request)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         text = _export_text(app)

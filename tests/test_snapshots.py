@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from tui.domain.clock import FrozenClock
-from tui.screens.start_call import CallRequest
+from tui.service import CallRequest
 from tui.store import Store
 
 REQUEST = CallRequest(
@@ -18,7 +18,7 @@ async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     await pilot.pause()  # let pending edits reach the store first
-    assert pilot.app.store.flush()
+    assert pilot.app.service.flush()
     for screen in pilot.app.screen_stack:
         if hasattr(screen, "_show_save_state"):
             screen._show_save_state()
@@ -130,7 +130,7 @@ def test_case_overview(snap_compare, make_app, store: Store) -> None:  # type: i
     case_id = _rich_case(store)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        pilot.app.screen.open_case(case_id)
+        pilot.app.open_case(case_id)
         await pilot.pause()
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 30))
@@ -140,7 +140,7 @@ def test_case_claims(snap_compare, make_app, store: Store) -> None:  # type: ign
     case_id = _rich_case(store)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        pilot.app.screen.open_case(case_id)
+        pilot.app.open_case(case_id)
         await pilot.pause()
         await pilot.press("4")
         await pilot.pause()

@@ -100,7 +100,7 @@ def test_reopen_keeps_everything_including_unicode(data_dir: Path) -> None:
         (call,) = reopened.iter_calls()
         assert call.notes[0].text == text
         assert call.outcome == "resolved"
-        assert reopened.call_summaries()[0]["status"] == "ended"
+        assert reopened.call_summaries()[0].status == "ended"
 
 
 def test_second_copy_is_refused(data_dir: Path) -> None:
@@ -129,7 +129,7 @@ def test_live_call_left_by_a_kill_is_recovered_as_interrupted(data_dir: Path) ->
         assert call.outcome == "interrupted"
         assert call.notes[-1].text == "half typed"
         assert call.duration_seconds == 42
-        assert reopened.call_summaries()[0]["outcome"] == "interrupted"
+        assert reopened.call_summaries()[0].outcome == "interrupted"
 
 
 def test_temp_files_left_by_a_crash_are_swept(data_dir: Path) -> None:

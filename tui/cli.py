@@ -8,15 +8,19 @@ from pathlib import Path
 from typing import NoReturn
 
 from tui import __version__, paths
-from tui.domain.clock import SystemClock
-from tui.domain.model import Case
-from tui.domain.timefmt import to_iso
 from tui.export import FORMATS
+from tui.launch import (
+    LaunchError,
+    NoTerminal,
+    load_all_playbooks,
+    playbook_sources,
+    require_terminal,
+)
+from tui.service import Service, ServiceError
 from tui.store import Store, StoreError
 
-
-class CliError(Exception):
-    """A problem to report in one line, with exit status 1."""
+CliError = LaunchError
+"""A problem to report in one line, with exit status 1."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -108,24 +112,14 @@ def build_parser() -> Parser:
     return parser
 
 
-def _playbook_dirs(args: argparse.Namespace) -> list[tuple[Path, str]]:
-    dirs = [(paths.shipped_playbooks_dir(), "shipped"), (paths.user_playbooks_dir(), "user")]
-    for extra in args.playbooks:
-        path = Path(extra).expanduser()
-        if not path.is_dir():
-            raise CliError(f"--playbooks {extra}: no such folder")
-        dirs.append((path, "--playbooks"))
-    return dirs
-
-
 def run_playbooks(args: argparse.Namespace) -> int:
     from tui.domain.text import visible
     from tui.playbooks import load_playbooks
     from tui.playbooks.render import render_text
 
-    dirs = _playbook_dirs(args)
+    dirs = playbook_sources(args.playbooks)
     if args.action == "validate":
-        targets: list[tuple[Path, str]] = []
+        targets: list[Path | tuple[Path, str]] = []
         for given in args.paths:
             path = Path(given).expanduser()
             if not path.exists():
@@ -133,10 +127,11 @@ def run_playbooks(args: argparse.Namespace) -> int:
             targets.append((path, "validate"))
         checked = {
             file.resolve()
-            for path, _ in targets
+            for path, _ in (t for t in targets if isinstance(t, tuple))
             for file in ([path] if path.is_file() else [*path.glob("*.yaml"), *path.glob("*.yml")])
         }
-        found, problems = load_playbooks([*dirs, *targets])
+        sources: list[Path | tuple[Path, str]] = [*dirs, *targets]
+        found, problems = load_playbooks(sources)
         mine = [p for p in problems if p.path.resolve() in checked]
         for problem in mine:
             print(visible(str(problem)))
@@ -146,7 +141,7 @@ def run_playbooks(args: argparse.Namespace) -> int:
             return 1
         print(f"{len(checked)} playbook file(s) OK", file=sys.stderr)
         return 0
-    found, problems = load_playbooks(dirs)
+    found, problems = load_all_playbooks(args.playbooks)
     if args.action == "list":
         rows = sorted(found.values(), key=lambda p: p.id)
         width = max([len(p.id) for p in rows] + [2])
@@ -158,12 +153,12 @@ def run_playbooks(args: argparse.Namespace) -> int:
             print(f"{visible(playbook.id):<{width}}  {name:<{name_width}}  "
                   f"{playbook.kind:<10}  {playbook.origin}")
     else:
-        playbook = found.get(args.id)
-        if playbook is None:
+        shown = found.get(args.id)
+        if shown is None:
             known = ", ".join(sorted(found)) or "none"
             raise CliError(f"no playbook with id '{args.id}' (known: {known})")
         names = {pid: pb.name for pid, pb in found.items()}
-        sys.stdout.write(render_text(playbook, names))
+        sys.stdout.write(render_text(shown, names))
     if problems:
         files = sorted({str(p.path) for p in problems})
         print(f"{len(files)} playbook file(s) could not be loaded: {', '.join(files)} "
@@ -173,54 +168,38 @@ def run_playbooks(args: argparse.Namespace) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     from tui.app import HoldTheLineApp
-    from tui.playbooks import load_playbooks
-    from tui.screens.start_call import CallRequest
 
-    playbooks, problems = load_playbooks(_playbook_dirs(args))
-    start: CallRequest | None = None
     wanted = getattr(args, "playbook", None) or ""
-    if wanted and wanted not in playbooks:
-        known = ", ".join(sorted(playbooks)) or "none"
-        raise CliError(f"no playbook with id '{wanted}' (known: {known})")
     case_text = getattr(args, "case", None)
     if args.command == "call" and case_text is not None and not case_text.strip():
         raise CliError("--case needs a title, e.g. --case \"Coverage restricted\"")
+    playbooks, problems = load_all_playbooks(args.playbooks)
+    if wanted and wanted not in playbooks:
+        known = ", ".join(sorted(playbooks)) or "none"
+        raise CliError(f"no playbook with id '{wanted}' (known: {known})")
     store = Store.open(paths.data_dir(args.data_dir))
     try:
+        service = Service(store, playbooks, problems)
+        start = None
         if args.command == "call" and case_text and wanted:
-            found = store.find_case(case_text)
-            playbook = playbooks[wanted]
-            start = CallRequest(
-                case_title=found.title if found else case_text.strip(),
-                organisation=playbook.name,
-                playbook_id=playbook.id,
-                number=playbook.main_number,
-            )
+            start = service.calls.request_for_playbook(case_text, wanted)
         app = HoldTheLineApp(
-            store,
-            playbooks,
-            problems,
+            service,
             start=start,
             ask_to_start=args.command == "call" and start is None,
             start_playbook=wanted,
             start_case=(case_text or "").strip(),
         )
+        require_terminal()
         app.run()
     finally:
         store.close()
     return 0
 
 
-def _selected(store: Store, case_text: str | None) -> list[Case]:
-    """Every case, or the one ``--case`` names."""
-    if case_text is None:
-        return store.list_cases()
-    if not case_text.strip():
-        raise CliError("--case needs a case title or id")
-    case = store.find_case(case_text)
-    if case is None:
-        raise CliError(f"no case called '{case_text}'")
-    return [case]
+def _read_only_service(args: argparse.Namespace) -> Service:
+    """For the commands that only read: works while the app has the data open."""
+    return Service(Store.open(paths.data_dir(args.data_dir), read_only=True))
 
 
 def _write_stdout(text: str) -> None:
@@ -235,41 +214,27 @@ def _write_stdout(text: str) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from tui.export import render
-
-    store = Store.open(paths.data_dir(args.data_dir), read_only=True)
-    cases = _selected(store, args.case)
-    case_ids = {case.id for case in cases}
-    calls = [call for call in store.iter_calls() if call.case_id in case_ids]
-    exported_at = to_iso(SystemClock().now())
-    text = render(args.format, cases, calls, exported_at, mask=args.mask)
+    service = _read_only_service(args)
     if args.output:
-        from tui.store.atomic import write_private_file
-
-        target = Path(args.output).expanduser()
-        if target.is_dir():
-            raise CliError(f"-o {args.output}: is a folder; give a file name")
-        if not target.parent.is_dir():
-            raise CliError(f"-o {args.output}: the folder {target.parent} does not exist")
-        try:
-            write_private_file(target, text.encode("utf-8"))
-        except OSError as error:
-            raise CliError(f"cannot write {args.output}: {error.strerror}") from error
-        print(f"Wrote {len(calls)} call(s) in {len(cases)} case(s) to {target}", file=sys.stderr)
+        result = service.exports.write(args.format, Path(args.output).expanduser(), args.case,
+                                       mask=args.mask)
+        print(f"Wrote {result.calls} call(s) in {result.cases} case(s) to {result.path}",
+              file=sys.stderr)
     else:
+        text, _cases, _calls = service.exports.render(args.format, args.case, mask=args.mask)
         _write_stdout(text)
     return 0
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from tui.export.history import filter_calls, history_json, history_table
+    from tui.domain.search import filter_calls
+    from tui.export.history import history_json, history_table
 
     if args.grep is not None and not args.grep.strip():
         raise CliError("--grep needs some text to look for")
-    store = Store.open(paths.data_dir(args.data_dir), read_only=True)
-    cases = _selected(store, args.case)
+    service = _read_only_service(args)
+    cases, calls = service.exports.select(args.case)
     titles = {case.id: case.title for case in cases}
-    calls = [call for call in store.iter_calls() if call.case_id in titles]
     if args.grep:
         calls = filter_calls(calls, args.grep, titles)
     if args.json:
@@ -292,24 +257,12 @@ def run_demo_command(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    import json
-
-    from tui.export.importer import ImportError_, import_document
-
-    path = Path(args.file).expanduser()
-    try:
-        document = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise CliError(f"{args.file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CliError(f"cannot read {args.file}: {error}") from None
-    except json.JSONDecodeError as error:
-        raise CliError(f"{args.file} is not valid JSON (line {error.lineno})") from None
     store = Store.open(paths.data_dir(args.data_dir))
     try:
+        service = Service(store)
         try:
-            report = import_document(store, document)
-        except ImportError_ as error:
+            report = service.import_file(Path(args.file).expanduser())
+        except ServiceError as error:
             raise CliError(f"{args.file}: {error}") from None
         if not store.flush():
             raise CliError("could not write everything to disk; nothing was lost, try again")
@@ -336,7 +289,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return run_demo_command(args)
         return run_app(args)
-    except (CliError, StoreError) as error:
+    except NoTerminal as error:
+        print(f"holdtheline: {error}", file=sys.stderr)
+        return 2
+    except (LaunchError, StoreError, ServiceError) as error:
         print(f"holdtheline: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -20,7 +20,6 @@ No Textual import at module level: the app is imported inside ``run_demo``.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
@@ -43,11 +42,13 @@ from tui.domain.model import (
     DocumentSent,
     Notice,
     Payment,
+    as_role,
     new_id,
 )
 from tui.domain.timefmt import to_iso
+from tui.launch import LaunchError, load_all_playbooks, playbook_sources, require_terminal
+from tui.service import Service
 from tui.store import Store
-from tui.store.atomic import TEMP_PREFIX, TEMP_SUFFIX, atomic_write, ensure_private_dir
 
 if TYPE_CHECKING:
     import argparse
@@ -143,7 +144,7 @@ def _playbooks() -> dict[str, _PlaybookInfo]:
     try:
         from tui.paths import shipped_playbooks_dir
         from tui.playbooks import load_playbooks
-
+        
         loaded, _problems = load_playbooks([(shipped_playbooks_dir(), "shipped")])
     except Exception:  # pragma: no cover - a broken install still gets a demo
         return found
@@ -200,7 +201,7 @@ class _Scene:
             self.live.next_rep()
         self._first_rep = False
         rep = self.live.current_rep
-        rep.first_name, rep.rep_id, rep.role = first_name, rep_id, role
+        rep.first_name, rep.rep_id, rep.role = first_name, rep_id, as_role(role)
         rep.department, rep.id_refused = department, refused
 
     def hold(self, minutes: float) -> None:
@@ -553,7 +554,9 @@ def build_story(store: Store, start: datetime) -> Case:
     # Still open: kept on the home screen until the next bill shows a zero balance.
     store.save_case(case)
     for call_id, index in kept:
-        store.set_promise_done(call_id, index, True)
+        done = store.load_call(call_id)
+        done.promises[index].done = True
+        store.save_call(done, index=True)
     store.flush()
     return case
 
@@ -870,7 +873,7 @@ def _synthetic_call(rng: random.Random, when: datetime, sc: _SynthCase, org_key:
     def fill(role: str = "agent") -> None:
         rep = live.current_rep
         rep.first_name = rng.choice(_FIRST_NAMES)
-        rep.role = role
+        rep.role = as_role(role)
         rep.department = rng.choice(departments)
         if rng.random() < 0.08:
             rep.id_refused = True
@@ -934,30 +937,6 @@ def _synthetic_call(rng: random.Random, when: datetime, sc: _SynthCase, org_key:
     return call
 
 
-def _encode(data: dict[str, Any]) -> bytes:
-    """The store's encoding (``AtomicJSONStorage.write``)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    """A new file, 0600, under a temp name the store sweeps, then renamed.
-
-    No fsync per file (10,000 of them would take minutes on some disks): one
-    ``os.sync()`` before ``index.json`` is written atomically instead.
-    """
-    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}{TEMP_SUFFIX}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-
-
 DEFAULT_UNTIL = datetime(2026, 1, 5, 5, 0, tzinfo=UTC)
 """Synthetic histories end before this moment unless told otherwise (reproducible)."""
 
@@ -1003,13 +982,10 @@ def generate(directory: Path, calls: int, seed: int = 7, *,
         budgets[rng.randrange(case_count)] += 1
     pool_size = min(case_count, 3 + case_count // 40)
 
-    ensure_private_dir(directory)
-    calls_dir = directory / "calls"
-    ensure_private_dir(calls_dir)
     titles_used: set[str] = set()
     cases: list[_SynthCase] = []
     pool: list[_SynthCase] = []
-    rows: dict[str, dict[str, Any]] = {}
+    made_calls: list[Call] = []
     outcomes = tuple(_OUTCOMES)
 
     def open_case(now: datetime) -> None:
@@ -1048,10 +1024,9 @@ def generate(directory: Path, calls: int, seed: int = 7, *,
         else:
             outcome = _weighted(rng, outcomes)
         call = _synthetic_call(rng, moment, sc, org_key, outcome, dropped)
-        _write_new(calls_dir / f"{call.id}.json", _encode({"call": {"1": call.to_dict()}}))
+        made_calls.append(call)
         made += 1
         today_count += 1
-        rows[str(made)] = call.summary_row()
         moment = moment + timedelta(seconds=call.duration_seconds)
         if outcome == "disconnected":
             redial = (sc, org_key, call.id)
@@ -1062,27 +1037,16 @@ def generate(directory: Path, calls: int, seed: int = 7, *,
                 redial = None
         if not pool and len(cases) < case_count:
             open_case(moment)
-    if hasattr(os, "sync"):
-        os.sync()
-    index = {
-        "cases": {str(n + 1): sc.case.to_dict() for n, sc in enumerate(cases)},
-        "calls": rows,
-    }
-    atomic_write(directory / "index.json", _encode(index))
     store = Store.open(directory)
     try:
-        found = len(store.call_summaries())
-        if found != calls or store.recovered_calls:
-            raise RuntimeError(f"generated {calls} calls but the store sees {found}")
+        store.write_many([sc.case for sc in cases], made_calls)
     finally:
         store.close()
 
 
 # -- the command -------------------------------------------------------------------
 def _cli_error(message: str) -> Exception:
-    from tui.cli import CliError
-
-    return CliError(message)
+    return LaunchError(message)
 
 
 def _story_start(now: datetime | None = None) -> datetime:
@@ -1110,7 +1074,7 @@ def write_demo(directory: Path, calls: int | None, seed: int = 7,
         store.close()
 
 
-def make_demo_app(store: Store, playbooks: Any, problems: Any) -> Any:
+def make_demo_app(service: Service) -> Any:
     """The app, titled and announced as the demo."""
     from tui.app import HoldTheLineApp
 
@@ -1124,7 +1088,7 @@ def make_demo_app(store: Store, playbooks: Any, problems: Any) -> Any:
                         "Look around freely; it is deleted when you quit (ctrl+q).",
                         title="Demo", timeout=10, markup=False)
 
-    return DemoApp(store, playbooks, problems)
+    return DemoApp(service)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -1149,10 +1113,9 @@ def run_demo(args: argparse.Namespace) -> int:
               f"case{'s' if cases != 1 else ''} to {target}")
         return 0
 
-    from tui.cli import _playbook_dirs
-    from tui.playbooks import load_playbooks
-
-    dirs = _playbook_dirs(args)
+    extra_dirs = getattr(args, "playbooks", [])
+    playbook_sources(extra_dirs)  # a missing --playbooks folder is refused before any work
+    require_terminal()
     temp = Path(tempfile.mkdtemp(prefix="holdtheline-demo-"))
     try:
         os.chmod(temp, 0o700)
@@ -1160,10 +1123,10 @@ def run_demo(args: argparse.Namespace) -> int:
         if calls:
             print(f"Generating {calls} synthetic calls for the demo…", file=sys.stderr)
         write_demo(data, calls)
-        playbooks, problems = load_playbooks(dirs)
+        playbooks, problems = load_all_playbooks(extra_dirs)
         store = Store.open(data)
         try:
-            make_demo_app(store, playbooks, problems).run()
+            make_demo_app(Service(store, playbooks, problems)).run()
         finally:
             store.close()
     finally:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import arrow
 
 from tui.domain.model import Case, Notice
+from tui.domain.text import plural
 
 CHECK_NOTICE = "Check the date on your notice: the clock runs from it."
 
@@ -58,11 +59,11 @@ class DeadlineView:
     def describe(self) -> str:
         """``Reinstatement window: due 2026-12-29 (35 days left)``."""
         if self.days_left < 0:
-            left = f"passed {-self.days_left} day{'s' if self.days_left != -1 else ''} ago"
+            left = f"passed {plural(-self.days_left, 'day')} ago"
         elif self.days_left == 0:
             left = "due TODAY"
         else:
-            left = f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+            left = f"{plural(self.days_left, 'day')} left"
         return f"{self.name}: due {self.due.isoformat()} ({left})"
 
 

@@ -6,57 +6,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from tui.domain.model import Promise
-
-
-@dataclass
-class FollowUp:
-    """A promise someone made on a call, with its due date."""
-
-    call_id: str
-    index: int
-    """Position of the promise in the call's list."""
-    case_id: str
-    organisation: str
-    text: str
-    due: date
-    done: bool
-
-    def status(self, today: date) -> str:
-        """``kept``, ``broken`` (due date passed, not done), ``today`` or ``upcoming``."""
-        if self.done:
-            return "kept"
-        if self.due < today:
-            return "broken"
-        if self.due == today:
-            return "today"
-        return "upcoming"
+from tui.domain.model import CallSummary, Promise, PromiseSummary
 
 
-def followups_from_rows(rows: Iterable[dict[str, Any]]) -> list[FollowUp]:
-    """Follow-ups from the index's call summary rows, soonest first."""
-    found: list[FollowUp] = []
-    for row in rows:
-        for index, promise in enumerate(row.get("promises", [])):
-            due = promise.get("due")
-            if not due:
-                continue
-            try:
-                when = date.fromisoformat(due)
-            except ValueError:
-                continue
-            found.append(FollowUp(
-                call_id=str(row["id"]), index=index, case_id=str(row.get("case_id", "")),
-                organisation=str(row.get("organisation", "")), text=str(promise.get("text", "")),
-                due=when, done=bool(promise.get("done")),
-            ))
-    return sorted(found, key=lambda f: (f.due, f.organisation, f.text))
+def promise_status(promise: Promise | PromiseSummary, today: date) -> str:
+    """``kept``, ``broken``, ``today``, ``upcoming`` (dated) or ``undated`` (no date given).
 
-
-def promise_status(promise: Promise, today: date) -> str:
-    """``kept``, ``broken``, ``today``, ``upcoming`` (dated) or ``undated`` (no date given)."""
+    The one rule for a promise's state, used by every screen and export.
+    """
     if promise.done:
         return "kept"
     if not promise.due:
@@ -68,6 +26,51 @@ def promise_status(promise: Promise, today: date) -> str:
     if due < today:
         return "broken"
     return "today" if due == today else "upcoming"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A promise someone made on a call, with its due date."""
+
+    call_id: str
+    index: int
+    """Position of the promise in the call's list."""
+    case_id: str
+    organisation: str
+    promise: PromiseSummary
+    due: date
+
+    @property
+    def text(self) -> str:
+        return self.promise.text
+
+    @property
+    def done(self) -> bool:
+        return self.promise.done
+
+    @property
+    def key(self) -> str:
+        """``<call id>#<index>``: names this follow-up (home screen rows, the CLI)."""
+        return f"{self.call_id}#{self.index}"
+
+    def status(self, today: date) -> str:
+        """``kept``, ``broken`` (due date passed, not done), ``today`` or ``upcoming``."""
+        return promise_status(self.promise, today)
+
+
+def followups_from_summaries(rows: Iterable[CallSummary]) -> list[FollowUp]:
+    """Follow-ups (promises with a valid due date) from call summaries, soonest first."""
+    found: list[FollowUp] = []
+    for row in rows:
+        for index, promise in enumerate(row.promises):
+            if not promise.due:
+                continue
+            try:
+                when = date.fromisoformat(promise.due)
+            except ValueError:
+                continue
+            found.append(FollowUp(row.id, index, row.case_id, row.organisation, promise, when))
+    return sorted(found, key=lambda f: (f.due, f.organisation, f.text))
 
 
 def broken_by_organisation(followups: Iterable[FollowUp], today: date) -> Counter[str]:

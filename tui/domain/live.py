@@ -11,7 +11,6 @@ from tui.domain.clock import Clock
 from tui.domain.dates import parse_due
 from tui.domain.model import (
     INTERRUPTED,
-    OUTCOMES,
     Call,
     HoldSegment,
     Note,
@@ -19,6 +18,7 @@ from tui.domain.model import (
     Promise,
     Reference,
     Rep,
+    as_outcome,
     new_id,
 )
 from tui.domain.timefmt import to_iso
@@ -188,8 +188,7 @@ class LiveCall:
         reference_refused: bool | None = None,
     ) -> Call:
         """Hang up: close any hold, stamp the end, keep outcome and summary."""
-        if outcome not in OUTCOMES and outcome != INTERRUPTED:
-            raise ValueError(f"unknown outcome: {outcome}")
+        checked = as_outcome(outcome)
         for number in references or []:
             if number.strip():
                 self.add_reference(number)
@@ -208,7 +207,7 @@ class LiveCall:
         self.call.duration_seconds = elapsed
         self.call.ended_at = at
         self.call.status = "ended"
-        self.call.outcome = outcome
+        self.call.outcome = checked
         self.call.summary = summary.strip()
         self.call.next_step = next_step.strip()
         self.call.reference_refused = None if self.call.references else reference_refused

@@ -1,71 +1,166 @@
 """The records: cases, calls, reps, notes, hold segments, references, promises.
 
-Every record turns into a plain JSON-ready dict (``to_dict``) and back
-(``from_dict``). Times are UTC ISO-8601 strings; durations are seconds
-measured on the monotonic clock from the start of the call.
+Every record is a typed ``msgspec.Struct``. ``decode`` turns a JSON-ready dict
+(from disk or an import) into a record and checks every field's type on the
+way: a wrong type anywhere raises ``RecordError`` naming the field, so damaged
+or hostile documents never reach the layers above. ``to_dict`` goes back.
+
+Times are UTC ISO-8601 strings; durations are seconds measured on the
+monotonic clock from the start of the call. Records hold no references to
+each other (only ids), so they are never part of a reference cycle and are
+kept out of the garbage collector's way (``gc=False``).
 """
 
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
+
+import msgspec
 
 SCHEMA_VERSION = 1
 """Version of every stored document; bump it and add a migration on change."""
 
 ROLES = ("agent", "supervisor", "other")
 OUTCOMES = ("resolved", "escalated", "callback promised", "no progress", "disconnected")
-INTERRUPTED = "interrupted"
+INTERRUPTED: Literal["interrupted"] = "interrupted"
 """Outcome given to a call that was still running when the app quit or died."""
+PAYMENT_METHODS = ("manual", "autopay")
+CASE_STATUSES = ("open", "resolved")
+CALL_STATUSES = ("live", "ended")
+
+ID_PATTERN = r"^[a-z]{2,12}-[0-9a-f]{12}$"
+"""Every id the app makes: a lowercase prefix, a dash, 12 hex digits (``call-3f9a1c2b7d4e``).
+
+Ids become file names, so nothing else is ever accepted where an id is read."""
+_ID = re.compile(ID_PATTERN)
+
+Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
+"""A record id (checked on every decode)."""
+OptionalId = Annotated[str, msgspec.Meta(pattern=r"^(?:[a-z]{2,12}-[0-9a-f]{12})?$")]
+"""A link to another case or call, or empty."""
+ItemId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+"""The id of a record inside a case (a payment, a notice…): never part of a path, but
+still plain letters, digits, ``-`` and ``_``."""
+Role = Literal["agent", "supervisor", "other"]
+Outcome = Literal[
+    "resolved", "escalated", "callback promised", "no progress", "disconnected", "interrupted"
+]
+PaymentMethod = Literal["manual", "autopay"]
+CaseStatus = Literal["open", "resolved"]
+CallStatus = Literal["live", "ended"]
+
+
+def as_outcome(value: str) -> Outcome:
+    """``value`` as an outcome; ``ValueError`` when it is not one."""
+    if value not in (*OUTCOMES, INTERRUPTED):
+        raise ValueError(f"unknown outcome: {value}")
+    return value  # type: ignore[return-value]
+
+
+def as_role(value: str) -> Role:
+    """``value`` as a rep's role; ``ValueError`` when it is not one."""
+    if value not in ROLES:
+        raise ValueError(f"unknown role: {value}")
+    return value  # type: ignore[return-value]
+
 
 def new_id(prefix: str) -> str:
     """A short random id such as ``call-3f9a1c2b7d4e``."""
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
-def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in fields(cls)}
-    return {key: value for key, value in data.items() if key in names}
+def is_valid_id(value: object) -> bool:
+    """True when ``value`` is an id the app could have made (safe as a file name)."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
+class RecordError(ValueError):
+    """A document that is not a valid record; the message names the field."""
 
 
 R = TypeVar("R", bound="Record")
 
 
-class Record:
-    """A flat record stored as a JSON object; unknown keys are ignored on reading."""
+class Record(msgspec.Struct, gc=False):
+    """A stored record: decoded with type checks, encoded as a plain JSON object."""
 
     @classmethod
-    def from_dict(cls: type[R], data: dict[str, Any]) -> R:
-        return cls(**_known(cls, data))
+    def from_dict(cls: type[R], data: Any) -> R:
+        """The record in ``data``; ``RecordError`` naming the field when a type is wrong."""
+        return decode(data, cls)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy (nested records become dicts)."""
+        result: dict[str, Any] = msgspec.to_builtins(self)
+        return result
+
+    def copy(self: R) -> R:
+        """A deep copy that shares nothing with this record."""
+        return decode(self.to_dict(), type(self))
 
 
-@dataclass
+T = TypeVar("T")
+
+
+def decode(data: Any, kind: type[T]) -> T:
+    """``data`` as a ``kind``, every field's type checked; unknown keys ignored."""
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError as error:
+        raise RecordError(field_message(str(error))) from None
+
+
+_AT = re.compile(r"^(?P<what>.*?) - at `\$(?P<where>[^`]*)`$")
+
+
+def field_message(message: str) -> str:
+    """msgspec's ``Expected `int`, got `str` - at `$.reps[0].role``` as
+    ``field reps[0].role: expected int, got str``."""
+    found = _AT.match(message)
+    what = (found["what"] if found else message).replace("`", "")
+    what = what[:1].lower() + what[1:]
+    if found and found["where"]:
+        return f"field {found['where'].lstrip('.')}: {what}"
+    return what
+
+
 class Rep(Record):
     """One representative, in the order spoken to."""
 
     first_name: str = ""
     rep_id: str = ""
     id_refused: bool = False
-    role: str = "agent"
+    role: Role = "agent"
     department: str = ""
     joined_at: str = ""
     joined_elapsed: float = 0.0
 
-    def label(self) -> str:
-        """``Dana #4471 (supervisor, Billing)`` — plain text."""
-        name = self.first_name.strip() or "(no name yet)"
+    @property
+    def noted(self) -> bool:
+        """True once anything identifying was noted (a name, an ID or a refusal)."""
+        return bool(self.first_name.strip() or self.rep_id.strip() or self.id_refused)
+
+    def short_label(self) -> str:
+        """``Dana #4471`` or ``Lee (refused to give ID)``; ``""`` when nothing was noted."""
+        if not self.noted:
+            return ""
         if self.id_refused:
             ident = " (refused to give ID)"
         elif self.rep_id.strip():
             ident = f" #{self.rep_id.strip()}"
         else:
             ident = ""
+        return f"{self.first_name.strip() or '(no name)'}{ident}"
+
+    def label(self) -> str:
+        """``Dana #4471 (supervisor, Billing)`` — plain text, never empty."""
+        name = self.short_label() or "(no name yet)"
         extra = ", ".join(part for part in (self.role, self.department.strip()) if part)
-        return f"{name}{ident}" + (f" ({extra})" if extra else "")
+        return name + (f" ({extra})" if extra else "")
 
 
-@dataclass
 class Note(Record):
     """A timestamped note: elapsed call time and wall time."""
 
@@ -74,7 +169,6 @@ class Note(Record):
     at: str
 
 
-@dataclass
 class HoldSegment(Record):
     """One stretch on hold; ``end`` is empty while still on hold."""
 
@@ -88,7 +182,6 @@ class HoldSegment(Record):
         return max(0.0, end - self.start_elapsed)
 
 
-@dataclass
 class Reference(Record):
     """A reference or ticket number given on the call."""
 
@@ -97,7 +190,6 @@ class Reference(Record):
     at: str
 
 
-@dataclass
 class Promise(Record):
     """Something the organisation promised; with a due date it is a follow-up."""
 
@@ -108,7 +200,6 @@ class Promise(Record):
     done: bool = False
 
 
-@dataclass
 class PlaybookUse(Record):
     """A playbook shown during the call, and from when."""
 
@@ -118,18 +209,13 @@ class PlaybookUse(Record):
     elapsed: float
 
 
-
-PAYMENT_METHODS = ("manual", "autopay")
-
-
-@dataclass
 class Payment(Record):
     """One premium or bill payment, with the proof to read out."""
 
-    id: str
+    id: ItemId
     date: str
     amount: str
-    method: str = "manual"
+    method: PaymentMethod = "manual"
     confirmation: str = ""
     account: str = ""
     note: str = ""
@@ -144,11 +230,10 @@ class Payment(Record):
         return "  ".join(part for part in parts if part)
 
 
-@dataclass
 class Notice(Record):
     """A letter or notice received, and the deadline it starts."""
 
-    id: str
+    id: ItemId
     date: str
     name: str
     notice_id: str = ""
@@ -157,24 +242,22 @@ class Notice(Record):
     deadline_days: int = 0
 
 
-@dataclass
 class Claim(Record):
     """What one party says about one question, and when."""
 
-    id: str
+    id: ItemId
     question: str
     party: str
     says: str
     date: str
     who: str = ""
-    call_id: str = ""
+    call_id: OptionalId = ""
 
 
-@dataclass
 class DocumentSent(Record):
     """Something sent to an organisation: what, how, when, tracking."""
 
-    id: str
+    id: ItemId
     what: str
     how: str
     date: str
@@ -182,40 +265,26 @@ class DocumentSent(Record):
     tracking: str = ""
 
 
-@dataclass
-class Case:
+class Case(Record):
     """One dispute, which many calls work on."""
 
-    id: str
+    id: Id
     title: str
     created_at: str
-    status: str = "open"
-    identifiers: dict[str, str] = field(default_factory=dict)
-    payments: list[Payment] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    documents: list[DocumentSent] = field(default_factory=list)
+    status: CaseStatus = "open"
+    identifiers: dict[str, str] = msgspec.field(default_factory=dict)
+    payments: list[Payment] = msgspec.field(default_factory=list)
+    notices: list[Notice] = msgspec.field(default_factory=list)
+    claims: list[Claim] = msgspec.field(default_factory=list)
+    documents: list[DocumentSent] = msgspec.field(default_factory=list)
     home_state: str = ""
     """The user's US state (two letters), for the call-recording warning."""
     schema_version: int = SCHEMA_VERSION
-    type: str = "case"
+    type: Literal["case"] = "case"
 
     @classmethod
     def create(cls, title: str, created_at: str) -> Case:
         return cls(id=new_id("case"), title=title.strip(), created_at=created_at)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Case:
-        values = _known(cls, data)
-        values["identifiers"] = {str(k): str(v) for k, v in data.get("identifiers", {}).items()}
-        values["payments"] = [Payment.from_dict(p) for p in data.get("payments", [])]
-        values["notices"] = [Notice.from_dict(n) for n in data.get("notices", [])]
-        values["claims"] = [Claim.from_dict(c) for c in data.get("claims", [])]
-        values["documents"] = [DocumentSent.from_dict(d) for d in data.get("documents", [])]
-        return cls(**values)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     def facts(self) -> list[str]:
         """What to have ready and read out: identifiers, then payments by date."""
@@ -224,30 +293,29 @@ class Case:
         return found
 
 
-@dataclass
-class Call:
+class Call(Record):
     """One phone call, as stored."""
 
-    id: str
-    case_id: str
+    id: Id
+    case_id: Id
     organisation: str
     started_at: str
     playbook_id: str = ""
     number_dialled: str = ""
     ended_at: str | None = None
     duration_seconds: float = 0.0
-    status: str = "live"
-    outcome: str | None = None
+    status: CallStatus = "live"
+    outcome: Outcome | None = None
     summary: str = ""
     draft_note: str = ""
-    reps: list[Rep] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    hold_segments: list[HoldSegment] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
-    promises: list[Promise] = field(default_factory=list)
-    playbooks_used: list[PlaybookUse] = field(default_factory=list)
-    checklist: dict[str, bool] = field(default_factory=dict)
-    read_out: list[str] = field(default_factory=list)
+    reps: list[Rep] = msgspec.field(default_factory=list)
+    notes: list[Note] = msgspec.field(default_factory=list)
+    hold_segments: list[HoldSegment] = msgspec.field(default_factory=list)
+    references: list[Reference] = msgspec.field(default_factory=list)
+    promises: list[Promise] = msgspec.field(default_factory=list)
+    playbooks_used: list[PlaybookUse] = msgspec.field(default_factory=list)
+    checklist: dict[str, bool] = msgspec.field(default_factory=dict)
+    read_out: list[str] = msgspec.field(default_factory=list)
     """Case facts read out to the rep on this call (their labels)."""
     reference_refused: bool | None = None
     """No reference number: did the rep refuse to give one? None = not asked."""
@@ -255,28 +323,10 @@ class Call:
     recorded: bool = False
     consent_asked: bool = False
     their_state: str = ""
-    redial_of: str = ""
+    redial_of: OptionalId = ""
     """The dropped call this one redials, if any."""
     schema_version: int = SCHEMA_VERSION
-    type: str = "call"
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Call:
-        values = _known(cls, data)
-        values["reps"] = [Rep.from_dict(r) for r in data.get("reps", [])]
-        values["notes"] = [Note.from_dict(n) for n in data.get("notes", [])]
-        values["hold_segments"] = [
-            HoldSegment.from_dict(h) for h in data.get("hold_segments", [])
-        ]
-        values["references"] = [Reference.from_dict(r) for r in data.get("references", [])]
-        values["promises"] = [Promise.from_dict(p) for p in data.get("promises", [])]
-        values["playbooks_used"] = [
-            PlaybookUse.from_dict(p) for p in data.get("playbooks_used", [])
-        ]
-        return cls(**values)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    type: Literal["call"] = "call"
 
     def hold_seconds(self, now_elapsed: float | None = None) -> float:
         """Total time on hold; an open segment counts up to ``now_elapsed``."""
@@ -296,24 +346,61 @@ class Call:
     def is_live(self) -> bool:
         return self.status == "live"
 
-    def summary_row(self) -> dict[str, Any]:
-        """The few fields the index keeps for lists (home, history)."""
-        return {
-            "id": self.id,
-            "case_id": self.case_id,
-            "organisation": self.organisation,
-            "playbook_id": self.playbook_id,
-            "started_at": self.started_at,
-            "ended_at": self.ended_at,
-            "duration_seconds": self.duration_seconds,
-            "hold_seconds": self.hold_seconds(),
-            "status": self.status,
-            "outcome": self.outcome,
-            "summary": self.summary,
-            "reps": [rep.label() for rep in self.reps],
-            "references": [ref.number for ref in self.references],
-            "promises": [
-                {"text": p.text, "due": p.due, "done": p.done} for p in self.promises
-            ],
-            "schema_version": SCHEMA_VERSION,
-        }
+    def outcome_label(self) -> str:
+        """The outcome as listed: ``live`` while running, blank when not recorded."""
+        return self.outcome or ("live" if self.is_live else "")
+
+    def summary_row(self) -> CallSummary:
+        """The few fields lists need (home, history, follow-ups), kept in the index."""
+        return CallSummary(
+            id=self.id,
+            case_id=self.case_id,
+            organisation=self.organisation,
+            playbook_id=self.playbook_id,
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            duration_seconds=self.duration_seconds,
+            hold_seconds=self.hold_seconds(),
+            status=self.status,
+            outcome=self.outcome,
+            summary=self.summary,
+            reps=[rep.label() for rep in self.reps],
+            references=[ref.number for ref in self.references],
+            promises=[PromiseSummary(p.text, p.due, p.done) for p in self.promises],
+        )
+
+
+class PromiseSummary(Record):
+    """A promise as the index keeps it."""
+
+    text: str
+    due: str | None
+    done: bool = False
+
+
+class CallSummary(Record):
+    """One call as lists show it; rebuilt from the call file whenever it changes."""
+
+    id: Id
+    case_id: Id
+    organisation: str
+    started_at: str
+    playbook_id: str = ""
+    ended_at: str | None = None
+    duration_seconds: float = 0.0
+    hold_seconds: float = 0.0
+    status: CallStatus = "live"
+    outcome: Outcome | None = None
+    summary: str = ""
+    reps: list[str] = msgspec.field(default_factory=list)
+    references: list[str] = msgspec.field(default_factory=list)
+    promises: list[PromiseSummary] = msgspec.field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == "live"
+
+    def outcome_label(self) -> str:
+        """The outcome as listed: ``live`` while running, blank when not recorded."""
+        return self.outcome or ("live" if self.is_live else "")

@@ -32,3 +32,15 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 call``, ``3 calls``, ``2 replies`` (with ``many``): the one plural rule."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def join_words(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from tui.domain.deadlines import local_date, parse_date
-from tui.domain.model import Call, Case, Promise, Rep
+from tui.domain.model import Call, Case, Promise
 from tui.domain.timefmt import parse_iso
 
 STATUS_WORDS = {
@@ -29,24 +29,9 @@ def promise_text(promise: Promise, status: str) -> str:
     return f"{promise.text} ({due}{STATUS_WORDS[status]})"
 
 
-def rep_short(rep: Rep) -> str:
-    """``Dana #4471`` or ``Lee (refused to give ID)``; ``""`` for a rep with nothing noted."""
-    name = rep.first_name.strip()
-    rep_id = rep.rep_id.strip()
-    if not (name or rep_id or rep.id_refused):
-        return ""
-    if rep.id_refused:
-        ident = " (refused to give ID)"
-    elif rep_id:
-        ident = f" #{rep_id}"
-    else:
-        ident = ""
-    return f"{name or '(no name)'}{ident}"
-
-
 def reps_short(call: Call) -> str:
     """Every rep noted on the call, ``; ``-separated, in the order spoken to."""
-    return "; ".join(label for label in (rep_short(rep) for rep in call.reps) if label)
+    return "; ".join(label for label in (rep.short_label() for rep in call.reps) if label)
 
 
 def call_days(call: Call) -> date | None:
@@ -68,16 +53,6 @@ def case_started(case: Case, calls: Iterable[Call]) -> date | None:
     return min(found) if found else None
 
 
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """``1 call``, ``3 calls``."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def join_words(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def calls_by_case(calls: Iterable[Call]) -> dict[str, list[Call]]:

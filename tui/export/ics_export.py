@@ -15,7 +15,7 @@ from datetime import UTC, date, timedelta
 from icalendar import Calendar, Event
 
 from tui.domain.deadlines import CHECK_NOTICE, notice_deadline
-from tui.domain.followups import followups_from_rows
+from tui.domain.followups import followups_from_summaries
 from tui.domain.model import Call, Case
 from tui.domain.text import visible
 from tui.domain.timefmt import format_local, parse_iso
@@ -46,7 +46,7 @@ def _followup_events(cases: list[Case], calls: list[Call], stamp: object) -> lis
     titles = {case.id: case.title for case in cases}
     by_id = {call.id: call for call in calls}
     events = []
-    for followup in followups_from_rows(call.summary_row() for call in calls):
+    for followup in followups_from_summaries(call.summary_row() for call in calls):
         if followup.done:
             continue
         call = by_id[followup.call_id]
@@ -112,4 +112,4 @@ def export_ics(cases: list[Case], calls: list[Call], exported_at: str, today: da
     calendar.add("x-wr-calname", "Hold the Line: follow-ups and deadlines")
     for event in events:
         calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
+    return str(calendar.to_ical().decode("utf-8"))

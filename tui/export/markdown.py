@@ -18,14 +18,12 @@ from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
 from tui.domain.followups import promise_status
 from tui.domain.model import Call, Case, Rep
 from tui.domain.stats import Stats, compute
-from tui.domain.text import visible
+from tui.domain.text import join_words, plural, visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local
 from tui.export.common import (
     STATUS_WORDS,
     calls_by_case,
     case_started,
-    join_words,
-    plural,
     reps_short,
 )
 

@@ -3,38 +3,53 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tui.domain.live import LiveCall
-from tui.domain.model import INTERRUPTED, Case
+from tui.domain.model import Call
 from tui.domain.text import visible
-from tui.domain.timefmt import format_elapsed, to_iso
+from tui.domain.timefmt import format_elapsed
 from tui.playbooks import Playbook
-from tui.screens.end_call import EndCallDialog, EndCallResult
-from tui.screens.recording import RecordingChoice, RecordingDialog
+from tui.screens.base import AppScreen
+from tui.screens.end_call import EndCallDialog
+from tui.screens.recording import RecordingDialog
+from tui.service import (
+    CallRequest,
+    EndCallResult,
+    LiveSession,
+    RecordingChoice,
+    ServiceError,
+)
 from tui.widgets.call_clock import CallClock
 from tui.widgets.notes_log import NotesLog
 from tui.widgets.playbook_panel import PlaybookPanel
 from tui.widgets.rep_form import RepForm
 
-if TYPE_CHECKING:
-    from tui.app import HoldTheLineApp
-
 HEARTBEAT_SECONDS = 5.0
 """How often the call's running length is saved even when nothing is typed."""
 
 
-class CallScreen(Screen[None]):
-    """A call in progress. Every edit is saved in the background."""
+@dataclass
+class CallClosed:
+    """How a call screen ended: hung up, or dropped and to be dialled again."""
+
+    call: Call
+    redial: CallRequest | None = None
+
+
+class CallScreen(AppScreen[CallClosed]):
+    """A call in progress: shows the session and forwards every edit to it.
+
+    Dismissed with a ``CallClosed`` when the call ends (or drops, for a redial).
+    """
 
     CSS_PATH = "call.tcss"
     AUTO_FOCUS = "#rep-name"
@@ -77,26 +92,19 @@ Everything is saved to disk within a second while you type.
                 tooltip="The call dropped: end it as disconnected and dial again"),
     ]
 
-    def __init__(self, live: LiveCall, case: Case, playbook: Playbook | None) -> None:
+    def __init__(self, session: LiveSession) -> None:
         super().__init__()
-        self.live = live
-        self.case_id = case.id
-        self.case_title = case.title
-        self.playbook = playbook
+        self.session = session
         self._last_status = ""
-
-    @property
-    def htl(self) -> HoldTheLineApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout -----------------------------------------------------------
     def compose(self) -> ComposeResult:
-        call = self.live.call
+        call = self.session.call
         title = Text.assemble(
             (visible(call.organisation), "bold"),
             ("  " + visible(call.number_dialled) if call.number_dialled else ""),
             ("   Case: ", "dim"),
-            visible(self.case_title),
+            visible(self.session.case.title),
         )
         with Horizontal(id="call-title-bar"):
             yield Static(title, id="call-title")
@@ -117,8 +125,8 @@ Everything is saved to disk within a second while you type.
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        call = self.live.call
-        self.query_one(RepForm).load(self.live.current_rep, len(call.reps))
+        call = self.session.call
+        self.query_one(RepForm).load(self.session.current_rep, len(call.reps))
         self.query_one("#note-input", Input).value = call.draft_note
         self._show_playbook()
         log = self.query_one(NotesLog)
@@ -130,41 +138,25 @@ Everything is saved to disk within a second while you type.
         self._tick()
         self.set_interval(0.5, self._tick)
         self.set_interval(0.25, self._show_save_state)
-        self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
-        self._save(index=True)
+        self.set_interval(HEARTBEAT_SECONDS, self.session.heartbeat)
 
     def _refresh_title(self) -> None:
-        call = self.live.call
+        call = self.session.call
         badge = self.query_one("#recording-state", Static)
         badge.update("● REC " if call.recorded else "")
         badge.display = call.recorded
 
-    @property
-    def case(self) -> Case:
-        case = self.htl.store.get_case(self.case_id)
-        assert case is not None
-        return case
-
     def _show_playbook(self) -> None:
-        names = {pid: pb.name for pid, pb in self.htl.playbooks.items()}
-        call = self.live.call
+        call = self.session.call
         self.query_one(PlaybookPanel).show(
-            self.playbook, call.organisation, call.checklist, names,
-            facts=self.case.facts(), read_out=call.read_out,
+            self.session.playbook, call.organisation, call.checklist,
+            self.service.playbook_names(), facts=self.session.facts(),
+            read_out=call.read_out,
         )
 
     # -- saving -----------------------------------------------------------
-    def _save(self, index: bool = False) -> None:
-        self.live.touch()
-        self.htl.store.save_call(self.live.call, index=index)
-        self._show_save_state()
-
-    def _heartbeat(self) -> None:
-        if self.live.call.is_live:
-            self._save()
-
     def _show_save_state(self) -> None:
-        status = self.htl.store.status
+        status = self.session.save_status
         if status.error:
             text, cls = f"NOT SAVED: {status.error} — retrying", "-error"
         elif status.overdue(time.monotonic()):
@@ -175,18 +167,19 @@ Everything is saved to disk within a second while you type.
         if text != self._last_status:
             self._last_status = text
             state = self.query_one("#save-state", Static)
-            state.update(text)
+            state.update(Text(visible(text)))
             state.set_classes(cls)
 
     # -- display ----------------------------------------------------------
     def _tick(self) -> None:
-        live = self.live
+        session = self.session
         self.query_one(CallClock).show(
-            live.elapsed(), live.hold_seconds(), live.talk_seconds(), live.call.on_hold
+            session.elapsed(), session.hold_seconds(), session.talk_seconds(),
+            session.call.on_hold,
         )
 
     def _refresh_chain(self) -> None:
-        reps = self.live.call.reps
+        reps = self.session.call.reps
         chain = Text("Reps: ", style="dim")
         for number, rep in enumerate(reps, start=1):
             if number > 1:
@@ -199,69 +192,56 @@ Everything is saved to disk within a second while you type.
     # -- events -----------------------------------------------------------
     @on(RepForm.Edited)
     def _rep_edited(self, event: RepForm.Edited) -> None:
-        setattr(self.live.current_rep, event.field, event.value)
+        self.session.set_rep_field(event.field, event.value)
         self._refresh_chain()
-        self._save(index=False)
+        self._show_save_state()
 
     @on(Input.Changed, "#note-input")
     def _draft_changed(self, event: Input.Changed) -> None:
-        if event.value == self.live.call.draft_note:
-            return
-        self.live.call.draft_note = event.value
-        self._save()
+        if self.session.set_draft(event.value):
+            self._show_save_state()
 
     @on(Input.Submitted, "#note-input")
     def _note_submitted(self, event: Input.Submitted) -> None:
         line = event.value
-        result = self.live.enter_line(line)
+        result = self.session.enter_line(line)
         if result is None:
             if line.strip():
                 self.notify("Nothing after the prefix: type the number or the promise.",
                             severity="warning")
             return
-        entry = self.live.call
+        call = self.session.call
+        log = self.query_one(NotesLog)
         if result.kind == "reference":
-            stamp = entry.references[-1]
-            self.query_one(NotesLog).add_entry("reference", result.text, stamp.elapsed, stamp.at)
+            ref = call.references[-1]
+            log.add_entry("reference", result.text, ref.elapsed, ref.at)
         elif result.kind == "promise":
-            stamp = entry.promises[-1]
+            promise = call.promises[-1]
             due = f"due {result.due}" if result.due else "no date understood"
-            self.query_one(NotesLog).add_entry(
-                "promise", result.text, stamp.elapsed, stamp.at, due
-            )
+            log.add_entry("promise", result.text, promise.elapsed, promise.at, due)
         else:
-            note = entry.notes[-1]
-            self.query_one(NotesLog).add_entry("note", result.text, note.elapsed, note.at)
-        entry.draft_note = ""
+            note = call.notes[-1]
+            log.add_entry("note", result.text, note.elapsed, note.at)
         event.input.value = ""
-        self._save()
+        self._show_save_state()
 
     @on(PlaybookPanel.FactToggled)
     def _fact_toggled(self, event: PlaybookPanel.FactToggled) -> None:
-        read_out = self.live.call.read_out
-        if event.done and event.fact not in read_out:
-            read_out.append(event.fact)
-        elif not event.done and event.fact in read_out:
-            read_out.remove(event.fact)
-        self._save()
+        self.session.set_fact_read(event.fact, event.done)
 
     @on(PlaybookPanel.StepToggled)
     def _step_toggled(self, event: PlaybookPanel.StepToggled) -> None:
-        self.live.call.checklist[event.key] = event.done
-        self._save()
+        self.session.set_step(event.key, event.done)
 
     # -- playbooks ----------------------------------------------------------
     def switch_playbook(self, playbook: Playbook) -> None:
         """Show ``playbook`` from now on; the call records the switch."""
-        if self.playbook is not None and playbook.id == self.playbook.id:
+        use = self.session.switch_playbook(playbook)
+        if use is None:
             return
-        self.playbook = playbook
-        self.live.use_playbook(playbook.id, playbook.name)
         self._show_playbook()
-        use = self.live.call.playbooks_used[-1]
-        log = self.query_one(NotesLog)
-        log.add_entry("hold", f"Playbook: {playbook.name}", use.elapsed, use.at)
-        self._save(index=True)
+        self.query_one(NotesLog).add_entry("hold", f"Playbook: {playbook.name}", use.elapsed,
+                                           use.at)
 
     def _pick(self, playbooks: list[Playbook], placeholder: str) -> None:
         from textual.command import SimpleCommand
@@ -274,14 +254,10 @@ Everything is saved to disk within a second while you type.
         self.app.search_commands(commands, placeholder=placeholder)
 
     def action_switch_playbook(self) -> None:
-        self._pick(self.htl.sorted_playbooks(), "Switch to which playbook? Type to search…")
+        self._pick(self.service.sorted_playbooks(), "Switch to which playbook? Type to search…")
 
     def action_escalate(self) -> None:
-        targets = [
-            self.htl.playbooks[target]
-            for target in (self.playbook.escalate_to if self.playbook else [])
-            if target in self.htl.playbooks
-        ]
+        targets = self.session.escalation_targets()
         if not targets:
             self.notify("This playbook names no escalation target.", severity="warning")
         elif len(targets) == 1:
@@ -297,90 +273,71 @@ Everything is saved to disk within a second while you type.
         self.query_one("#note-input", Input).focus()
 
     def action_toggle_hold(self) -> None:
-        on_hold = self.live.toggle_hold()
-        segment = self.live.call.hold_segments[-1]
+        segment = self.session.toggle_hold()
         log = self.query_one(NotesLog)
-        if on_hold:
+        if segment.end is None or segment.end_elapsed is None:
             log.add_entry("hold", "On hold", segment.start_elapsed, segment.start)
         else:
-            assert segment.end is not None and segment.end_elapsed is not None
             length = format_elapsed(segment.end_elapsed - segment.start_elapsed)
             log.add_entry(
                 "hold", f"Off hold (held {length})", segment.end_elapsed, segment.end
             )
         self._tick()
-        self._save()
 
     def action_next_rep(self) -> None:
-        previous = self.live.current_rep.label()
-        rep = self.live.next_rep()
+        previous, rep = self.session.next_rep()
         form = self.query_one(RepForm)
-        form.load(rep, len(self.live.call.reps))
+        form.load(rep, len(self.session.call.reps))
         form.focus_name()
         self.query_one(NotesLog).add_entry(
             "rep", f"Transferred from {previous}", rep.joined_elapsed, rep.joined_at
         )
         self._refresh_chain()
-        self._save()
 
     def action_claim(self) -> None:
         """ctrl+k: who says what, with the organisation and rep filled in."""
         from tui.screens.case import claim_dialog
 
-        today = self.live.local_today().date().isoformat()
-        party = self.playbook.name if self.playbook else self.live.call.organisation
-        rep = self.live.current_rep
-        who = rep.label() if rep.first_name.strip() else ""
-        self.app.push_screen(claim_dialog(self.case, today, party, who), self._claim_saved)
+        party, who = self.session.claim_defaults()
+        dialog = claim_dialog(self.session.case, self.session.local_today_iso(), party, who)
+        self.app.push_screen(dialog, self._claim_saved)
 
     def _claim_saved(self, values: dict[str, str] | None) -> None:
-        from tui.screens.case import claim_from
-
         if values is None:
             return
-        case = self.case
-        claim = claim_from(values, self.live.call.id)
-        case.claims.append(claim)
-        self.htl.store.save_case(case)
-        elapsed, at = self.live.elapsed(), to_iso(self.live.clock.now())
+        try:
+            claim = self.session.add_claim(values)
+        except ServiceError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
         self.query_one(NotesLog).add_entry(
-            "promise", f"{claim.question}: {claim.party} says {claim.says}", elapsed, at,
+            "promise", f"{claim.question}: {claim.party} says {claim.says}",
+            self.session.elapsed(), self.service.ctx.now_iso(),
         )
         self.notify("Claim saved on the case.", markup=False)
 
     def action_recording(self) -> None:
-        call = self.live.call
+        call = self.session.call
         choice = RecordingChoice(call.recorded, call.consent_asked, call.their_state)
-        self.app.push_screen(RecordingDialog(self.case.home_state, choice), self._recording)
+        dialog = RecordingDialog(self.session.case.home_state, choice)
+        self.app.push_screen(dialog, self._recording)
 
     def _recording(self, choice: RecordingChoice | None) -> None:
         if choice is None:
             return
-        call = self.live.call
-        call.recorded, call.consent_asked = choice.recorded, choice.consent_asked
-        call.their_state = choice.their_state
+        self.session.set_recording(choice)
         self._refresh_title()
-        self._save()
 
     def action_redial(self) -> None:
         """The line dropped: keep this call as disconnected and dial again at once."""
-        self.live.end("disconnected")
-        self.htl.store.save_call(self.live.call, index=True)
-        self.htl.redial(self.live.call)
+        request = self.session.drop_for_redial()
+        self.dismiss(CallClosed(self.session.call, request))
 
     def action_end_call(self) -> None:
-        self.app.push_screen(EndCallDialog(self.live), self._ended)
+        self.app.push_screen(EndCallDialog(self.session), self._ended)
 
     def _ended(self, result: EndCallResult | None) -> None:
         if result is None:
             return
-        self.live.end(result.outcome, result.summary, result.references, result.promises,
-                      result.next_step, result.reference_refused)
-        self.htl.store.save_call(self.live.call, index=True)
-        self.htl.call_finished(self.live.call)
-
-    def interrupt(self) -> None:
-        """The app is quitting with this call still running: save it as interrupted."""
-        if self.live.call.is_live:
-            self.live.end(INTERRUPTED)
-            self.htl.store.save_call(self.live.call, index=True)
+        call = self.session.end(result)
+        self.dismiss(CallClosed(call))

@@ -3,40 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from tui.domain.checks import check_amount, check_date, check_days, check_state
-from tui.domain.claims import claim_groups
-from tui.domain.deadlines import CHECK_NOTICE, case_deadlines, local_date
-from tui.domain.followups import broken_by_organisation, followups_from_rows
-from tui.domain.model import (
-    PAYMENT_METHODS,
-    Call,
-    Case,
-    Claim,
-    DocumentSent,
-    Notice,
-    Payment,
-    new_id,
-)
-from tui.domain.stats import compute, sparkline
-from tui.domain.text import visible
+from tui.domain.deadlines import CHECK_NOTICE
+from tui.domain.model import PAYMENT_METHODS, Call, Case
+from tui.domain.stats import sparkline
+from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration, format_local
-from tui.domain.timeline import case_events
+from tui.screens.base import AppScreen
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.form import Field, FormDialog
-
-if TYPE_CHECKING:
-    from tui.app import HoldTheLineApp
+from tui.service import CaseView, ServiceError
 
 TABS = ("overview", "payments", "notices", "claims", "documents", "calls")
 
@@ -46,7 +31,7 @@ def cell(text: str, style: str = "") -> Text:
     return Text(visible(text), style=style, no_wrap=True, overflow="ellipsis")
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(AppScreen[None]):
     """Everything needed to keep one story straight."""
 
     CSS_PATH = "case.tcss"
@@ -85,14 +70,8 @@ printed on your notice.
         self._calls: dict[str, Call] = {}
 
     @property
-    def htl(self) -> HoldTheLineApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def case(self) -> Case:
-        case = self.htl.store.get_case(self.case_id)
-        assert case is not None
-        return case
+        return self.service.cases.get(self.case_id)
 
     # -- layout -----------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -138,51 +117,69 @@ printed on your notice.
         self.refresh_case()
 
     def refresh_case(self) -> None:
-        """Redraw every tab from the store."""
-        case = self.case
-        store = self.htl.store
-        today = local_date(self.htl.clock.now())
-        rows = store.call_summaries(case.id)
+        """Redraw every tab from the service's view of the case."""
+        view = self.service.cases.view(self.case_id)
+        case = view.case
         status = "resolved" if case.status == "resolved" else "open"
         title = Text()
         title.append(visible(case.title), style="bold")
-        title.append(f"  · {status} · {len(rows)} call{'s' if len(rows) != 1 else ''}"
+        title.append(f"  · {status} · {plural(len(view.summaries), 'call')}"
                      f" · opened {format_local(case.created_at, 'YYYY-MM-DD')}", style="dim")
         if case.home_state:
             title.append(f" · you are in {visible(case.home_state)}", style="dim")
         self.query_one("#case-title", Static).update(title)
 
-        deadlines = case_deadlines(case, today)
+        self._show_overview(view)
+        self._show_records(view)
+
+    def _show_overview(self, view: CaseView) -> None:
+        deadlines = view.deadlines
         text = Text()
         text.append("Deadlines", style="bold")
         if not deadlines:
             text.append("\nNone yet: add a notice (tab 3) with the deadline it starts.",
                         style="dim")
-        for view in deadlines:
+        for deadline in deadlines:
             style = {"passed": "bold red", "today": "bold red", "soon": "bold yellow"}.get(
-                view.status, "")
-            text.append(f"\n▸ {visible(view.describe())}", style=style)
-            text.append(f"  from {visible(view.notice)} of {view.start.isoformat()}", style="dim")
+                deadline.status, "")
+            text.append(f"\n▸ {visible(deadline.describe())}", style=style)
+            text.append(f"  from {visible(deadline.notice)} of {deadline.start.isoformat()}",
+                        style="dim")
         if deadlines:
             text.append(f"\n{CHECK_NOTICE}", style="italic")
         self.query_one("#case-deadlines", Static).update(text)
 
-        followups = followups_from_rows(rows)
         text = Text()
         text.append("Follow-ups", style="bold")
-        if not followups:
+        if not view.followups:
             text.append("\nNo promises with a date yet.", style="dim")
-        for item in followups:
-            state = item.status(today)
+        for item in view.followups:
+            state = item.status(view.today)
             style = {"broken": "bold red", "today": "bold"}.get(state, "")
             text.append(f"\n{state:<8} {item.due.isoformat()}  ", style=style)
             text.append(f"{visible(item.text)} — {visible(item.organisation)}")
-        broken = broken_by_organisation(followups, today)
+        broken = view.broken_by_organisation
         if broken:
             text.append("\nBroken promises: ", style="bold red")
             text.append(", ".join(f"{visible(org)} {count}" for org, count in broken.items()))
         self.query_one("#case-followups", Static).update(text)
+        stats = view.stats
+        text = Text()
+        text.append("Totals", style="bold")
+        text.append(
+            f"\n{plural(stats.calls, 'call')} · {format_duration(stats.hold_seconds)} on hold "
+            f"(longest {format_duration(stats.longest_hold)}) · "
+            f"{format_duration(stats.talk_seconds)} talking · {plural(stats.distinct_reps, 'rep')}"
+            f" ({stats.refused_id} refused an ID) · promises: {stats.promises_made} made, "
+            f"{stats.kept} kept, {stats.broken} broken"
+        )
+        if stats.hold_per_call:
+            text.append("\nHold per call: ", style="dim")
+            text.append(sparkline(stats.hold_per_call), style="yellow")
+        self.query_one("#case-stats", Static).update(text)
 
+    def _show_records(self, view: CaseView) -> None:
+        case = view.case
         self._fill("identifiers-table", [
             (key, [cell(key), cell(value)]) for key, value in case.identifiers.items()
         ])
@@ -192,13 +189,13 @@ printed on your notice.
         ])
         notices = []
         for notice in sorted(case.notices, key=lambda n: n.date):
-            deadline = next((v for v in deadlines if v.notice.startswith(notice.name)
+            deadline = next((v for v in view.deadlines if v.notice.startswith(notice.name)
                              and v.start.isoformat() == notice.date), None)
             due = f"{deadline.name}: {deadline.due.isoformat()}" if deadline else ""
             notices.append((notice.id, [notice.date, cell(notice.name), cell(notice.notice_id),
                                         cell(due), cell(notice.says)]))
         self._fill("notices-table", notices)
-        groups = claim_groups(case)
+        groups = view.claim_groups
         disputed = Text()
         for group in groups:
             if not group.disagree:
@@ -228,30 +225,15 @@ printed on your notice.
             (d.id, [d.date, cell(d.what), cell(d.how), cell(d.to), cell(d.tracking)])
             for d in sorted(case.documents, key=lambda d: d.date)
         ])
-        calls = list(store.iter_calls(case.id))
-        self._calls = {call.id: call for call in calls}
+        self._calls = {call.id: call for call in view.calls}
         timeline = []
-        for number, event in enumerate(case_events(case, calls)):
+        for number, event in enumerate(view.timeline):
             when = (format_local(event.at, "YYYY-MM-DD HH:mm") if len(event.at) > 10
                     else event.at)
             key = event.call_id or f"event-{number}"
             style = "bold" if event.kind == "call" else ""
             timeline.append((key, [when, cell(event.kind, style), cell(event.text, style)]))
         self._fill("case-calls-table", timeline)
-        stats = compute(calls, today)
-        text = Text()
-        text.append("Totals", style="bold")
-        text.append(
-            f"\n{stats.calls} calls · {format_duration(stats.hold_seconds)} on hold "
-            f"(longest {format_duration(stats.longest_hold)}) · "
-            f"{format_duration(stats.talk_seconds)} talking · {stats.distinct_reps} reps"
-            f" ({stats.refused_id} refused an ID) · promises: {stats.promises_made} made, "
-            f"{stats.kept} kept, {stats.broken} broken"
-        )
-        if stats.hold_per_call:
-            text.append("\nHold per call: ", style="dim")
-            text.append(sparkline(stats.hold_per_call), style="yellow")
-        self.query_one("#case-stats", Static).update(text)
 
     def _fill(self, table_id: str, rows: list[tuple[str, list[Any]]]) -> None:
         table = self.query_one(f"#{table_id}", DataTable)
@@ -272,47 +254,46 @@ printed on your notice.
     def action_call(self) -> None:
         self.htl.open_start_dialog(case_id=self.case_id)
 
-    def _save(self, case: Case) -> None:
-        self.htl.store.save_case(case)
+    def _apply(self, change: Callable[[], object], done: str = "") -> None:
+        """Ask the service for a change; show its one-line message if it refuses."""
+        try:
+            change()
+        except ServiceError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        if done:
+            self.notify(done, markup=False)
         self.refresh_case()
 
     def action_rename(self) -> None:
-        fields = [Field("title", "Case title", value=self.case.title, required=True),
-                  Field("home_state", "Your US state (for the call-recording warning)",
-                        placeholder="MA", value=self.case.home_state, check=check_state)]
-        self._ask("Rename the case", fields, self._renamed)
-
-    def _renamed(self, values: dict[str, str]) -> None:
         case = self.case
-        case.title = values["title"].strip()
-        case.home_state = values["home_state"].strip().upper()
-        self._save(case)
+        fields = [Field("title", "Case title", value=case.title, required=True),
+                  Field("home_state", "Your US state (for the call-recording warning)",
+                        placeholder="MA", value=case.home_state, check=check_state)]
+        self._ask("Rename the case", fields,
+                  lambda values: self.service.cases.rename(self.case_id, values))
 
     def action_toggle_status(self) -> None:
-        case = self.case
-        case.status = "open" if case.status == "resolved" else "resolved"
-        self._save(case)
-        self.notify(f"Case {'reopened' if case.status == 'open' else 'resolved'}.")
+        reopen = self.case.status == "resolved"
+        self._apply(lambda: self.service.cases.toggle_status(self.case_id),
+                    "Case reopened." if reopen else "Case resolved.")
 
     def _ask(self, title: str, fields: list[Field],
-             then: Callable[[dict[str, str]], None], note: str = "") -> None:
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None:
-                then(values)
-
-        self.app.push_screen(FormDialog(title, fields, note), done)
+             then: Callable[[dict[str, str]], object], note: str = "") -> None:
+        self._ask_form(FormDialog(title, fields, note), then)
 
     def action_add(self) -> None:
         tab = self._active_tab()
-        today = local_date(self.htl.clock.now()).isoformat()
+        today = self.service.today().isoformat()
         case = self.case
+        cases = self.service.cases
         if tab in ("overview", "calls"):
             self._ask("Add an identifier", [
                 Field("key", "What it is", "Member ID, billing account number…", required=True,
                       suggestions=["Member ID", "Billing account number", "Application ID",
                                    "Policy number", "Group number", "Claim number"]),
                 Field("value", "Value", required=True),
-            ], self._add_identifier)
+            ], lambda values: cases.add_identifier(self.case_id, values))
         elif tab == "payments":
             self._ask("Add a payment", [
                 Field("date", "Date paid", "2026-10-20", today, True, check=check_date),
@@ -320,9 +301,9 @@ printed on your notice.
                 Field("method", "Method", choices=PAYMENT_METHODS),
                 Field("confirmation", "Bank confirmation number"),
                 Field("account", "Account billed / paid from"),
-            ], self._add_payment)
+            ], lambda values: cases.add_payment(self.case_id, values))
         elif tab == "notices":
-            names = {d.name: d.days for pb in self.htl.playbooks.values() for d in pb.deadlines}
+            names = cases.known_deadlines()
             self._ask("Add a notice", [
                 Field("date", "Date on the notice", "2026-11-24", today, True, check=check_date),
                 Field("name", "Name of the notice", "Termination notice", required=True),
@@ -331,10 +312,11 @@ printed on your notice.
                 Field("deadline_name", "Deadline it starts", "Reinstatement window",
                       suggestions=sorted(names)),
                 Field("deadline_days", "Days to the deadline", "35", check=check_days),
-            ], partial(self._add_notice, names),
+            ], lambda values: cases.add_notice(self.case_id, values),
                 note="Check the date printed on your notice: the clock runs from it.")
         elif tab == "claims":
-            self.app.push_screen(claim_dialog(case, today), self._claim_added)
+            self._ask_form(claim_dialog(case, today),
+                           lambda values: cases.add_claim(self.case_id, values))
         elif tab == "documents":
             self._ask("Add a document sent", [
                 Field("date", "Date sent", value=today, required=True, check=check_date),
@@ -342,48 +324,15 @@ printed on your notice.
                 Field("how", "How", "certified mail, fax, email, portal", required=True),
                 Field("to", "To whom"),
                 Field("tracking", "Tracking or confirmation number"),
-            ], self._add_document)
+            ], lambda values: cases.add_document(self.case_id, values))
 
-    def _add_identifier(self, values: dict[str, str]) -> None:
-        case = self.case
-        case.identifiers[values["key"].strip()] = values["value"].strip()
-        self._save(case)
+    def _ask_form(self, dialog: FormDialog,
+                  then: Callable[[dict[str, str]], object]) -> None:
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self._apply(lambda: then(values))
 
-    def _add_payment(self, values: dict[str, str]) -> None:
-        case = self.case
-        case.payments.append(Payment(
-            id=new_id("pay"), date=values["date"].strip(), amount=values["amount"].strip(),
-            method=values["method"], confirmation=values["confirmation"].strip(),
-            account=values["account"].strip(),
-        ))
-        self._save(case)
-
-    def _add_notice(self, known: dict[str, int], values: dict[str, str]) -> None:
-        case = self.case
-        days_text = values["deadline_days"].strip()
-        name = values["deadline_name"].strip()
-        days = int(days_text) if days_text else known_days(known, name)
-        case.notices.append(Notice(
-            id=new_id("notice"), date=values["date"].strip(), name=values["name"].strip(),
-            notice_id=values["notice_id"].strip(), says=values["says"].strip(),
-            deadline_name=name, deadline_days=days,
-        ))
-        self._save(case)
-
-    def _claim_added(self, values: dict[str, str] | None) -> None:
-        if values is not None:
-            case = self.case
-            case.claims.append(claim_from(values))
-            self._save(case)
-
-    def _add_document(self, values: dict[str, str]) -> None:
-        case = self.case
-        case.documents.append(DocumentSent(
-            id=new_id("doc"), date=values["date"].strip(), what=values["what"].strip(),
-            how=values["how"].strip(), to=values["to"].strip(),
-            tracking=values["tracking"].strip(),
-        ))
-        self._save(case)
+        self.app.push_screen(dialog, done)
 
     def action_remove(self) -> None:
         tab = self._active_tab()
@@ -396,42 +345,23 @@ printed on your notice.
         table = self.query_one(f"#{table_id}", DataTable)
         if not table.row_count:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        label = " · ".join(str(c) for c in table.get_row(key) if str(c))[:60]
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        key = row_key.value
+        label = " · ".join(str(c) for c in table.get_row(row_key) if str(c))[:60]
+
+        kind = "identifiers" if tab == "overview" else tab
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._remove(tab, str(key))
+                self._apply(lambda: self.service.cases.remove(self.case_id, kind, str(key)))
 
         self.app.push_screen(ConfirmDialog(f"Remove this row?\n{label}"), confirmed)
 
-    def _remove(self, tab: str, key: str) -> None:
-        case = self.case
-        if tab == "overview":
-            case.identifiers.pop(key, None)
-        else:
-            records = getattr(case, tab)
-            setattr(case, tab, [r for r in records if r.id != key])
-        self._save(case)
-
     @on(DataTable.RowSelected, "#case-calls-table")
     def _open_call(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.call_detail import CallDetailScreen
-
         call = self._calls.get(str(event.row_key.value))
         if call is not None:
-            self.app.push_screen(CallDetailScreen(call, self.case.title))
-
-
-def known_days(known: dict[str, int], typed: str) -> int:
-    """Days of a playbook deadline named like ``typed`` (start of its name), else 0."""
-    wanted = " ".join(typed.casefold().split())
-    if not wanted:
-        return 0
-    for name, days in known.items():
-        if " ".join(name.casefold().split()).startswith(wanted):
-            return days
-    return 0
+            self.htl.open_call(call, self.case.title)
 
 
 def claim_dialog(case: Case, today: str, party: str = "", who: str = "") -> FormDialog:
@@ -447,11 +377,3 @@ def claim_dialog(case: Case, today: str, party: str = "", who: str = "") -> Form
         Field("who", "Said by (rep)", value=who),
         Field("date", "When", value=today, required=True, check=check_date),
     ])
-
-
-def claim_from(values: dict[str, str], call_id: str = "") -> Claim:
-    return Claim(
-        id=new_id("claim"), question=values["question"].strip(), party=values["party"].strip(),
-        says=values["says"].strip(), date=values["date"].strip(), who=values["who"].strip(),
-        call_id=call_id,
-    )

@@ -8,22 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from tui.screens.dialog import Dialog
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(Dialog[bool]):
     """``y`` confirms, ``n`` or esc cancels."""
 
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; background: $background 60%; }
-    ConfirmDialog > Vertical {
-        width: 60; max-width: 100%; height: auto; border: thick $warning;
-        background: $surface; padding: 1 2;
-    }
-    ConfirmDialog Horizontal { height: auto; align: right middle; margin-top: 1; }
-    ConfirmDialog Button { margin-left: 1; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm-yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm-no"),
@@ -34,9 +26,9 @@ class ConfirmDialog(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog-box -warning"):
             yield Label(self.question, markup=False)
-            with Horizontal():
+            with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes, remove  y", variant="error", id="yes")
                 yield Button("No  n", id="no")
 

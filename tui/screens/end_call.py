@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,28 +9,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from tui.domain.dates import parse_due
-from tui.domain.live import LiveCall, split_list
+from tui.domain.live import split_list
 from tui.domain.model import OUTCOMES
 from tui.domain.text import visible
+from tui.screens.dialog import Dialog
+from tui.service import EndCallResult, LiveSession
 
 
-@dataclass
-class EndCallResult:
-    """What the user chose when hanging up."""
-
-    outcome: str
-    summary: str
-    references: list[str] = field(default_factory=list)
-    promises: list[str] = field(default_factory=list)
-    next_step: str = ""
-    reference_refused: bool | None = None
-
-
-class EndCallDialog(ModalScreen[EndCallResult | None]):
+class EndCallDialog(Dialog[EndCallResult | None]):
     """Ask how the call went before it is closed."""
 
     CSS_PATH = "end_call.tcss"
@@ -41,14 +29,14 @@ class EndCallDialog(ModalScreen[EndCallResult | None]):
         Binding("ctrl+s", "confirm", "End call", priority=True, id="end-confirm"),
     ]
 
-    def __init__(self, live: LiveCall) -> None:
+    def __init__(self, session: LiveSession) -> None:
         super().__init__()
-        self.live = live
+        self.session = session
 
     def compose(self) -> ComposeResult:
-        call = self.live.call
-        with Vertical(id="end-dialog"):
-            yield Label("End the call", id="end-title")
+        call = self.session.call
+        with Vertical(id="end-dialog", classes="dialog-box"):
+            yield Label("End the call", id="end-title", classes="dialog-title")
             yield Label("Outcome", classes="field-label")
             with RadioSet(id="outcome", compact=True):
                 for index, outcome in enumerate(OUTCOMES):
@@ -74,7 +62,7 @@ class EndCallDialog(ModalScreen[EndCallResult | None]):
             yield Checkbox("The rep refused to give a reference number", id="ref-refused",
                            compact=True)
             yield Static("", id="read-back")
-            with Horizontal(id="end-buttons"):
+            with Horizontal(id="end-buttons", classes="dialog-buttons"):
                 yield Button("End call  ctrl+s", variant="primary", id="end-confirm",
                              compact=True)
                 yield Button("Back  esc", id="end-cancel", compact=True)
@@ -89,7 +77,7 @@ class EndCallDialog(ModalScreen[EndCallResult | None]):
     def result(self) -> EndCallResult:
         """The dialog's current answers."""
         references = split_list(self.query_one("#references", Input).value)
-        has_reference = bool(references or self.live.call.references)
+        has_reference = bool(references or self.session.call.references)
         return EndCallResult(
             outcome=self._outcome(),
             summary=self.query_one("#summary", Input).value,
@@ -107,8 +95,8 @@ class EndCallDialog(ModalScreen[EndCallResult | None]):
     @on(Input.Changed)
     def _refresh_read_back(self) -> None:
         """What to read back to the rep before hanging up."""
-        call = self.live.call
-        today = self.live.local_today().date()
+        call = self.session.call
+        today = self.session.today()
         refs = [r.number for r in call.references]
         refs += split_list(self.query_one("#references", Input).value)
         text = Text()
@@ -120,8 +108,8 @@ class EndCallDialog(ModalScreen[EndCallResult | None]):
             text.append("If they refuse, tick the box above.\n", style="dim")
         promised = [(p.text, p.due) for p in call.promises]
         for typed in self._promises():
-            due = parse_due(typed, today)
-            promised.append((typed, due.isoformat() if due else None))
+            understood = parse_due(typed, today)
+            promised.append((typed, understood.isoformat() if understood else None))
         for what, due in promised:
             text.append(f"They will: {visible(what)}")
             text.append(f" (by {due})\n" if due else " (ask: by when?)\n",

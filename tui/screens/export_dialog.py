@@ -22,11 +22,3 @@ def export_form(case_titles: list[str], today: str, preset_case: str = "") -> Fo
         Field("path", "Write to", value=str(Path.home() / f"holdtheline-{today}"),
               required=True),
     ], note="The file is private to you (mode 0600). The extension is added for you.")
-
-
-def target_path(typed: str, fmt: str) -> Path:
-    """``typed`` with the format's extension (unless it already has one)."""
-    path = Path(typed.strip()).expanduser()
-    if path.suffix.lower() != EXTENSIONS[fmt]:
-        path = path.with_name(path.name + EXTENSIONS[fmt])
-    return path

@@ -10,9 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select
+
+from tui.screens.dialog import Dialog
 
 Check = Callable[[str], str | None]
 """Returns a one-line message when the value is not acceptable."""
@@ -32,10 +33,9 @@ class Field:
     check: Check | None = None
 
 
-class FormDialog(ModalScreen[dict[str, str] | None]):
+class FormDialog(Dialog[dict[str, str] | None]):
     """Ask for a few values; Enter moves on, ctrl+s saves, esc cancels."""
 
-    CSS_PATH = "form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form-cancel"),
         Binding("ctrl+s", "save", "Save", priority=True, id="form-save"),
@@ -48,10 +48,10 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form-dialog"):
-            yield Label(self.title_text, id="form-title", markup=False)
+        with Vertical(id="form-dialog", classes="dialog-box"):
+            yield Label(self.title_text, id="form-title", classes="dialog-title", markup=False)
             if self.note:
-                yield Label(self.note, id="form-note", markup=False)
+                yield Label(self.note, id="form-note", classes="dialog-note", markup=False)
             for spec in self.fields:
                 label = spec.label + ("" if spec.required else "  (optional)")
                 yield Label(label, classes="field-label", markup=False)
@@ -76,7 +76,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
                         suggester=suggester,
                         select_on_focus=False,
                     )
-            with Horizontal(id="form-buttons"):
+            with Horizontal(id="form-buttons", classes="dialog-buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="form-save")
                 yield Button("Cancel  esc", id="form-cancel")
 

@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.domain.model import Call
+from tui.domain.search import call_search_text, locate, match_spans, search_terms, text_matches
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
-from tui.export.history import call_search_text, match_spans, normalise, search_terms
-
-if TYPE_CHECKING:
-    from tui.app import HoldTheLineApp
+from tui.screens.base import AppScreen
 
 COLUMNS = ("When", "Case", "Organisation", "Length", "On hold", "Reps", "Outcome")
 SORT_KEYS = ("when", "case", "organisation", "length", "on hold", "reps", "outcome")
-
-
-def haystack(call: Call, case_title: str) -> list[tuple[str, str]]:
-    """(where, text) pairs the filter searches: notes, reps, references, summaries…"""
-    found = [("case", case_title), ("organisation", call.organisation),
-             ("summary", call.summary), ("next step", call.next_step)]
-    found += [("rep", rep.label()) for rep in call.reps]
-    found += [("ref", ref.number) for ref in call.references]
-    found += [("note", note.text) for note in call.notes]
-    found += [("promise", promise.text) for promise in call.promises]
-    return found
-
-
-def locate(call: Call, case_title: str, terms: list[str]) -> tuple[str, str]:
-    """The first field where a term of the filter occurs, to show the user where."""
-    for where, text in haystack(call, case_title):
-        folded = normalise(text)
-        if any(term in folded for term in terms):
-            return where, text
-    return ("", "")
 
 
 def highlighted(text: str, query: str, width: int = 60, wrap: bool = False) -> Text:
@@ -61,7 +38,7 @@ MAX_ROWS = 500
 """Rows shown at once; typing narrows the rest (the screen stays quick with 10,000 calls)."""
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(AppScreen[None]):
     """Review every call offline."""
 
     CSS_PATH = "history.tcss"
@@ -95,10 +72,6 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         self._matches: dict[str, Text] = {}
         self._haystacks: dict[str, str] = {}
 
-    @property
-    def htl(self) -> HoldTheLineApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Filter: a rep's name or ID, a reference, words from notes…",
@@ -114,13 +87,13 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
                   "Reps": 14, "Outcome": 11}
         for label in COLUMNS:
             table.add_column(label, key=label.lower(), width=widths.get(label))
-        self.titles = {case.id: case.title for case in self.htl.store.list_cases()}
+        self.titles = self.service.cases.titles()
         self.load_calls()
 
     @work(thread=True, exclusive=True, group="history-load")
     def load_calls(self) -> None:
         """Read every call file in the background."""
-        calls = list(self.htl.store.iter_calls())
+        calls = self.service.calls.all_calls()
         self.app.call_from_thread(self._loaded, calls)
 
     def _loaded(self, calls: list[Call]) -> None:
@@ -130,7 +103,7 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         }
         self.refresh_table()
 
-    def _sort_key(self, call: Call) -> object:
+    def _sort_key(self, call: Call) -> str | float | int:
         column = SORT_KEYS[self.sort_index]
         if column == "when":
             return call.started_at
@@ -151,12 +124,12 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         words = search_terms(query)
         table = self.query_one(DataTable)
         table.clear()
-        self._matches: dict[str, Text] = {}
+        self._matches = {}
         shown = 0
         for call in sorted(self.calls, key=self._sort_key, reverse=self.sort_reverse):
             title = self.titles.get(call.case_id, "")
             haystack_text = self._haystacks.get(call.id, "")
-            if words and not all(term in haystack_text for term in words):
+            if words and not text_matches(haystack_text, words):
                 continue
             shown += 1
             if shown > MAX_ROWS:
@@ -205,10 +178,8 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
 
     @on(DataTable.RowSelected, "#history-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.call_detail import CallDetailScreen
-
         call = next(c for c in self.calls if c.id == event.row_key.value)
-        self.app.push_screen(CallDetailScreen(call, self.titles.get(call.case_id, "")))
+        self.htl.open_call(call, self.titles.get(call.case_id, ""))
 
     @on(DataTable.HeaderSelected, "#history-table")
     def _header(self, event: DataTable.HeaderSelected) -> None:

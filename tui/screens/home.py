@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.domain.deadlines import local_date
-from tui.domain.followups import broken_by_organisation, followups_from_rows
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
-from tui.screens.start_call import CallRequest
-
-if TYPE_CHECKING:
-    from tui.app import HoldTheLineApp
-
-
-MAX_FOLLOWUPS = 20
-"""At most this many follow-ups on the home screen (the most recent overdue first)."""
+from tui.screens.base import AppScreen
+from tui.service import HomeView, ServiceError
 
 
 def cell(text: str) -> Text:
@@ -31,7 +22,7 @@ def cell(text: str) -> Text:
     return Text(visible(text), no_wrap=True, overflow="ellipsis")
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(AppScreen[None]):
     """The first thing the user sees."""
 
     CSS_PATH = "home.tcss"
@@ -61,10 +52,6 @@ done.
                 tooltip="Call the highlighted recent call's organisation again "
                 "(linked to it if it dropped)"),
     ]
-
-    @property
-    def htl(self) -> HoldTheLineApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,62 +87,48 @@ done.
         self.refresh_lists()
 
     def refresh_lists(self) -> None:
-        """Reload both tables from the store's in-memory index."""
-        store = self.htl.store
-        summaries = store.call_summaries()
-        by_case: dict[str, list[dict[str, Any]]] = {}
-        for row in summaries:
-            by_case.setdefault(str(row["case_id"]), []).append(row)
+        """Reload every list from the service."""
+        view = self.service.home()
         cases = self.query_one("#cases-table", DataTable)
         cases.clear()
-        for case in store.list_cases():
-            if case.status != "open":
-                continue
-            rows = by_case.get(case.id, [])
-            last = format_local(str(rows[-1]["started_at"]), "MMM D HH:mm") if rows else "—"
-            cases.add_row(cell(case.title), str(len(rows)), last, key=case.id)
+        for row in view.cases:
+            last = format_local(row.last_call, "MMM D HH:mm") if row.last_call else "—"
+            cases.add_row(cell(row.case.title), str(row.calls), last, key=row.case.id)
         calls = self.query_one("#calls-table", DataTable)
         calls.clear()
-        titles = {case.id: case.title for case in store.list_cases()}
-        for row in reversed(summaries[-50:]):
+        for summary, title in view.recent:
             calls.add_row(
-                format_local(str(row["started_at"]), "MMM D HH:mm"),
-                cell(titles.get(str(row["case_id"]), "?")),
-                cell(str(row["organisation"])),
-                format_duration(float(row["duration_seconds"])),  # type: ignore[arg-type]
-                format_duration(float(row["hold_seconds"])),  # type: ignore[arg-type]
-                cell(str(row["outcome"] or ("live" if row["status"] == "live" else ""))),
-                key=str(row["id"]),
+                format_local(summary.started_at, "MMM D HH:mm"),
+                cell(title),
+                cell(summary.organisation),
+                format_duration(summary.duration_seconds),
+                format_duration(summary.hold_seconds),
+                cell(summary.outcome_label()),
+                key=summary.id,
             )
-        self._show_followups(summaries)
+        self._show_followups(view)
         empty = self.query_one("#home-empty", Static)
-        empty.display = not summaries and not store.list_cases()
+        empty.display = view.empty
         empty.update("No calls yet. Press  c  to start your first call.")
 
-    def _show_followups(self, summaries: list[dict[str, Any]]) -> None:
+    def _show_followups(self, view: HomeView) -> None:
         """Follow-ups not done yet: broken ones (date passed), today, upcoming."""
-        today = local_date(self.htl.clock.now())
-        followups = followups_from_rows(summaries)
-        open_items = [f for f in followups if not f.done]
-        broken = [f for f in open_items if f.status(today) == "broken"]
-        coming = [f for f in open_items if f.status(today) != "broken"]
-        shown = (broken[-(MAX_FOLLOWUPS // 2) :] + coming)[:MAX_FOLLOWUPS]
         table = self.query_one("#followups-table", DataTable)
         table.clear()
-        for item in shown:
-            state = item.status(today)
+        for item in view.followups:
+            state = item.status(view.today)
             style = {"broken": "bold red", "today": "bold"}.get(state, "")
             label = {"broken": "BROKEN", "today": "due today", "upcoming": "upcoming"}[state]
             table.add_row(
                 Text(label, style=style), item.due.isoformat(), cell(item.text),
-                cell(item.organisation), key=f"{item.call_id}#{item.index}",
+                cell(item.organisation), key=item.key,
             )
-        table.display = bool(open_items)
+        table.display = bool(view.open_followups)
         title = self.query_one("#followups-title", Static)
-        title.display = bool(open_items)
-        counts = broken_by_organisation(followups, today)
+        title.display = bool(view.open_followups)
         heading = Text("Follow-ups", style="bold")
         heading.append("  (space marks done)", style="dim")
+        counts = view.broken_by_organisation
         if counts:
             heading.append("\nBroken promises: ", style="bold red")
             heading.append(", ".join(f"{visible(org)} {n}" for org, n in counts.most_common()))
@@ -168,8 +141,12 @@ done.
             return
         key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         call_id, _, index = key.rpartition("#")
-        call = self.htl.store.set_promise_done(call_id, int(index), True)
-        self.notify(f"Done: {call.promises[int(index)].text}", markup=False)
+        try:
+            text = self.service.followups.set_done(call_id, int(index), True)
+        except ServiceError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(f"Done: {text}", markup=False)
         self.refresh_lists()
 
     def action_call_again(self) -> None:
@@ -178,32 +155,25 @@ done.
             self.notify("Pick a call in Recent calls first (Tab to it).", severity="warning")
             return
         call_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        call = self.htl.store.load_call(call_id)
-        if call.outcome == "disconnected":
-            self.htl.redial(call)
-        else:
-            case = self.htl.store.get_case(call.case_id)
-            self.htl.begin_call(CallRequest(case.title if case else call.case_id,
-                                            call.organisation, call.playbook_id,
-                                            call.number_dialled))
+        self.htl.call_again(call_id)
 
     def action_new_case(self) -> None:
         from tui.screens.form import Field, FormDialog
 
         def created(values: dict[str, str] | None) -> None:
-            if values is not None:
-                case = self.htl.case_for(values["title"])
-                self.open_case(case.id)
+            if values is None:
+                return
+            try:
+                case = self.service.cases.open_or_create(values["title"])
+            except ServiceError as error:
+                self.notify(str(error), severity="warning", markup=False)
+                return
+            self.htl.open_case(case.id)
 
         self.app.push_screen(FormDialog("New case", [
             Field("title", "What is the dispute, in a few words?",
                   "Coverage restricted despite on-time payments", required=True),
         ]), created)
-
-    def open_case(self, case_id: str) -> None:
-        from tui.screens.case import CaseScreen
-
-        self.app.push_screen(CaseScreen(case_id))
 
     def action_history(self) -> None:
         from tui.screens.history import HistoryScreen
@@ -220,4 +190,4 @@ done.
 
     @on(DataTable.RowSelected, "#cases-table")
     def _case_chosen(self, event: DataTable.RowSelected) -> None:
-        self.open_case(str(event.row_key.value))
+        self.htl.open_case(str(event.row_key.value))

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.domain.text import visible
 from tui.playbooks.render import render_text
-
-if TYPE_CHECKING:
-    from tui.app import HoldTheLineApp
+from tui.screens.base import AppScreen
 
 
-class PlaybooksScreen(Screen[None]):
+class PlaybooksScreen(AppScreen[None]):
     """Browse playbooks before a call."""
 
     CSS_PATH = "playbooks.tcss"
@@ -37,13 +34,9 @@ column of each problem; run `holdtheline playbooks validate FILE` to re-check.
         Binding("escape", "app.pop_screen", "Back", id="playbooks-back"),
     ]
 
-    @property
-    def htl(self) -> HoldTheLineApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield Header()
-        problems = self.htl.problems
+        problems = self.service.problems
         if problems:
             text = Text(f"{len({p.path for p in problems})} file(s) could not be loaded\n",
                         style="bold")
@@ -59,7 +52,7 @@ column of each problem; run `holdtheline playbooks validate FILE` to re-check.
                         ),
                         id=p.id,
                     )
-                    for p in self.htl.sorted_playbooks()
+                    for p in self.service.sorted_playbooks()
                 ],
                 id="playbook-list",
             )
@@ -74,9 +67,9 @@ column of each problem; run `holdtheline playbooks validate FILE` to re-check.
 
     @on(OptionList.OptionHighlighted, "#playbook-list")
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
-        playbook = self.htl.playbooks.get(event.option.id or "")
+        playbook = self.service.playbooks.get(event.option.id or "")
         if playbook is None:
             return
-        names = {pid: pb.name for pid, pb in self.htl.playbooks.items()}
+        names = self.service.playbook_names()
         self.query_one("#playbook-text", Static).update(Text(render_text(playbook, names)))
         self.query_one("#playbook-preview").scroll_home(animate=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,24 +9,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.domain.recording import SCRIPT, recording_warning
 from tui.domain.text import visible
+from tui.screens.dialog import Dialog
+from tui.service import RecordingChoice
 
 
-@dataclass
-class RecordingChoice:
-    recorded: bool
-    consent_asked: bool
-    their_state: str
-
-
-class RecordingDialog(ModalScreen[RecordingChoice | None]):
+class RecordingDialog(Dialog[RecordingChoice | None]):
     """Two ticks and the other side's state, with a consent warning."""
 
-    CSS_PATH = "form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="recording-cancel"),
         Binding("ctrl+s", "save", "Save", priority=True, id="recording-save"),
@@ -39,8 +31,8 @@ class RecordingDialog(ModalScreen[RecordingChoice | None]):
         self.choice = choice
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form-dialog"):
-            yield Label("Recording this call?", id="form-title")
+        with Vertical(id="recording-dialog", classes="dialog-box"):
+            yield Label("Recording this call?", id="recording-title", classes="dialog-title")
             yield Checkbox("I am recording this call", self.choice.recorded, id="recorded")
             yield Checkbox("I asked for consent and they agreed", self.choice.consent_asked,
                            id="consent")
@@ -48,7 +40,7 @@ class RecordingDialog(ModalScreen[RecordingChoice | None]):
             yield Input(self.choice.their_state, placeholder="e.g. MA", id="their-state",
                         compact=True, max_length=2)
             yield Static("", id="recording-warning")
-            with Horizontal(id="form-buttons"):
+            with Horizontal(id="recording-buttons", classes="dialog-buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="recording-save")
                 yield Button("Cancel  esc", id="recording-cancel")
 

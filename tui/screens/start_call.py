@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -18,21 +16,13 @@ from textual.widgets.option_list import Option
 from tui.domain.model import Case
 from tui.domain.text import visible
 from tui.playbooks import Playbook
+from tui.screens.dialog import Dialog
+from tui.service import CallRequest
 
 OTHER = "__other__"
 
 
-@dataclass
-class CallRequest:
-    """Everything needed to dial: which case, whom, which number."""
-
-    case_title: str
-    organisation: str
-    playbook_id: str = ""
-    number: str = ""
-
-
-class StartCallDialog(ModalScreen[CallRequest | None]):
+class StartCallDialog(Dialog[CallRequest | None]):
     """Two questions, answerable with the keyboard alone."""
 
     CSS_PATH = "start_call.tcss"
@@ -57,8 +47,8 @@ class StartCallDialog(ModalScreen[CallRequest | None]):
 
     def compose(self) -> ComposeResult:
         titles = [case.title for case in self.cases]
-        with Vertical(id="start-dialog"):
-            yield Label("Start a call", id="start-title")
+        with Vertical(id="start-dialog", classes="dialog-box"):
+            yield Label("Start a call", id="start-title", classes="dialog-title")
             yield Label("Case — pick one or type a new name", classes="field-label")
             yield Input(
                 self.initial_case,
@@ -83,7 +73,7 @@ class StartCallDialog(ModalScreen[CallRequest | None]):
             options.append(Option("Someone else (type the name below)", id=OTHER))
             yield OptionList(*options, id="org-list", compact=True)
             yield Input(placeholder="Organisation name", id="org-input", compact=True)
-            with Horizontal(id="start-buttons"):
+            with Horizontal(id="start-buttons", classes="dialog-buttons"):
                 yield Button("Dial  ctrl+s", variant="primary", id="start-confirm")
                 yield Button("Cancel  esc", id="start-cancel")
 

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from tui.domain.deadlines import local_date
 from tui.domain.model import Call
 from tui.domain.stats import Stats, by_organisation, compute
-from tui.domain.text import visible
+from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration
-
-if TYPE_CHECKING:
-    from tui.app import HoldTheLineApp
+from tui.screens.base import AppScreen
 
 COLUMNS = ("", "Calls", "Hold total", "Longest hold", "Talk", "Reps", "Refused ID",
            "Promised", "Kept", "Broken")
@@ -35,7 +31,7 @@ def row(name: str, stats: Stats) -> list[object]:
     ]
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(AppScreen[None]):
     """Where the hours went, and who kept their word."""
 
     CSS_PATH = "stats.tcss"
@@ -47,10 +43,6 @@ class StatsScreen(Screen[None]):
         super().__init__()
         self.calls = calls
         self.titles = titles
-
-    @property
-    def htl(self) -> HoldTheLineApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,16 +58,15 @@ class StatsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        today = local_date(self.htl.clock.now())
+        today = self.service.today()
         total = compute(self.calls, today)
         text = Text()
-        text.append(f"{total.calls} calls · {format_duration(total.hold_seconds)} on hold "
-                    f"({total.hold_seconds / 3600:.1f} hours) · "
+        text.append(f"{plural(total.calls, 'call')} · {format_duration(total.hold_seconds)} "
+                    f"on hold ({total.hold_seconds / 3600:.1f} hours) · "
                     f"{format_duration(total.talk_seconds)} talking · "
-                    f"{total.distinct_reps} different reps", style="bold")
+                    f"{plural(total.distinct_reps, 'different rep')}", style="bold")
         if total.broken:
-            text.append(f" · {total.broken} broken promise"
-                        f"{'s' if total.broken != 1 else ''}", style="bold red")
+            text.append(f" · {plural(total.broken, 'broken promise')}", style="bold red")
         self.query_one("#stats-total", Static).update(text)
         self.query_one(Sparkline).data = [value / 60 for value in total.hold_per_call] or [0]
         for table_id, groups in (

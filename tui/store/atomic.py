@@ -63,6 +63,24 @@ def atomic_write(path: Path, data: bytes) -> None:
     fsync_dir(directory)
 
 
+def write_new_file(path: Path, data: bytes) -> None:
+    """A new file, 0600, written under a temp name the store sweeps, then renamed.
+
+    No fsync (the caller syncs once for many files): for bulk writes only.
+    """
+    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}{TEMP_SUFFIX}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
 def sweep_temp_files(directory: Path) -> int:
     """Delete temp files a crash left behind (only call while holding the lock)."""
     removed = 0

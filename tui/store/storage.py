@@ -38,7 +38,7 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
     if not raw.strip():
         raise StoreCorrupt(path, "the file is empty")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data: Any = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise StoreCorrupt(path, "not UTF-8 text") from None
     except json.JSONDecodeError as error:
@@ -67,8 +67,13 @@ class AtomicJSONStorage(Storage):
             self._cache = read_json_file(self.path)
         return self._cache
 
+    @staticmethod
+    def encode(data: dict[str, Any]) -> bytes:
+        """The file format: compact UTF-8 JSON."""
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
     def write(self, data: dict[str, Any]) -> None:
-        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        encoded = self.encode(data)
         try:
             atomic_write(self.path, encoded)
         except BaseException:

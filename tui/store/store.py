@@ -15,21 +15,29 @@ never wait on the disk.
 
 from __future__ import annotations
 
-import copy
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
 from tui.domain.live import recover_interrupted
-from tui.domain.model import SCHEMA_VERSION, Call, Case
-from tui.store.atomic import ensure_private_dir, sweep_temp_files
+from tui.domain.model import (
+    SCHEMA_VERSION,
+    Call,
+    CallSummary,
+    Case,
+    RecordError,
+    decode,
+    is_valid_id,
+)
+from tui.domain.text import visible
+from tui.store.atomic import ensure_private_dir, sweep_temp_files, write_new_file
 from tui.store.storage import AtomicJSONStorage, StoreCorrupt, StoreError, read_json_file
 
 try:  # pragma: no cover - always present on POSIX
@@ -47,18 +55,39 @@ class StoreLocked(StoreError):
     """Another copy of the app has this data open."""
 
 
-def migrate_document(doc: dict[str, Any], path: Path) -> dict[str, Any]:
+def migrate_document(doc: Any, path: Path) -> dict[str, Any]:
     """Bring a stored document up to the current schema, or refuse a newer one."""
+    if not isinstance(doc, dict):
+        raise StoreCorrupt(path, "a document is not a JSON object")
     version = doc.get("schema_version", 1)
-    if not isinstance(version, int) or version < 1:
-        raise StoreCorrupt(path, f"bad schema_version {version!r}")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise StoreCorrupt(path, f"bad schema_version {visible(repr(version))[:40]}")
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{path} was written by a newer Hold the Line (schema {version}); "
             "upgrade the app to open it"
         )
-    doc["schema_version"] = SCHEMA_VERSION
-    return doc
+    migrated: dict[str, Any] = dict(doc)
+    migrated["schema_version"] = SCHEMA_VERSION
+    return migrated
+
+
+K = TypeVar("K", Call, Case, CallSummary)
+
+
+def read_record(doc: Any, kind: type[K], path: Path) -> K:
+    """A stored document as a typed record; ``StoreCorrupt`` naming the file and field."""
+    try:
+        return decode(migrate_document(doc, path), kind)
+    except RecordError as error:
+        raise StoreCorrupt(path, str(error)) from None
+
+
+def check_id(value: str, what: str = "call") -> str:
+    """``value`` if it is an id the app made; ``StoreError`` otherwise (ids name files)."""
+    if not is_valid_id(value):
+        raise StoreError(f"'{visible(str(value))[:60]}' is not a valid {what} id")
+    return value
 
 
 @dataclass
@@ -77,7 +106,11 @@ class SaveStatus:
 
 
 class Store:
-    """Cases and calls on disk, behind a small API."""
+    """Cases and calls on disk, behind a small typed API.
+
+    Records handed out are the store's own: treat them as read-only and save a
+    changed copy (``record.copy()``) instead.
+    """
 
     def __init__(self, data_dir: Path, *, read_only: bool = False) -> None:
         self.data_dir = Path(data_dir)
@@ -97,7 +130,7 @@ class Store:
         self._inflight_since: float | None = None
         self._call_dbs: dict[str, TinyDB] = {}
         self._cases: dict[str, Case] = {}
-        self._summaries: dict[str, dict[str, Any]] = {}
+        self._summaries: dict[str, CallSummary] = {}
         self._index: TinyDB | None = None
         self._doc_ids: dict[str, dict[str, int]] = {}
         self._latest_calls: dict[str, dict[str, Any]] = {}
@@ -158,49 +191,52 @@ class Store:
             os.close(self._lock_fd)
             self._lock_fd = None
 
-    def _load_index_readonly(self) -> None:
+    def _index_tables(self, data: dict[str, Any]) -> None:
+        """Cases and call rows from the index's tables, every field checked."""
         path = self.data_dir / "index.json"
-        data = read_json_file(path) or {}
-        for doc in data.get("cases", {}).values():
-            case = Case.from_dict(migrate_document(dict(doc), path))
+        for doc_id, doc in data.get("cases", {}).items():
+            case = read_record(doc, Case, path)
             self._cases[case.id] = case
-        for doc in data.get("calls", {}).values():
-            row = migrate_document(dict(doc), path)
-            self._summaries[row["id"]] = row
+            self._doc_ids.setdefault("cases", {})[case.id] = int(doc_id)
+        for doc_id, doc in data.get("calls", {}).items():
+            row = read_record(doc, CallSummary, path)
+            self._summaries[row.id] = row
+            self._doc_ids.setdefault("calls", {})[row.id] = int(doc_id)
+
+    def _load_index_readonly(self) -> None:
+        self._index_tables(read_json_file(self.data_dir / "index.json") or {})
         self._add_unindexed_calls(write=False)
 
     def _load_index(self) -> None:
         assert self._index is not None
-        path = self.data_dir / "index.json"
-        for doc in self._index.table("cases").all():
-            case = Case.from_dict(migrate_document(dict(doc), path))
-            self._cases[case.id] = case
-            self._doc_ids.setdefault("cases", {})[case.id] = doc.doc_id
-        for doc in self._index.table("calls").all():
-            row = migrate_document(dict(doc), path)
-            self._summaries[row["id"]] = row
-            self._doc_ids.setdefault("calls", {})[row["id"]] = doc.doc_id
+        self._index_tables(self._index.storage.read() or {})
+
+    def _call_file_ids(self) -> list[str]:
+        """Ids of the call files on disk (names that are not ids are not ours: skipped)."""
+        if not self.calls_dir.is_dir():
+            return []
+        found = []
+        for name in os.listdir(self.calls_dir):
+            stem, dot, ext = name.rpartition(".")
+            if dot and ext == "json" and is_valid_id(stem):
+                found.append(stem)
+        return found
 
     def _add_unindexed_calls(self, write: bool) -> None:
         """Call files the index does not know (a crash between two writes)."""
-        if not self.calls_dir.is_dir():
-            return
-        for name in os.listdir(self.calls_dir):
-            if not name.endswith(".json") or name.startswith("."):
-                continue
-            call_id = name[: -len(".json")]
+        for call_id in self._call_file_ids():
             if call_id in self._summaries:
                 continue
-            call = self.load_call(call_id)
-            self._summaries[call.id] = call.summary_row()
+            row = self.load_call(call_id).summary_row()
+            self._summaries[call_id] = row
             if write:
-                self._write_summary(call.summary_row())
+                self._write_summary(row)
 
     def _recover(self) -> None:
         """Finish calls left live by a crash or kill, and re-index stray files."""
         self._add_unindexed_calls(write=True)
         for call_id, row in list(self._summaries.items()):
-            if row.get("status") != "live":
+            if not row.is_live:
                 continue
             call = self.load_call(call_id)
             if call.is_live:
@@ -307,10 +343,13 @@ class Store:
         return SaveStatus(pending, self._error, self._last_saved, since)
 
     # -- disk writes (writer thread, under _db_lock) --------------------------
+    def _call_path(self, call_id: str) -> Path:
+        return self.calls_dir / f"{check_id(call_id)}.json"
+
     def _call_db(self, call_id: str) -> TinyDB:
         db = self._call_dbs.get(call_id)
         if db is None:
-            db = TinyDB(self.calls_dir / f"{call_id}.json", storage=AtomicJSONStorage)
+            db = TinyDB(self._call_path(call_id), storage=AtomicJSONStorage)
             self._call_dbs[call_id] = db
         return db
 
@@ -332,8 +371,8 @@ class Store:
         else:
             table.update(doc, doc_ids=[doc_id])
 
-    def _write_summary(self, row: dict[str, Any]) -> None:
-        self._write_row("calls", row)
+    def _write_summary(self, row: CallSummary) -> None:
+        self._write_row("calls", row.to_dict())
 
     def _write_case(self, doc: dict[str, Any]) -> None:
         self._write_row("cases", doc)
@@ -357,50 +396,53 @@ class Store:
         return None
 
     def save_case(self, case: Case) -> None:
-        self._cases[case.id] = case
+        """Keep a copy of ``case`` and queue it for writing."""
+        check_id(case.id, "case")
         doc = case.to_dict()
+        self._cases[case.id] = Case.from_dict(doc)
         self._enqueue(f"case:{case.id}", lambda: self._write_case(doc))
 
     # -- calls ------------------------------------------------------------
-    def call_summaries(self, case_id: str | None = None) -> list[dict[str, Any]]:
+    def call_summaries(self, case_id: str | None = None) -> list[CallSummary]:
         """Summary rows, oldest first."""
         rows = [
             row
             for row in self._summaries.values()
-            if case_id is None or row.get("case_id") == case_id
+            if case_id is None or row.case_id == case_id
         ]
-        return sorted(rows, key=lambda row: row.get("started_at", ""))
+        return sorted(rows, key=lambda row: row.started_at)
+
+    def has_call(self, call_id: str) -> bool:
+        return call_id in self._summaries
 
     def load_call(self, call_id: str) -> Call:
-        """The full call: the newest version saved, even if still on its way to disk."""
+        """The full call, a fresh copy: the newest version saved, even if not yet on disk."""
+        path = self._call_path(call_id)
         latest = self._latest_calls.get(call_id)
         if latest is not None:
-            return Call.from_dict(copy.deepcopy(latest))
-        path = self.calls_dir / f"{call_id}.json"
+            return Call.from_dict(latest)
         with self._db_lock:
             db = self._call_dbs.get(call_id)
             data = db.storage.read() if db is not None else read_json_file(path)
         if data is None:
             raise StoreError(f"call {call_id} has no file at {path}")
         docs = list(data.get("call", {}).values())
-        if len(docs) != 1 or not isinstance(docs[0], dict):
+        if len(docs) != 1:
             raise StoreCorrupt(path, "expected exactly one call document")
-        return Call.from_dict(migrate_document(dict(docs[0]), path))
+        call = read_record(docs[0], Call, path)
+        if call.id != call_id:
+            raise StoreCorrupt(path, f"it holds call {call.id}, not {call_id}")
+        return call
 
     def iter_calls(self, case_id: str | None = None) -> Iterator[Call]:
         """Full calls, oldest first."""
         for row in self.call_summaries(case_id):
-            yield self.load_call(row["id"])
-
-    def set_promise_done(self, call_id: str, index: int, done: bool) -> Call:
-        """Mark a follow-up (a promise with a due date) done or not done."""
-        call = self.load_call(call_id)
-        call.promises[index].done = done
-        self.save_call(call, index=True)
-        return call
+            yield self.load_call(row.id)
 
     def save_call(self, call: Call, *, index: bool = False) -> None:
         """Queue the call's file for writing; ``index`` also refreshes its row."""
+        check_id(call.id)
+        check_id(call.case_id, "case")
         doc = call.to_dict()
         self._latest_calls[call.id] = doc
         self._enqueue(f"call:{call.id}", lambda: self._write_call(call.id, doc))
@@ -408,3 +450,49 @@ class Store:
             row = call.summary_row()
             self._summaries[call.id] = row
             self._enqueue(f"row:{call.id}", lambda: self._write_summary(row))
+
+    def write_many(self, cases: list[Case], calls: list[Call]) -> None:
+        """Add many new records at once (the demo, benchmarks, import): one index write.
+
+        Call files are written without an fsync each; one ``os.sync`` runs before
+        the index is replaced atomically, so a crash leaves either no index entry
+        or a complete file (and unindexed files are picked up on the next open).
+        Records whose ids are already here are refused.
+        """
+        if self.read_only:
+            raise StoreError("this data is open read-only")
+        for case in cases:
+            if check_id(case.id, "case") in self._cases:
+                raise StoreError(f"case {case.id} is already here")
+        for call in calls:
+            if check_id(call.id) in self._summaries:
+                raise StoreError(f"call {call.id} is already here")
+            check_id(call.case_id, "case")
+        self.flush()
+        assert self._index is not None
+        with self._db_lock:
+            for call in calls:
+                data = {"call": {"1": call.to_dict()}}
+                write_new_file(self._call_path(call.id), AtomicJSONStorage.encode(data))
+            if calls and hasattr(os, "sync"):
+                os.sync()
+            rows = [call.summary_row() for call in calls]
+            tables = self._index.storage.read() or {}
+            for name, records in (("cases", [case.to_dict() for case in cases]),
+                                  ("calls", [row.to_dict() for row in rows])):
+                table = dict(tables.get(name, {}))
+                doc_ids = self._doc_ids.setdefault(name, {})
+                next_id = max((int(key) for key in table), default=0) + 1
+                for record in records:
+                    table[str(next_id)] = record
+                    doc_ids[record["id"]] = next_id
+                    next_id += 1
+                tables[name] = table
+            self._index.storage.write(tables)
+            # A fresh TinyDB over the new file: its tables learn the new document ids.
+            self._index.close()
+            self._index = TinyDB(self.data_dir / "index.json", storage=AtomicJSONStorage)
+        for case in cases:
+            self._cases[case.id] = case.copy()
+        for row in rows:
+            self._summaries[row.id] = row

@@ -1,0 +1,69 @@
+"""Starting up, shared by the command line and the demo: where playbooks come from,
+opening the data, and checking that the app has a terminal to draw on."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from tui import paths
+from tui.domain.clock import Clock
+from tui.playbooks import Playbook, PlaybookProblem, load_playbooks
+from tui.service import Service
+from tui.store import Store
+
+
+class LaunchError(Exception):
+    """A problem to report in one line, with exit status 1."""
+
+
+class NoTerminal(LaunchError):
+    """The app was started without a terminal (exit status 2)."""
+
+
+NO_TERMINAL = (
+    "the app needs a terminal (standard input and output are not one); to get your "
+    "data out without one, use 'holdtheline export' or 'holdtheline history'"
+)
+
+
+def require_terminal(streams: tuple[TextIO, ...] | None = None) -> None:
+    """``NoTerminal`` unless standard input, output and error are all terminals.
+
+    Textual draws on standard error and reads keys from standard input: started
+    from a pipe, cron or ``timeout``, it would write escape codes into the pipe
+    and never exit.
+    """
+    for stream in streams or (sys.stdin, sys.stdout, sys.stderr):
+        try:
+            if stream is None or not os.isatty(stream.fileno()):
+                raise NoTerminal(NO_TERMINAL)
+        except (AttributeError, OSError, ValueError):
+            raise NoTerminal(NO_TERMINAL) from None
+
+
+def playbook_sources(extra_dirs: list[str]) -> list[tuple[Path, str]]:
+    """Shipped playbooks, the user's own, then every ``--playbooks DIR`` (later wins)."""
+    dirs = [(paths.shipped_playbooks_dir(), "shipped"), (paths.user_playbooks_dir(), "user")]
+    for extra in extra_dirs:
+        path = Path(extra).expanduser()
+        if not path.is_dir():
+            raise LaunchError(f"--playbooks {extra}: no such folder")
+        dirs.append((path, "--playbooks"))
+    return dirs
+
+
+def load_all_playbooks(
+    extra_dirs: list[str],
+) -> tuple[dict[str, Playbook], list[PlaybookProblem]]:
+    """Every playbook and every problem found loading them."""
+    sources: list[Path | tuple[Path, str]] = [*playbook_sources(extra_dirs)]
+    return load_playbooks(sources)
+
+
+def open_service(store: Store, extra_dirs: list[str], clock: Clock | None = None) -> Service:
+    """The application layer over ``store`` with every playbook loaded."""
+    playbooks, problems = load_all_playbooks(extra_dirs)
+    return Service(store, playbooks, problems, clock)

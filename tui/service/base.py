@@ -1,0 +1,42 @@
+"""What every part of the application layer shares: its errors and its context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from tui.domain.clock import Clock
+from tui.domain.deadlines import local_date
+from tui.domain.timefmt import to_iso
+from tui.playbooks import Playbook, PlaybookProblem
+from tui.store import Store
+
+
+class ServiceError(Exception):
+    """A request that cannot be done, with a one-line message for the user."""
+
+
+@dataclass
+class Context:
+    """The store, the clock and the playbooks: what every service works with."""
+
+    store: Store
+    clock: Clock
+    playbooks: dict[str, Playbook] = field(default_factory=dict)
+    problems: list[PlaybookProblem] = field(default_factory=list)
+
+    def now_iso(self) -> str:
+        """Now, as stored: UTC ISO-8601."""
+        return to_iso(self.clock.now())
+
+    def today(self) -> date:
+        """The user's local date (follow-ups and deadlines are judged on it)."""
+        return local_date(self.clock.now())
+
+    def sorted_playbooks(self) -> list[Playbook]:
+        """Playbooks by name, as pickers list them."""
+        return sorted(self.playbooks.values(), key=lambda p: p.name.casefold())
+
+    def playbook_names(self) -> dict[str, str]:
+        """Playbook id → name (escalation targets are shown by name)."""
+        return {pid: playbook.name for pid, playbook in self.playbooks.items()}

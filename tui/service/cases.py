@@ -1,0 +1,255 @@
+"""Cases: creating, renaming, resolving and reopening, and every record on them.
+
+The service never changes a record the store holds: it changes a copy and
+saves it. Values come as typed by the user (form fields), are checked here
+with the domain's checks, and a bad value raises ``ServiceError`` with the
+one-line message to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from tui.domain.checks import check_amount, check_date, check_days, check_state
+from tui.domain.claims import ClaimGroup, claim_groups
+from tui.domain.deadlines import DeadlineView, case_deadlines
+from tui.domain.followups import FollowUp, broken_by_organisation, followups_from_summaries
+from tui.domain.model import (
+    PAYMENT_METHODS,
+    Call,
+    CallSummary,
+    Case,
+    Claim,
+    DocumentSent,
+    Notice,
+    Payment,
+    new_id,
+)
+from tui.domain.stats import Stats, compute
+from tui.domain.timeline import Event, case_events
+from tui.service.base import Context, ServiceError
+
+RECORD_KINDS = ("identifiers", "payments", "notices", "claims", "documents")
+"""What can be added to and removed from a case."""
+
+
+@dataclass
+class CaseView:
+    """Everything the case screen shows, computed once."""
+
+    case: Case
+    today: date
+    calls: list[Call]
+    summaries: list[CallSummary]
+    deadlines: list[DeadlineView]
+    followups: list[FollowUp]
+    broken_by_organisation: dict[str, int]
+    claim_groups: list[ClaimGroup]
+    timeline: list[Event]
+    stats: Stats
+
+
+def _text(values: Mapping[str, str], key: str) -> str:
+    return str(values.get(key, "")).strip()
+
+
+def _required(values: Mapping[str, str], key: str, label: str) -> str:
+    text = _text(values, key)
+    if not text:
+        raise ServiceError(f"{label} is needed.")
+    return text
+
+
+def _checked(values: Mapping[str, str], key: str, label: str,
+             check: Callable[[str], str | None], required: bool = True) -> str:
+    text = _required(values, key, label) if required else _text(values, key)
+    if text:
+        problem = check(text)
+        if problem:
+            raise ServiceError(f"{label}: {problem}")
+    return text
+
+
+def known_days(known: Mapping[str, int], typed: str) -> int:
+    """Days of a playbook deadline named like ``typed`` (start of its name), else 0."""
+    wanted = " ".join(typed.casefold().split())
+    if not wanted:
+        return 0
+    for name, days in known.items():
+        if " ".join(name.casefold().split()).startswith(wanted):
+            return days
+    return 0
+
+
+class CaseService:
+    """Every change to a case goes through here."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    # -- reading ----------------------------------------------------------------
+    def list(self, status: str | None = None) -> list[Case]:
+        """Cases, newest first; ``status`` picks open or resolved ones (read-only)."""
+        cases = self._ctx.store.list_cases()
+        return [case for case in cases if status is None or case.status == status]
+
+    def find(self, text: str) -> Case | None:
+        """A case by id or by title (ignoring case and surrounding spaces)."""
+        return self._ctx.store.find_case(text) if text.strip() else None
+
+    def get(self, case_id: str) -> Case:
+        case = self._ctx.store.get_case(case_id)
+        if case is None:
+            raise ServiceError(f"no case {case_id}")
+        return case
+
+    def titles(self) -> dict[str, str]:
+        """Case id → title."""
+        return {case.id: case.title for case in self._ctx.store.list_cases()}
+
+    def known_deadlines(self) -> dict[str, int]:
+        """Deadline names from the playbooks and their days (35-day reinstatement…)."""
+        return {d.name: d.days for pb in self._ctx.playbooks.values() for d in pb.deadlines}
+
+    def view(self, case_id: str) -> CaseView:
+        """The case with its calls, deadlines, follow-ups, claims, timeline and totals."""
+        case = self.get(case_id)
+        today = self._ctx.today()
+        store = self._ctx.store
+        summaries = store.call_summaries(case.id)
+        calls = list(store.iter_calls(case.id))
+        followups = followups_from_summaries(summaries)
+        return CaseView(
+            case=case,
+            today=today,
+            calls=calls,
+            summaries=summaries,
+            deadlines=case_deadlines(case, today),
+            followups=followups,
+            broken_by_organisation=dict(broken_by_organisation(followups, today)),
+            claim_groups=claim_groups(case),
+            timeline=case_events(case, calls),
+            stats=compute(calls, today, case),
+        )
+
+    # -- the case itself --------------------------------------------------------
+    def open_or_create(self, title: str) -> Case:
+        """The case with this title (or id), created and saved if new."""
+        if not title.strip():
+            raise ServiceError("a case needs a title, e.g. 'Coverage restricted'")
+        found = self.find(title)
+        if found is not None:
+            return found
+        case = Case.create(title, self._ctx.now_iso())
+        self._ctx.store.save_case(case)
+        return case
+
+    def _change(self, case_id: str, change: Callable[[Case], None]) -> Case:
+        """Apply ``change`` to a copy of the case and save that copy."""
+        case = self.get(case_id).copy()
+        change(case)
+        self._ctx.store.save_case(case)
+        return case
+
+    def rename(self, case_id: str, values: Mapping[str, str]) -> Case:
+        """New title and the user's state (for the call-recording warning)."""
+        title = _required(values, "title", "Case title")
+        state = _checked(values, "home_state", "Your US state", check_state, required=False)
+        other = self.find(title)
+        if other is not None and other.id != case_id:
+            raise ServiceError(f"another case is already called '{other.title}'")
+
+        def apply(case: Case) -> None:
+            case.title = title
+            case.home_state = state.upper()
+
+        return self._change(case_id, apply)
+
+    def toggle_status(self, case_id: str) -> Case:
+        """Resolve an open case, or reopen a resolved one."""
+
+        def apply(case: Case) -> None:
+            case.status = "open" if case.status == "resolved" else "resolved"
+
+        return self._change(case_id, apply)
+
+    # -- records ----------------------------------------------------------------
+    def add_identifier(self, case_id: str, values: Mapping[str, str]) -> Case:
+        key = _required(values, "key", "What it is")
+        value = _required(values, "value", "Value")
+        return self._change(case_id, lambda case: case.identifiers.__setitem__(key, value))
+
+    def add_payment(self, case_id: str, values: Mapping[str, str]) -> Payment:
+        method = _text(values, "method") or "manual"
+        if method not in PAYMENT_METHODS:
+            raise ServiceError(f"Method: use one of {', '.join(PAYMENT_METHODS)}")
+        payment = Payment(
+            id=new_id("pay"),
+            date=_checked(values, "date", "Date paid", check_date),
+            amount=_checked(values, "amount", "Amount", check_amount),
+            method=method,  # type: ignore[arg-type]
+            confirmation=_text(values, "confirmation"),
+            account=_text(values, "account"),
+        )
+        self._change(case_id, lambda case: case.payments.append(payment))
+        return payment
+
+    def add_notice(self, case_id: str, values: Mapping[str, str]) -> Notice:
+        days_text = _checked(values, "deadline_days", "Days to the deadline", check_days,
+                             required=False)
+        deadline_name = _text(values, "deadline_name")
+        days = int(days_text) if days_text else known_days(self.known_deadlines(),
+                                                           deadline_name)
+        notice = Notice(
+            id=new_id("notice"),
+            date=_checked(values, "date", "Date on the notice", check_date),
+            name=_required(values, "name", "Name of the notice"),
+            notice_id=_text(values, "notice_id"),
+            says=_text(values, "says"),
+            deadline_name=deadline_name,
+            deadline_days=days,
+        )
+        self._change(case_id, lambda case: case.notices.append(notice))
+        return notice
+
+    def add_claim(self, case_id: str, values: Mapping[str, str], call_id: str = "") -> Claim:
+        """Who says what about one question (from a call: linked to it)."""
+        claim = Claim(
+            id=new_id("claim"),
+            question=_required(values, "question", "Question"),
+            party=_required(values, "party", "Who says it"),
+            says=_required(values, "says", "They say"),
+            date=_checked(values, "date", "When", check_date),
+            who=_text(values, "who"),
+            call_id=call_id,
+        )
+        self._change(case_id, lambda case: case.claims.append(claim))
+        return claim
+
+    def add_document(self, case_id: str, values: Mapping[str, str]) -> DocumentSent:
+        document = DocumentSent(
+            id=new_id("doc"),
+            date=_checked(values, "date", "Date sent", check_date),
+            what=_required(values, "what", "What"),
+            how=_required(values, "how", "How"),
+            to=_text(values, "to"),
+            tracking=_text(values, "tracking"),
+        )
+        self._change(case_id, lambda case: case.documents.append(document))
+        return document
+
+    def remove(self, case_id: str, kind: str, key: str) -> Case:
+        """Remove one record: an identifier by name, anything else by id."""
+        if kind not in RECORD_KINDS:
+            raise ServiceError(f"{kind} cannot be removed")
+
+        def apply(case: Case) -> None:
+            if kind == "identifiers":
+                case.identifiers.pop(key, None)
+            else:
+                records = getattr(case, kind)
+                setattr(case, kind, [record for record in records if record.id != key])
+
+        return self._change(case_id, apply)

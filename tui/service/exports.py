@@ -1,0 +1,76 @@
+"""Exports: choosing what to export, rendering it and writing the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.domain.model import Call, Case
+from tui.export import EXTENSIONS, FORMATS, render
+from tui.service.base import Context, ServiceError
+from tui.store.atomic import write_private_file
+
+
+@dataclass
+class ExportResult:
+    """What was written, for the message to the user."""
+
+    path: Path
+    cases: int
+    calls: int
+
+
+def with_extension(typed: str, fmt: str) -> Path:
+    """``typed`` with the format's extension (unless it already has one)."""
+    path = Path(typed.strip()).expanduser()
+    if path.suffix.lower() != EXTENSIONS[fmt]:
+        path = path.with_name(path.name + EXTENSIONS[fmt])
+    return path
+
+
+class ExportService:
+    """The dossier, CSV, JSON and calendar, for the command line and the app alike."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def select(self, case_text: str | None = None) -> tuple[list[Case], list[Call]]:
+        """Every case (``None``) or the one named, with their calls, oldest first."""
+        store = self._ctx.store
+        if case_text is None:
+            cases = store.list_cases()
+        else:
+            if not case_text.strip():
+                raise ServiceError("--case needs a case title or id")
+            found = store.find_case(case_text)
+            if found is None:
+                raise ServiceError(f"no case called '{case_text}'")
+            cases = [found]
+        wanted = {case.id for case in cases}
+        calls = [store.load_call(row.id) for row in store.call_summaries()
+                 if row.case_id in wanted]
+        return cases, calls
+
+    def render(self, fmt: str, case_text: str | None = None, *,
+               mask: bool = False) -> tuple[str, list[Case], list[Call]]:
+        """The export text, and what went into it."""
+        if fmt not in FORMATS:
+            raise ServiceError(f"unknown format {fmt} (one of {', '.join(FORMATS)})")
+        cases, calls = self.select(case_text)
+        text = render(fmt, cases, calls, self._ctx.now_iso(), mask=mask,
+                      today=self._ctx.today())
+        return text, cases, calls
+
+    def write(self, fmt: str, path: Path, case_text: str | None = None, *,
+              mask: bool = False) -> ExportResult:
+        """Render and write ``path`` atomically, 0600; ``ServiceError`` if it cannot."""
+        if path.is_dir():
+            raise ServiceError(f"{path} is a folder; give a file name")
+        if not path.parent.is_dir():
+            raise ServiceError(f"the folder {path.parent} does not exist")
+        text, cases, calls = self.render(fmt, case_text, mask=mask)
+        try:
+            write_private_file(path, text.encode("utf-8"))
+        except OSError as error:
+            raise ServiceError(f"cannot write {path}: {error.strerror or error}") from None
+        return ExportResult(path, len(cases), len(calls))

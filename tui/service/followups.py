@@ -1,0 +1,29 @@
+"""Follow-ups: promises with a due date, listed and marked done."""
+
+from __future__ import annotations
+
+from tui.domain.followups import FollowUp, followups_from_summaries
+from tui.service.base import Context, ServiceError
+
+
+class FollowUpService:
+    """Reads follow-ups from the calls and records when one was done."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def all(self) -> list[FollowUp]:
+        """Every follow-up, soonest first."""
+        return followups_from_summaries(self._ctx.store.call_summaries())
+
+    def set_done(self, call_id: str, index: int, done: bool = True) -> str:
+        """Mark the ``index``-th promise of a call done (or not); returns its text."""
+        store = self._ctx.store
+        if not store.has_call(call_id):
+            raise ServiceError(f"no call {call_id}")
+        call = store.load_call(call_id)
+        if not 0 <= index < len(call.promises):
+            raise ServiceError(f"call {call_id} has no promise {index + 1}")
+        call.promises[index].done = done
+        store.save_call(call, index=True)
+        return call.promises[index].text

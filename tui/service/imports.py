@@ -1,0 +1,140 @@
+"""Import: merge a JSON export, all or nothing.
+
+The whole file is read and checked first (every field of every record, ids,
+links between records); if anything is wrong nothing is written and the one
+message says what and where. Then new records are added in one batch, records
+already here are left alone (twice adds nothing), and records that differ from
+yours are reported as conflicts with your version kept.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from tui.domain.model import SCHEMA_VERSION, Call, Case
+from tui.domain.text import visible
+from tui.export.json_export import EXPORT_FORMAT
+from tui.service.base import Context, ServiceError
+
+
+class ExportFile(msgspec.Struct):
+    """A JSON export as written by ``holdtheline export --format json``."""
+
+    format: Literal["holdtheline-export"]
+    schema_version: int
+    cases: list[Case]
+    calls: list[Call]
+    app_version: str = ""
+    exported_at: str = ""
+
+
+class _Header(msgspec.Struct):
+    format: str = ""
+    schema_version: object = None
+
+
+@dataclass
+class ImportReport:
+    added_cases: int = 0
+    added_calls: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"added {self.added_cases} case(s) and {self.added_calls} call(s)",
+            f"{self.unchanged} already here",
+        ]
+        if self.conflicts:
+            parts.append(f"{len(self.conflicts)} conflict(s), your version kept")
+        return "; ".join(parts)
+
+
+def parse_export(raw: bytes) -> ExportFile:
+    """The export in ``raw``, every record checked; ``ServiceError`` saying what is wrong."""
+    try:
+        header = msgspec.json.decode(raw, type=_Header)
+    except msgspec.ValidationError:
+        raise ServiceError("not a Hold the Line JSON export (not a JSON object)") from None
+    except msgspec.DecodeError as error:
+        raise ServiceError(f"the file is not valid JSON ({error})") from None
+    if header.format != EXPORT_FORMAT:
+        raise ServiceError("not a Hold the Line JSON export (format is not "
+                           f"{EXPORT_FORMAT})")
+    version = header.schema_version
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ServiceError(f"bad schema_version {visible(repr(version))[:40]}")
+    if version > SCHEMA_VERSION:
+        raise ServiceError(f"made by a newer Hold the Line (schema {version}); upgrade first")
+    try:
+        document = msgspec.json.decode(raw, type=ExportFile)
+    except msgspec.ValidationError as error:
+        from tui.domain.model import field_message
+
+        raise ServiceError(f"a record is wrong: {field_message(str(error))}; "
+                           "nothing was imported") from None
+    except msgspec.DecodeError as error:
+        raise ServiceError(f"the file is not valid JSON ({error})") from None
+    _check_links(document)
+    return document
+
+
+def _check_links(document: ExportFile) -> None:
+    """Ids unique within the file; every call's case is in the file."""
+    for kind, ids in (("case", [c.id for c in document.cases]),
+                      ("call", [c.id for c in document.calls])):
+        repeated = [value for value, count in Counter(ids).items() if count > 1]
+        if repeated:
+            raise ServiceError(f"the {kind} id {repeated[0]} appears more than once; "
+                               "nothing was imported")
+    case_ids = {case.id for case in document.cases}
+    for call in document.calls:
+        if call.case_id not in case_ids:
+            raise ServiceError(f"call {call.id} belongs to case {call.case_id}, which is not "
+                               "in the file; nothing was imported")
+
+
+def import_export(ctx: Context, document: ExportFile) -> ImportReport:
+    """Add what the store does not have; report what differs; change nothing else."""
+    store = ctx.store
+    report = ImportReport()
+    new_cases: list[Case] = []
+    for case in document.cases:
+        existing = store.get_case(case.id)
+        if existing is None:
+            new_cases.append(case)
+        elif existing.to_dict() == case.to_dict():
+            report.unchanged += 1
+        else:
+            report.conflicts.append(f"case '{visible(case.title)}' ({case.id}) differs from "
+                                    "yours")
+    new_calls: list[Call] = []
+    for call in document.calls:
+        if not store.has_call(call.id):
+            new_calls.append(call)
+        elif store.load_call(call.id).to_dict() == call.to_dict():
+            report.unchanged += 1
+        else:
+            report.conflicts.append(f"call {call.id} ({visible(call.organisation)}, "
+                                    f"{call.started_at}) differs from yours")
+    store.write_many(new_cases, new_calls)
+    report.added_cases, report.added_calls = len(new_cases), len(new_calls)
+    return report
+
+
+def import_file(ctx: Context, path: Path) -> ImportReport:
+    """Read, check and merge the export at ``path``."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ServiceError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ServiceError(f"{path} is a folder, not an export file") from None
+    except OSError as error:
+        raise ServiceError(f"cannot read {path}: {error.strerror or error}") from None
+    return import_export(ctx, parse_export(raw))

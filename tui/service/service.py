@@ -1,0 +1,137 @@
+"""The application layer's front door: one object the App, the screens and the
+command line talk to. It owns every change; it knows nothing of Textual."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from tui.domain.clock import Clock, SystemClock
+from tui.domain.followups import FollowUp, broken_by_organisation
+from tui.domain.model import CallSummary, Case
+from tui.playbooks import Playbook, PlaybookProblem
+from tui.service.base import Context
+from tui.service.calls import CallService
+from tui.service.cases import CaseService
+from tui.service.exports import ExportService
+from tui.service.followups import FollowUpService
+from tui.service.imports import ImportReport, import_file
+from tui.store import SaveStatus, Store
+
+RECENT_CALLS = 50
+"""Calls listed on the home screen."""
+MAX_FOLLOWUPS = 20
+"""At most this many follow-ups on the home screen (half of them broken ones)."""
+
+
+@dataclass
+class CaseRow:
+    """An open case as home lists it."""
+
+    case: Case
+    calls: int
+    last_call: str | None
+    """UTC ISO time of the latest call, if any."""
+
+
+@dataclass
+class HomeView:
+    """Everything the home screen shows."""
+
+    today: date
+    cases: list[CaseRow]
+    recent: list[tuple[CallSummary, str]]
+    """Newest first: each call with its case title."""
+    followups: list[FollowUp]
+    """Not done: the most recent broken ones, then due today and upcoming."""
+    open_followups: int
+    broken_by_organisation: Counter[str]
+    empty: bool
+    """No cases and no calls at all yet."""
+
+
+class Service:
+    """Hold the Line's application layer."""
+
+    def __init__(self, store: Store, playbooks: dict[str, Playbook] | None = None,
+                 problems: list[PlaybookProblem] | None = None,
+                 clock: Clock | None = None) -> None:
+        self.ctx = Context(store, clock or SystemClock(), dict(playbooks or {}),
+                           list(problems or []))
+        self.cases = CaseService(self.ctx)
+        self.calls = CallService(self.ctx, self.cases)
+        self.followups = FollowUpService(self.ctx)
+        self.exports = ExportService(self.ctx)
+
+    # -- shared -------------------------------------------------------------------
+    @property
+    def clock(self) -> Clock:
+        return self.ctx.clock
+
+    @property
+    def playbooks(self) -> dict[str, Playbook]:
+        return self.ctx.playbooks
+
+    @property
+    def problems(self) -> list[PlaybookProblem]:
+        return self.ctx.problems
+
+    @property
+    def read_only(self) -> bool:
+        return self.ctx.store.read_only
+
+    def today(self) -> date:
+        return self.ctx.today()
+
+    def sorted_playbooks(self) -> list[Playbook]:
+        return self.ctx.sorted_playbooks()
+
+    def playbook_names(self) -> dict[str, str]:
+        return self.ctx.playbook_names()
+
+    @property
+    def save_status(self) -> SaveStatus:
+        return self.ctx.store.status
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every change is on disk; False if that did not happen."""
+        return self.ctx.store.flush(timeout)
+
+    def shutdown(self) -> bool:
+        """The app is going away: keep running calls as interrupted, write everything."""
+        self.calls.interrupt_live()
+        return self.flush()
+
+    # -- views ----------------------------------------------------------------------
+    def home(self) -> HomeView:
+        """Open cases, follow-ups and recent calls."""
+        store = self.ctx.store
+        today = self.today()
+        summaries = store.call_summaries()
+        by_case: dict[str, list[CallSummary]] = {}
+        for row in summaries:
+            by_case.setdefault(row.case_id, []).append(row)
+        cases = store.list_cases()
+        rows = [
+            CaseRow(case, len(by_case.get(case.id, [])),
+                    by_case[case.id][-1].started_at if by_case.get(case.id) else None)
+            for case in cases if case.status == "open"
+        ]
+        titles = {case.id: case.title for case in cases}
+        recent = [(row, titles.get(row.case_id, "?"))
+                  for row in reversed(summaries[-RECENT_CALLS:])]
+        followups = self.followups.all()
+        open_items = [f for f in followups if not f.done]
+        broken = [f for f in open_items if f.status(today) == "broken"]
+        coming = [f for f in open_items if f.status(today) != "broken"]
+        shown = (broken[-(MAX_FOLLOWUPS // 2):] + coming)[:MAX_FOLLOWUPS]
+        return HomeView(today, rows, recent, shown, len(open_items),
+                        broken_by_organisation(followups, today),
+                        empty=not summaries and not cases)
+
+    # -- import ---------------------------------------------------------------------
+    def import_file(self, path: Path) -> ImportReport:
+        """Merge a JSON export (all or nothing)."""
+        return import_file(self.ctx, path)
