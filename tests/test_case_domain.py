@@ -85,8 +85,8 @@ def test_broken_promises_with_a_frozen_clock() -> None:
     assert [f.status(today) for f in followups] == ["broken", "today", "upcoming", "upcoming"]
     later = date(2026, 11, 28)
     assert broken_by_organisation(followups, later) == {"Health Connector": 2, "Insurer": 2}
-    followups[0].done = True
-    assert followups[0].status(later) == "kept"
+    followups[0].promise.done = True
+    assert followups[0].done and followups[0].status(later) == "kept"
     assert broken_by_organisation(followups, later)["Health Connector"] == 1
 
 
