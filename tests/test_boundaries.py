@@ -91,9 +91,9 @@ def test_import_checks_everything_first_and_changes_nothing(tmp_path: Path,
     assert main(["--data-dir", str(target), "import", str(bad)]) == 1
     assert "not in the file" in capsys.readouterr().err
     assert main(["--data-dir", str(target), "import", str(good)]) == 0
-    assert "added 1 case(s) and 1 call(s)" in capsys.readouterr().out
+    assert "added 1 case and 1 call" in capsys.readouterr().out
     assert main(["--data-dir", str(target), "import", str(good)]) == 0
-    assert "added 0 case(s) and 0 call(s); 2 already here" in capsys.readouterr().out
+    assert "added 0 cases and 0 calls; 2 already here" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

@@ -159,7 +159,7 @@ def test_export_to_file_is_private(tmp_path: Path) -> None:
     target = tmp_path / "out.md"
     result = run("--data-dir", str(data_dir), "export", "--format", "md", "-o", str(target))
     assert result.returncode == 0
-    assert "Wrote 1 call(s) in 1 case(s)" in result.stderr
+    assert "Wrote 1 call in 1 case" in result.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert "Dana #4471" in target.read_text("utf-8")
     bad = run("--data-dir", str(data_dir), "export", "--format", "md", "-o",
@@ -231,7 +231,7 @@ def test_playbooks_validate(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     good = run("playbooks", "validate", str(root / "playbooks"))
     assert good.returncode == 0, good.stdout
-    assert "8 playbook file(s) OK" in good.stderr
+    assert "8 playbook files OK" in good.stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: Bad Id\nname: X\nkind: nope\nphone: []\nextends: nowhere\n")
     result = run("playbooks", "validate", str(bad), str(root / "playbooks" / "health-insurer.yaml"))
@@ -243,7 +243,7 @@ def test_playbooks_validate(tmp_path: Path) -> None:
         "(not 'nope')",
         f"{bad}:4:1: unknown key 'phone' in the playbook (did you mean 'phones'?)",
     ]
-    assert "1 of 2 file(s) have problems" in result.stderr
+    assert "1 of 2 files have problems" in result.stderr
     missing = run("playbooks", "validate", str(tmp_path / "none.yaml"))
     assert missing.returncode == 1 and "no such file or folder" in missing.stderr
     dangling = tmp_path / "dangling.yaml"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from tui import __version__, paths
+from tui.domain.text import plural
 from tui.export import FORMATS
 from tui.launch import (
     LaunchError,
@@ -137,9 +138,9 @@ def run_playbooks(args: argparse.Namespace) -> int:
             print(visible(str(problem)))
         bad = {p.path.resolve() for p in mine}
         if mine:
-            print(f"{len(bad)} of {len(checked)} file(s) have problems", file=sys.stderr)
+            print(f"{len(bad)} of {plural(len(checked), 'file')} have problems", file=sys.stderr)
             return 1
-        print(f"{len(checked)} playbook file(s) OK", file=sys.stderr)
+        print(f"{plural(len(checked), 'playbook file')} OK", file=sys.stderr)
         return 0
     found, problems = load_all_playbooks(args.playbooks)
     if args.action == "list":
@@ -161,7 +162,7 @@ def run_playbooks(args: argparse.Namespace) -> int:
         sys.stdout.write(render_text(shown, names))
     if problems:
         files = sorted({str(p.path) for p in problems})
-        print(f"{len(files)} playbook file(s) could not be loaded: {', '.join(files)} "
+        print(f"{plural(len(files), 'playbook file')} could not be loaded: {', '.join(files)} "
               "(see holdtheline playbooks validate)", file=sys.stderr)
     return 0
 
@@ -218,7 +219,8 @@ def run_export(args: argparse.Namespace) -> int:
     if args.output:
         result = service.exports.write(args.format, Path(args.output).expanduser(), args.case,
                                        mask=args.mask)
-        print(f"Wrote {result.calls} call(s) in {result.cases} case(s) to {result.path}",
+        print(f"Wrote {plural(result.calls, 'call')} in {plural(result.cases, 'case')} to "
+              f"{result.path}",
               file=sys.stderr)
     else:
         text, _cases, _calls = service.exports.render(args.format, args.case, mask=args.mask)

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.domain.text import visible
+from tui.domain.text import plural, visible
 from tui.playbooks.render import render_text
 from tui.screens.base import AppScreen
 
@@ -38,7 +38,7 @@ column of each problem; run `holdtheline playbooks validate FILE` to re-check.
         yield Header()
         problems = self.service.problems
         if problems:
-            text = Text(f"{len({p.path for p in problems})} file(s) could not be loaded\n",
+            text = Text(f"{plural(len({p.path for p in problems}), 'file')} could not be loaded\n",
                         style="bold")
             text.append("\n".join(visible(str(problem)) for problem in problems))
             yield Static(text, id="playbook-problems")

@@ -17,7 +17,7 @@ from typing import Literal
 import msgspec
 
 from tui.domain.model import SCHEMA_VERSION, Call, Case
-from tui.domain.text import visible
+from tui.domain.text import plural, visible
 from tui.export.json_export import EXPORT_FORMAT
 from tui.service.base import Context, ServiceError
 
@@ -47,11 +47,11 @@ class ImportReport:
 
     def summary(self) -> str:
         parts = [
-            f"added {self.added_cases} case(s) and {self.added_calls} call(s)",
+            f"added {plural(self.added_cases, 'case')} and {plural(self.added_calls, 'call')}",
             f"{self.unchanged} already here",
         ]
         if self.conflicts:
-            parts.append(f"{len(self.conflicts)} conflict(s), your version kept")
+            parts.append(f"{plural(len(self.conflicts), 'conflict')}, your version kept")
         return "; ".join(parts)
 
 
