@@ -164,7 +164,7 @@ async def test_bad_playbook_gives_one_notice_and_is_listed(tmp_path: Path, store
         await pilot.pause()
         assert isinstance(app.screen, PlaybooksScreen)
         text = _export_text(app)
-        assert "2 file(s) could not be loaded" in text
+        assert "2 files could not be loaded" in text
         assert "broken.yaml:4:1: unknown key 'phone'" in text
         assert "alias.yaml:2:7: anchors" in text
         options = app.screen.query_one("#playbook-list", OptionList)

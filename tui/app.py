@@ -13,7 +13,7 @@ from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -21,6 +21,7 @@ from tui.domain.model import Call
 from tui.domain.text import plural, visible
 from tui.screens.call import CallClosed
 from tui.service import CallRequest, Service, ServiceError, with_extension
+from tui.typeahead import TypeAheadApp
 
 
 @dataclass
@@ -33,7 +34,7 @@ class ExportChoice:
     mask: bool
 
 
-class HoldTheLineApp(App[None]):
+class HoldTheLineApp(TypeAheadApp[None]):
     """Hold the Line."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/dialog.tcss"]
