@@ -91,10 +91,9 @@ async def test_whole_call_is_on_disk(make_app, store: Store, data_dir: Path,
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert isinstance(app.screen, EndCallDialog)
-        await pilot.press("down", "down", "enter")  # callback promised
-        await pilot.press("tab")
         await type_text(pilot, "Billing will review")
         await pilot.press("tab")
+        await pilot.press("down", "down", "enter")  # callback promised; focus moves on
         await type_text(pilot, "TK-9")
         await pilot.press("tab")
         await type_text(pilot, "letter by 2026-12-01")
@@ -196,6 +195,7 @@ async def test_home_screen_starts_a_call_in_a_new_case(make_app, store: Store,
         organisation = app.screen.session.call.organisation
         await pilot.press("ctrl+t")
         await pilot.pause()
+        await pilot.press("tab", "enter")  # outcome: resolved
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)

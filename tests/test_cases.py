@@ -249,11 +249,17 @@ async def test_read_back_and_refused_reference(make_app, store: Store, data_dir:
         assert "They will: will email billing tomorrow (by 2026-11-25)" in text
         assert "Next step: call the Governor's office Friday" in text
         dialog.query_one("#ref-refused").value = True
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # no outcome chosen: asked, not saved
+        await pilot.pause()
+        assert app.screen is dialog and app.focused is not None
+        assert app.focused.id == "outcome"
+        assert "Outcome: not chosen yet" in _export_text(app)
+        await pilot.press("ctrl+s")  # again: saved with the outcome not set
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     assert store.flush()
     (call,) = on_disk(data_dir)
+    assert call["outcome"] is None and call["status"] == "ended"
     assert call["reference_refused"] is True and call["references"] == []
     assert call["next_step"] == "call the Governor's office Friday"
 

@@ -50,7 +50,7 @@ def test_end_call_dialog(snap_compare, make_app, clock: FrozenClock) -> None:  #
         clock.advance(600)
         await pilot.press("ctrl+t")
         await pilot.pause()
-        await pilot.press("tab", *"Billing will review", "tab", "tab")
+        await pilot.press(*"Billing will review", "tab", "down", "down", "enter", "tab")
         await pilot.press(*"will call back in 3 days")
         await _no_blink(pilot)
 

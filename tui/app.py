@@ -124,7 +124,7 @@ class HoldTheLineApp(TypeAheadApp[None]):
             return
         due = [p for p in closed.call.promises if p.due]
         extra = f"; {plural(len(due), 'follow-up')} added" if due else ""
-        self.notify(f"Call saved ({closed.call.outcome}){extra}.", markup=False)
+        self.notify(f"Call saved ({closed.call.outcome_label()}){extra}.", markup=False)
 
     # -- other screens ------------------------------------------------------------------
     def open_case(self, case_id: str) -> None:

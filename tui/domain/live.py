@@ -180,7 +180,7 @@ class LiveCall:
     # -- ending -----------------------------------------------------------
     def end(
         self,
-        outcome: str,
+        outcome: str | None,
         summary: str = "",
         references: list[str] | None = None,
         promises: list[str] | None = None,
@@ -188,7 +188,7 @@ class LiveCall:
         reference_refused: bool | None = None,
     ) -> Call:
         """Hang up: close any hold, stamp the end, keep outcome and summary."""
-        checked = as_outcome(outcome)
+        checked = None if outcome is None else as_outcome(outcome)
         for number in references or []:
             if number.strip():
                 self.add_reference(number)

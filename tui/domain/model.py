@@ -347,8 +347,8 @@ class Call(Record):
         return self.status == "live"
 
     def outcome_label(self) -> str:
-        """The outcome as listed: ``live`` while running, blank when not recorded."""
-        return self.outcome or ("live" if self.is_live else "")
+        """The outcome as listed: ``live`` while running, ``not set`` if none was chosen."""
+        return self.outcome or ("live" if self.is_live else "not set")
 
     def summary_row(self) -> CallSummary:
         """The few fields lists need (home, history, follow-ups), kept in the index."""
@@ -402,5 +402,5 @@ class CallSummary(Record):
         return self.status == "live"
 
     def outcome_label(self) -> str:
-        """The outcome as listed: ``live`` while running, blank when not recorded."""
-        return self.outcome or ("live" if self.is_live else "")
+        """The outcome as listed: ``live`` while running, ``not set`` if none was chosen."""
+        return self.outcome or ("live" if self.is_live else "not set")

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
 from tui.domain.model import Call
-from tui.domain.text import visible
+from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_elapsed
 from tui.playbooks import Playbook
 from tui.screens.base import AppScreen
@@ -32,6 +32,7 @@ from tui.widgets.call_clock import CallClock
 from tui.widgets.notes_log import NotesLog
 from tui.widgets.playbook_panel import PlaybookPanel
 from tui.widgets.rep_form import RepForm
+from tui.widgets.text_field import NoteLine
 
 HEARTBEAT_SECONDS = 5.0
 """How often the call's running length is saved even when nothing is typed."""
@@ -116,10 +117,9 @@ Everything is saved to disk within a second while you type.
                 yield Static("", id="rep-chain")
                 yield RepForm(id="rep-form")
                 yield NotesLog(id="notes-log")
-                yield Input(
+                yield NoteLine(
                     placeholder="Note (Enter adds it) · ref: 12345 · promise: call back in 3 days",
                     id="note-input",
-                    select_on_focus=False,
                 )
             yield PlaybookPanel(id="playbook-panel")
         yield Footer(compact=True, show_command_palette=False)
@@ -201,9 +201,15 @@ Everything is saved to disk within a second while you type.
         if self.session.set_draft(event.value):
             self._show_save_state()
 
-    @on(Input.Submitted, "#note-input")
-    def _note_submitted(self, event: Input.Submitted) -> None:
-        line = event.value
+    @on(NoteLine.Entered)
+    def _note_entered(self, event: NoteLine.Entered) -> None:
+        line = event.text
+        if event.pasted_lines:
+            note = self.session.add_note(line)
+            self.query_one(NotesLog).add_entry("note", note.text, note.elapsed, note.at)
+            self.notify(f"Pasted {plural(event.pasted_lines, 'line')} as one note.",
+                        markup=False)
+            return
         result = self.session.enter_line(line)
         if result is None:
             if line.strip():
@@ -222,7 +228,6 @@ Everything is saved to disk within a second while you type.
         else:
             note = call.notes[-1]
             log.add_entry("note", result.text, note.elapsed, note.at)
-        event.input.value = ""
         self._show_save_state()
 
     @on(PlaybookPanel.FactToggled)

@@ -17,13 +17,14 @@ from tui.domain.model import OUTCOMES
 from tui.domain.text import visible
 from tui.screens.dialog import Dialog
 from tui.service import EndCallResult, LiveSession
+from tui.widgets.text_field import TextField
 
 
 class EndCallDialog(Dialog[EndCallResult | None]):
     """Ask how the call went before it is closed."""
 
     CSS_PATH = "end_call.tcss"
-    AUTO_FOCUS = "#outcome"
+    AUTO_FOCUS = "#summary"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back to call", id="end-back"),
         Binding("ctrl+s", "confirm", "End call", priority=True, id="end-confirm"),
@@ -32,32 +33,33 @@ class EndCallDialog(Dialog[EndCallResult | None]):
     def __init__(self, session: LiveSession) -> None:
         super().__init__()
         self.session = session
+        self._asked_outcome = False
 
     def compose(self) -> ComposeResult:
         call = self.session.call
         with Vertical(id="end-dialog", classes="dialog-box"):
             yield Label("End the call", id="end-title", classes="dialog-title")
-            yield Label("Outcome", classes="field-label")
-            with RadioSet(id="outcome", compact=True):
-                for index, outcome in enumerate(OUTCOMES):
-                    yield RadioButton(outcome.capitalize(), value=index == 0, name=outcome)
             yield Label("One-line summary", classes="field-label")
-            yield Input(placeholder="What happened, in one line", id="summary", compact=True)
+            yield TextField(placeholder="What happened, in one line", id="summary", compact=True)
+            yield Label("Outcome (↑↓ then Enter; none is chosen for you)", classes="field-label")
+            with RadioSet(id="outcome", compact=True):
+                for outcome in OUTCOMES:
+                    yield RadioButton(outcome.capitalize(), name=outcome)
             known = ", ".join(visible(ref.number) for ref in call.references)
             yield Label(
                 "Reference numbers" + (f" (already noted: {known})" if known else ""),
                 classes="field-label",
                 markup=False,
             )
-            yield Input(placeholder="e.g. 88213, TK-4471", id="references", compact=True)
+            yield TextField(placeholder="e.g. 88213, TK-4471", id="references", compact=True)
             yield Label("What they promised (separate with ;)", classes="field-label")
-            yield Input(
+            yield TextField(
                 placeholder="e.g. will call back in 3 days; letter by 2026-12-01",
                 id="promises",
                 compact=True,
             )
             yield Label("Next step", classes="field-label")
-            yield Input(placeholder="e.g. call the Governor's office if no letter by Friday",
+            yield TextField(placeholder="e.g. call the Governor's office if no letter by Friday",
                         id="next-step", compact=True)
             yield Checkbox("The rep refused to give a reference number", id="ref-refused",
                            compact=True)
@@ -67,9 +69,10 @@ class EndCallDialog(Dialog[EndCallResult | None]):
                              compact=True)
                 yield Button("Back  esc", id="end-cancel", compact=True)
 
-    def _outcome(self) -> str:
+    def _outcome(self) -> str | None:
+        """The chosen outcome, or None (never a default the user did not pick)."""
         pressed = self.query_one(RadioSet).pressed_button
-        return pressed.name if pressed is not None and pressed.name else OUTCOMES[0]
+        return pressed.name if pressed is not None and pressed.name else None
 
     def on_mount(self) -> None:
         self._refresh_read_back()
@@ -94,12 +97,16 @@ class EndCallDialog(Dialog[EndCallResult | None]):
 
     @on(Input.Changed)
     def _refresh_read_back(self) -> None:
-        """What to read back to the rep before hanging up."""
+        """What to read back to the rep before hanging up, and the outcome chosen."""
         call = self.session.call
         today = self.session.today()
         refs = [r.number for r in call.references]
         refs += split_list(self.query_one("#references", Input).value)
         text = Text()
+        outcome = self._outcome()
+        text.append("Outcome: ", style="bold")
+        text.append(f"{outcome}\n" if outcome else "not chosen yet\n",
+                    style="" if outcome else "yellow")
         text.append("Read back before you hang up\n", style="bold")
         if refs:
             text.append("Reference: " + ", ".join(visible(r) for r in refs) + "\n")
@@ -128,8 +135,21 @@ class EndCallDialog(Dialog[EndCallResult | None]):
         else:
             self.focus_next()
 
+    @on(RadioSet.Changed, "#outcome")
+    def _outcome_chosen(self) -> None:
+        self._refresh_read_back()
+        self.focus_next()
+
     @on(Button.Pressed, "#end-confirm")
     def action_confirm(self) -> None:
+        """End the call; with no outcome chosen, ask once, then save it as not set."""
+        if self._outcome() is None and not self._asked_outcome:
+            self._asked_outcome = True
+            self.notify("No outcome chosen: pick one (↑↓ then Enter), or press ctrl+s "
+                        "again to end the call with the outcome not set.",
+                        severity="warning", markup=False, timeout=8)
+            self.query_one("#outcome", RadioSet).focus()
+            return
         self.dismiss(self.result())
 
     @on(Button.Pressed, "#end-cancel")

@@ -14,6 +14,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select
 
 from tui.screens.dialog import Dialog
+from tui.widgets.text_field import TextField
 
 Check = Callable[[str], str | None]
 """Returns a one-line message when the value is not acceptable."""
@@ -68,7 +69,7 @@ class FormDialog(Dialog[dict[str, str] | None]):
                         SuggestFromList(spec.suggestions, case_sensitive=False)
                         if spec.suggestions else None
                     )
-                    yield Input(
+                    yield TextField(
                         spec.value,
                         placeholder=spec.placeholder,
                         id=f"field-{spec.key}",

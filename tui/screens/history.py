@@ -15,6 +15,7 @@ from tui.domain.search import call_search_text, locate, match_spans, search_term
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
 from tui.screens.base import AppScreen
+from tui.widgets.text_field import TextField
 
 COLUMNS = ("When", "Case", "Organisation", "Length", "On hold", "Reps", "Outcome")
 SORT_KEYS = ("when", "case", "organisation", "length", "on hold", "reps", "outcome")
@@ -74,7 +75,7 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: a rep's name or ID, a reference, words from notes…",
+        yield TextField(placeholder="Filter: a rep's name or ID, a reference, words from notes…",
                     id="history-filter")
         yield Static("Loading calls…", id="history-count")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)

@@ -15,6 +15,7 @@ from tui.domain.recording import SCRIPT, recording_warning
 from tui.domain.text import visible
 from tui.screens.dialog import Dialog
 from tui.service import RecordingChoice
+from tui.widgets.text_field import TextField
 
 
 class RecordingDialog(Dialog[RecordingChoice | None]):
@@ -37,7 +38,7 @@ class RecordingDialog(Dialog[RecordingChoice | None]):
             yield Checkbox("I asked for consent and they agreed", self.choice.consent_asked,
                            id="consent")
             yield Label("Their US state (where the rep is), if known", classes="field-label")
-            yield Input(self.choice.their_state, placeholder="e.g. MA", id="their-state",
+            yield TextField(self.choice.their_state, placeholder="e.g. MA", id="their-state",
                         compact=True, max_length=2)
             yield Static("", id="recording-warning")
             with Horizontal(id="recording-buttons", classes="dialog-buttons"):

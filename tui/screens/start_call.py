@@ -18,6 +18,7 @@ from tui.domain.text import visible
 from tui.playbooks import Playbook
 from tui.screens.dialog import Dialog
 from tui.service import CallRequest
+from tui.widgets.text_field import TextField
 
 OTHER = "__other__"
 
@@ -50,7 +51,7 @@ class StartCallDialog(Dialog[CallRequest | None]):
         with Vertical(id="start-dialog", classes="dialog-box"):
             yield Label("Start a call", id="start-title", classes="dialog-title")
             yield Label("Case — pick one or type a new name", classes="field-label")
-            yield Input(
+            yield TextField(
                 self.initial_case,
                 placeholder="e.g. Coverage restricted",
                 id="case-input",
@@ -72,7 +73,7 @@ class StartCallDialog(Dialog[CallRequest | None]):
             ]
             options.append(Option("Someone else (type the name below)", id=OTHER))
             yield OptionList(*options, id="org-list", compact=True)
-            yield Input(placeholder="Organisation name", id="org-input", compact=True)
+            yield TextField(placeholder="Organisation name", id="org-input", compact=True)
             with Horizontal(id="start-buttons", classes="dialog-buttons"):
                 yield Button("Dial  ctrl+s", variant="primary", id="start-confirm")
                 yield Button("Cancel  esc", id="start-cancel")

@@ -20,6 +20,7 @@ from tui.domain.model import (
     Case,
     Claim,
     HoldSegment,
+    Note,
     PlaybookUse,
     Rep,
     as_role,
@@ -47,7 +48,8 @@ class CallRequest:
 class EndCallResult:
     """What the user chose when hanging up."""
 
-    outcome: str
+    outcome: str | None
+    """None: the user chose to end the call with the outcome not set."""
     summary: str
     references: list[str] = field(default_factory=list)
     promises: list[str] = field(default_factory=list)
@@ -153,6 +155,12 @@ class LiveSession:
             self.save()
         return result
 
+    def add_note(self, text: str) -> Note:
+        """A note exactly as given (a multi-line paste keeps its line breaks)."""
+        note = self.live.add_note(text)
+        self.save()
+        return note
+
     def toggle_hold(self) -> HoldSegment:
         """On or off hold; returns the segment that started or ended."""
         self.live.toggle_hold()
@@ -213,7 +221,7 @@ class LiveSession:
     # -- ending ---------------------------------------------------------------
     def end(self, result: EndCallResult) -> Call:
         """Hang up with the user's answers; the call is saved and indexed."""
-        if result.outcome not in OUTCOMES:
+        if result.outcome is not None and result.outcome not in OUTCOMES:
             raise ServiceError(f"unknown outcome: {result.outcome}")
         self.live.end(result.outcome, result.summary, result.references, result.promises,
                       result.next_step, result.reference_refused)

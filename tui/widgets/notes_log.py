@@ -33,7 +33,7 @@ class NotesLog(RichLog):
             "  ",
             (label, "reverse" if label else ""),
             (" " if label else ""),
-            Text(visible(text), style=style),
+            Text(visible(text, keep_newlines=True), style=style),
             (f"  {extra}" if extra else "", "dim"),
         )
         self.write(line)

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select
 
 from tui.domain.model import ROLES, Rep
+from tui.widgets.text_field import TextField
 
 
 class RepForm(Vertical):
@@ -30,10 +31,10 @@ class RepForm(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="rep-row"):
             yield Label("Rep 1", id="rep-number")
-            yield Input(
+            yield TextField(
                 placeholder="First name", id="rep-name", compact=True, select_on_focus=False
             )
-            yield Input(placeholder="Rep ID", id="rep-id", compact=True, select_on_focus=False)
+            yield TextField(placeholder="Rep ID", id="rep-id", compact=True, select_on_focus=False)
         with Horizontal(classes="rep-row"):
             yield Select(
                 [(role.capitalize(), role) for role in ROLES],
@@ -42,7 +43,7 @@ class RepForm(Vertical):
                 id="rep-role",
                 compact=True,
             )
-            yield Input(
+            yield TextField(
                 placeholder="Department", id="rep-dept", compact=True, select_on_focus=False
             )
             yield Checkbox("Refused ID", id="rep-refused", compact=True)

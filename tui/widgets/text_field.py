@@ -1,0 +1,96 @@
+"""One-line text fields that never lose what was typed or pasted.
+
+Textual's ``Input`` keeps only the first line of a paste, silently. Here a paste
+with line breaks keeps every line (joined with spaces, and the user is told), a
+paste too large to be a field's text is refused with a message, and the note
+line turns a multi-line paste into one note with its line breaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+
+from tui.domain.text import plural
+
+MAX_PASTE = 64 * 1024
+"""Longest paste a field takes (characters): a page of an email, not a whole file."""
+
+
+def paste_problem(text: str) -> str | None:
+    """Why a paste is refused, or None."""
+    if len(text) > MAX_PASTE:
+        return (f"That paste is too long ({len(text):,} characters); paste at most "
+                f"{MAX_PASTE // 1024} KB at a time.")
+    return None
+
+
+class TextField(Input):
+    """An ``Input`` whose pastes keep every line, as spaces."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()
+        event.stop()
+        problem = paste_problem(event.text)
+        if problem:
+            self.notify(problem, severity="error", markup=False)
+            return
+        lines = event.text.splitlines() or [event.text]
+        if len(lines) > 1:
+            self.notify(f"Pasted {plural(len(lines), 'line')}: line breaks became spaces.",
+                        markup=False)
+        self._insert(" ".join(lines))
+
+    def _insert(self, text: str) -> None:
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
+
+
+class NoteLine(TextField):
+    """The note line: Enter hands over the note and empties the line at once, so what
+    is typed next starts a new note; a paste of several lines is one note."""
+
+    BINDINGS = [Binding("enter", "enter_note", "Add note", show=False)]
+
+    @dataclass
+    class Entered(Message):
+        """A note (or ``ref:`` / ``promise:`` line) was entered."""
+
+        note_line: NoteLine
+        text: str
+        pasted_lines: int = 0
+
+        @property
+        def control(self) -> NoteLine:
+            return self.note_line
+
+    def action_enter_note(self) -> None:
+        text = self.value
+        self.value = ""
+        self.post_message(self.Entered(self, text))
+
+    def on_paste(self, event: events.Paste) -> None:
+        lines = event.text.splitlines()
+        if len(lines) <= 1:
+            super().on_paste(event)
+            return
+        event.prevent_default()
+        event.stop()
+        problem = paste_problem(event.text)
+        if problem:
+            self.notify(problem, severity="error", markup=False)
+            return
+        text = self.value + event.text
+        self.value = ""
+        self.post_message(self.Entered(self, text, pasted_lines=len(lines)))
