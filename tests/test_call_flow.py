@@ -12,6 +12,7 @@ from textual.widgets import Input, RichLog
 from tui.domain.clock import FrozenClock
 from tui.screens.call import CallScreen
 from tui.screens.case import CaseScreen
+from tui.screens.confirm import ConfirmKeyDialog
 from tui.screens.end_call import EndCallDialog
 from tui.screens.home import HomeScreen
 from tui.screens.start_call import StartCallDialog
@@ -142,7 +143,16 @@ async def test_quit_during_a_call_saves_it_as_interrupted(make_app, store: Store
         await type_text(pilot, "not yet entered")
         clock.advance(61)
         await pilot.press("ctrl+o")
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q")  # asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmKeyDialog)
+        assert "Press ctrl+q again to quit" in _export_text(app)
+        await pilot.press("escape")  # a slip: back to the call, still running
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen) and app.screen.session.call.is_live
+        await pilot.press("ctrl+q", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
     assert store.flush()
     (call,) = on_disk(data_dir)
     assert call["outcome"] == "interrupted" and call["status"] == "ended"
@@ -244,7 +254,7 @@ async def test_other_organisation_without_playbook(make_app, store: Store,
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
         assert "No playbook for Comcast" in _export_text(app)
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")
     assert store.flush()
     (call,) = on_disk(data_dir)
     assert call["organisation"] == "Comcast" and call["playbook_id"] == ""

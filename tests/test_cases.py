@@ -14,7 +14,7 @@ from tui.domain.live import LiveCall
 from tui.domain.model import Case, Claim, DocumentSent, Notice, Payment
 from tui.screens.call import CallScreen
 from tui.screens.case import CaseScreen
-from tui.screens.confirm import ConfirmDialog
+from tui.screens.confirm import ConfirmDialog, ConfirmKeyDialog
 from tui.screens.end_call import EndCallDialog
 from tui.screens.form import FormDialog
 from tui.screens.home import HomeScreen
@@ -200,7 +200,7 @@ async def test_claim_from_a_call_in_two_keys(make_app, store: Store, clock: Froz
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
         call_id = app.screen.session.call.id
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")
     (claim,) = store.list_cases()[0].claims
     assert (claim.question, claim.says, claim.party, claim.who, claim.call_id, claim.date) == (
         "Coverage effective date", "1 Feb", "Massachusetts Health Connector",
@@ -227,7 +227,7 @@ async def test_case_facts_are_read_out_and_ticked(make_app, store: Store,
         assert "Member ID: 123456789012" in _export_text(app)
         facts.highlighted = 1
         await pilot.press("space")
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")
     assert store.flush()
     (call,) = on_disk(data_dir)
     assert call["read_out"] == ["Paid 2026-10-20  412.50  manual  conf. BK-1  from checking"]
@@ -286,26 +286,34 @@ async def test_recording_is_off_by_default_and_warns(make_app, store: Store,
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "● REC" in _export_text(app)
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")
     assert store.flush()
     (call,) = on_disk(data_dir)
     assert (call["recorded"], call["consent_asked"], call["their_state"]) == (True, True, "MA")
 
 
-async def test_dropped_call_redials_in_one_key(make_app, store: Store, data_dir: Path,
-                                               clock: FrozenClock) -> None:
+async def test_dropped_call_redials_after_the_same_key_again(make_app, store: Store,
+                                                             data_dir: Path,
+                                                             clock: FrozenClock) -> None:
     app = make_app(start=REQUEST)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         first = app.screen.session.call.id
         clock.advance(600)
-        await pilot.press("f5")
+        await pilot.press("f5")  # asks first; esc is a slip caught
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmKeyDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen) and app.screen.session.call.is_live
+        assert app.screen.session.call.id == first
+        await pilot.press("f5", "f5")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
         second = app.screen.session.call
         assert second.id != first and second.redial_of == first
         assert "Redialled after a dropped call" in _export_text(app)
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")
     assert store.flush()
     calls = {c["id"]: c for c in on_disk(data_dir)}
     assert calls[first]["outcome"] == "disconnected"

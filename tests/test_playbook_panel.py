@@ -62,7 +62,7 @@ async def test_ticking_steps_is_saved_with_the_call(make_app, store: Store,
         await pilot.pause()
         assert "Step 3:" in panel_text(app)
         await pilot.press("up", "up", "space")  # untick step 1
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")
     assert store.flush()
     (call,) = on_disk(data_dir)
     checklist = call["checklist"]
@@ -106,7 +106,7 @@ async def test_switch_playbook_mid_call_by_key(make_app, store: Store, data_dir:
         assert "ID card" in text
         # Nothing typed so far was lost.
         assert app.screen.session.current_rep.first_name == "Dana"
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q", "ctrl+q")
     assert store.flush()
     (call,) = on_disk(data_dir)
     used = [(u["id"], u["elapsed"]) for u in call["playbooks_used"]]

@@ -6,6 +6,7 @@ the App only decides which screen or dialog is shown and when.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -15,11 +16,15 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
 
+from tui.config import Config, ConfigError, save_theme
 from tui.domain.model import Call
 from tui.domain.text import plural, visible
+from tui.keys import keymap_for, keys_for
 from tui.screens.call import CallClosed
+from tui.screens.commands import PlaybookCommands
 from tui.service import CallRequest, Service, ServiceError, with_extension
 from tui.typeahead import TypeAheadApp
 
@@ -38,10 +43,11 @@ class HoldTheLineApp(TypeAheadApp[None]):
     """Hold the Line."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/dialog.tcss"]
+    COMMANDS = TypeAheadApp.COMMANDS | {PlaybookCommands}
     TITLE = "Hold the Line"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit",
-                tooltip="Quit; a call still running is saved as interrupted"),
+                tooltip="Quit (asks first while a call runs: it is kept as interrupted)"),
         Binding("f1", "toggle_help", "Help", id="help",
                 tooltip="Show or hide the keys and help for this screen"),
     ]
@@ -53,9 +59,14 @@ class HoldTheLineApp(TypeAheadApp[None]):
         ask_to_start: bool = False,
         start_playbook: str = "",
         start_case: str = "",
+        config: Config | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.service = service
+        self.config = config or Config(Path(os.devnull))
+        self.keymap = keymap_for(self.config, env if env is not None else {})
+        """Binding id → keys in force (defaults, multiplexer-safe, then the user's)."""
         self._start = start
         self._ask_to_start = ask_to_start
         self._start_playbook = start_playbook
@@ -64,6 +75,8 @@ class HoldTheLineApp(TypeAheadApp[None]):
     def on_mount(self) -> None:
         from tui.screens.home import HomeScreen
 
+        self.set_keymap(self.keymap)
+        self._apply_theme()
         self.push_screen(HomeScreen())
         problems = self.service.problems
         if problems:
@@ -139,17 +152,46 @@ class HoldTheLineApp(TypeAheadApp[None]):
         self.push_screen(CallDetailScreen(call, case_title))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The palette: the usual commands, plus playbook switching during a call."""
-        from tui.screens.call import CallScreen
+        """The palette: the screen's own actions by what they do, then the usual ones."""
+        from tui.screens.commands import screen_actions
 
+        for title, help_text, binding in screen_actions(screen):
+            assert binding.id is not None
+            keys = " or ".join(self.keys_for(binding.id))
+            yield SystemCommand(title, f"{keys} · {help_text}" if help_text else keys,
+                                partial(self.run_action, binding.action, screen))
+        if (screen is self.screen and not isinstance(screen, ModalScreen)
+                and not self.service.calls.live_sessions()):
+            yield from self._global_commands(screen)
         yield from super().get_system_commands(screen)
-        if isinstance(screen, CallScreen):
-            for playbook in self.service.sorted_playbooks():
-                yield SystemCommand(
-                    f"Playbook: {visible(playbook.name)}",
-                    f"Show this playbook in the side panel ({visible(playbook.kind)})",
-                    partial(screen.switch_playbook, playbook),
-                )
+
+    def _global_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Where to go from any screen (when no call is running)."""
+        from tui.screens.history import HistoryScreen
+        from tui.screens.home import HomeScreen
+
+        if not isinstance(screen, HomeScreen):
+            yield SystemCommand("Start a call…", "Pick the case and whom you are calling",
+                                self.open_start_dialog)
+        yield SystemCommand("Open case…", "Type to find a case, open or resolved",
+                            self.pick_case)
+        if not isinstance(screen, HomeScreen | HistoryScreen):
+            yield SystemCommand("History", "Every call: filter, sort, open",
+                                lambda: self.push_screen(HistoryScreen()))
+        if not isinstance(screen, HistoryScreen):
+            yield SystemCommand("Export…", "Dossier, spreadsheet, backup or calendar",
+                                self.open_export_dialog)
+
+    def pick_case(self) -> None:
+        """A type-to-search list of every case, open and resolved."""
+        from textual.command import SimpleCommand
+
+        commands = [
+            SimpleCommand(visible(case.title), partial(self.open_case, case.id),
+                          case.status)
+            for case in self.service.cases.list()
+        ]
+        self.search_commands(commands, placeholder="Open which case? Type to search…")
 
     # -- export -------------------------------------------------------------------------
     def open_export_dialog(self, case_title: str = "") -> None:
@@ -189,6 +231,30 @@ class HoldTheLineApp(TypeAheadApp[None]):
             markup=False, timeout=8,
         )
 
+    # -- settings -----------------------------------------------------------------------
+    def _apply_theme(self) -> None:
+        """The theme from the config file; changes by the user are remembered there."""
+        wanted = self.config.theme
+        if wanted and wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted:
+            self.notify(f"Unknown theme '{wanted}' in {self.config.path}; using "
+                        f"{self.theme}.", severity="warning", markup=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name == self.config.theme or self.config.path == Path(os.devnull):
+            return
+        self.config.theme = theme.name
+        try:
+            save_theme(self.config.path, theme.name)
+        except ConfigError as error:
+            self.notify(str(error), severity="warning", markup=False)
+
+    def keys_for(self, binding_id: str) -> list[str]:
+        """The keys bound to ``binding_id`` now (for "press it again" prompts)."""
+        return keys_for(binding_id, self.keymap)
+
     # -- keys ---------------------------------------------------------------------------
     def action_toggle_help(self) -> None:
         """F1: the keys and the screen's help, beside the screen."""
@@ -198,6 +264,26 @@ class HoldTheLineApp(TypeAheadApp[None]):
             self.action_show_help_panel()
 
     async def action_quit(self) -> None:
-        """Quit; a call still running is ended as interrupted and saved."""
+        """Quit; with a call still running, ask first (the same key again quits)."""
+        from tui.screens.confirm import ConfirmKeyDialog
+
+        if isinstance(self.screen, ConfirmKeyDialog) and self.screen.action_label == "Quit":
+            self.screen.dismiss(True)
+            return
+        if not self.service.calls.live_sessions():
+            self._quit_now()
+            return
+        dialog = ConfirmKeyDialog(
+            "A call is still running. Quit anyway? It will be kept as interrupted, and you "
+            "can continue it later (home screen, or holdtheline call --resume).",
+            self.keys_for("quit"), "Quit")
+        self.push_screen(dialog, self._quit_confirmed)
+
+    def _quit_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self._quit_now()
+
+    def _quit_now(self) -> None:
+        """Keep a running call as interrupted, write everything, leave."""
         self.service.shutdown()
         self.exit()

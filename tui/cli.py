@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 from tui import __version__, paths
+from tui.config import Config, ConfigError, load_config
 from tui.domain.text import plural
 from tui.export import FORMATS
 from tui.launch import (
@@ -60,6 +62,12 @@ def build_parser() -> Parser:
         default=[],
         help="another folder of playbooks (overrides shipped ones with the same id)",
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings file: keys, theme, hold alert (default: config.toml in your "
+        "config folder)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     call = commands.add_parser("call", help="go straight into a live call")
     call.add_argument("--case", metavar="TEXT", help="the case's title (created if new) or id")
@@ -102,6 +110,9 @@ def build_parser() -> Parser:
                       help="write the example data into the empty folder DIR and exit")
     importer = commands.add_parser("import", help="merge a JSON export (twice adds nothing)")
     importer.add_argument("file", metavar="FILE")
+    commands.add_parser("keys", help="print every key binding in force (after your settings)",
+                        description="Print every key binding in force: where it works, its "
+                        "keys, its id (to remap it in the config file) and what it does.")
     playbooks = commands.add_parser("playbooks", help="list, show or check playbooks")
     actions = playbooks.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
                                        required=True)
@@ -167,6 +178,18 @@ def run_playbooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config(args: argparse.Namespace) -> Config:
+    given = Path(args.config).expanduser() if args.config else None
+    return load_config(given, must_exist=given is not None)
+
+
+def run_keys(args: argparse.Namespace) -> int:
+    from tui.keys import keymap_for, keys_table
+
+    _write_stdout(keys_table(keymap_for(_config(args), dict(os.environ))))
+    return 0
+
+
 def run_app(args: argparse.Namespace) -> int:
     from tui.app import HoldTheLineApp
 
@@ -174,6 +197,7 @@ def run_app(args: argparse.Namespace) -> int:
     case_text = getattr(args, "case", None)
     if args.command == "call" and case_text is not None and not case_text.strip():
         raise CliError("--case needs a title, e.g. --case \"Coverage restricted\"")
+    config = _config(args)
     playbooks, problems = load_all_playbooks(args.playbooks)
     if wanted and wanted not in playbooks:
         known = ", ".join(sorted(playbooks)) or "none"
@@ -190,6 +214,8 @@ def run_app(args: argparse.Namespace) -> int:
             ask_to_start=args.command == "call" and start is None,
             start_playbook=wanted,
             start_case=(case_text or "").strip(),
+            config=config,
+            env=dict(os.environ),
         )
         require_terminal()
         app.run()
@@ -290,11 +316,13 @@ def main(argv: list[str] | None = None) -> int:
             return run_history(args)
         if args.command == "demo":
             return run_demo_command(args)
+        if args.command == "keys":
+            return run_keys(args)
         return run_app(args)
     except NoTerminal as error:
         print(f"holdtheline: {error}", file=sys.stderr)
         return 2
-    except (LaunchError, StoreError, ServiceError) as error:
+    except (LaunchError, StoreError, ServiceError, ConfigError) as error:
         print(f"holdtheline: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -79,7 +79,7 @@ Everything is saved to disk within a second while you type.
                 tooltip="Transferred: add the next representative"),
         Binding("ctrl+t", "end_call", "End", priority=True, id="end-call",
                 tooltip="Hang up: outcome, summary, references, promises"),
-        Binding("ctrl+b", "switch_playbook", "Playbook", priority=True, id="switch-playbook",
+        Binding("ctrl+b,f6", "switch_playbook", "Playbook", priority=True, id="switch-playbook",
                 tooltip="Show another organisation's playbook (transferred?)"),
         Binding("ctrl+g", "escalate", "Escalate", priority=True, id="escalate",
                 tooltip="Open the playbook of an escalation target"),
@@ -90,8 +90,22 @@ Everything is saved to disk within a second while you type.
         Binding("f2", "recording", "Recording", priority=True, id="recording", show=False,
                 tooltip="Recording this call? Consent asked?"),
         Binding("f5", "redial", "Redial", priority=True, id="redial", show=False,
-                tooltip="The call dropped: end it as disconnected and dial again"),
+                tooltip="The call dropped: end it as disconnected and dial again (asks first)"),
+        Binding("f3", "focus_rep_name", "Rep name", priority=True, id="rep-name", show=False,
+                tooltip="Go to the current rep's first name"),
+        Binding("f4", "focus_rep_id", "Rep ID", priority=True, id="rep-id", show=False,
+                tooltip="Go to the current rep's ID"),
     ]
+
+    COMMAND_TITLES: ClassVar[dict[str, str]] = {
+        "note": "Note: go to the note line", "hold": "Hold on / off",
+        "next-rep": "Transfer: the next rep", "end-call": "End call…",
+        "switch-playbook": "Switch playbook…", "escalate": "Escalate…",
+        "steps": "Steps: the playbook's checklist", "claim": "Claim: who says what…",
+        "recording": "Recording and consent…", "redial": "Redial: the call dropped…",
+        "rep-name": "Rep name", "rep-id": "Rep ID",
+    }
+    """How the command palette names each action (binding id → title)."""
 
     def __init__(self, session: LiveSession) -> None:
         super().__init__()
@@ -316,7 +330,7 @@ Everything is saved to disk within a second while you type.
             self.notify(str(error), severity="warning", markup=False)
             return
         self.query_one(NotesLog).add_entry(
-            "promise", f"{claim.question}: {claim.party} says {claim.says}",
+            "claim", f"{claim.question}: {claim.party} says {claim.says}",
             self.session.elapsed(), self.service.ctx.now_iso(),
         )
         self.notify("Claim saved on the case.", markup=False)
@@ -334,9 +348,26 @@ Everything is saved to disk within a second while you type.
         self._refresh_title()
 
     def action_redial(self) -> None:
-        """The line dropped: keep this call as disconnected and dial again at once."""
-        request = self.session.drop_for_redial()
-        self.dismiss(CallClosed(self.session.call, request))
+        """The line dropped: after the same key again, keep this call as disconnected and
+        dial again."""
+        from tui.screens.confirm import ConfirmKeyDialog
+
+        dialog = ConfirmKeyDialog(
+            "Did the call drop? This call will be kept as disconnected and the number "
+            "dialled again as a new call, linked to it.",
+            self.htl.keys_for("redial"), "Redial")
+        self.app.push_screen(dialog, self._redial_confirmed)
+
+    def _redial_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            request = self.session.drop_for_redial()
+            self.dismiss(CallClosed(self.session.call, request))
+
+    def action_focus_rep_name(self) -> None:
+        self.query_one(RepForm).focus_name()
+
+    def action_focus_rep_id(self) -> None:
+        self.query_one(RepForm).focus_id()
 
     def action_end_call(self) -> None:
         self.app.push_screen(EndCallDialog(self.session), self._ended)

@@ -64,6 +64,13 @@ printed on your notice.
         ],
     ]
 
+    COMMAND_TITLES: ClassVar[dict[str, str]] = {
+        "case-call": "Call about this case…", "case-add": "Add to this tab…",
+        "case-remove": "Remove the selected row…", "case-rename": "Rename the case…",
+        "case-status": "Resolve or reopen the case", "case-export": "Export this case…",
+    }
+    """How the command palette names each action (binding id → title)."""
+
     def __init__(self, case_id: str) -> None:
         super().__init__()
         self.case_id = case_id

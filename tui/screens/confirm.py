@@ -1,10 +1,10 @@
-"""Yes / no, asked before anything is removed."""
+"""Yes or no: asked before anything is removed, and before a key that ends a record."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -31,6 +31,42 @@ class ConfirmDialog(Dialog[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes, remove  y", variant="error", id="yes")
                 yield Button("No  n", id="no")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ConfirmKeyDialog(Dialog[bool]):
+    """A slip guard: the key that asked confirms when pressed again, esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "answer(False)", "Cancel", id="confirm-key-cancel"),
+    ]
+
+    def __init__(self, question: str, keys: list[str], action: str) -> None:
+        super().__init__()
+        self.question = question
+        self.keys = keys
+        self.action_label = action
+
+    def compose(self) -> ComposeResult:
+        shown = " or ".join(self.keys) or "enter"
+        with Vertical(classes="dialog-box -warning"):
+            yield Label(self.question, markup=False)
+            yield Label(f"Press {shown} again to {self.action_label.lower()}, esc to go back.",
+                        classes="dialog-note", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.action_label}  {shown}", variant="error", id="yes")
+                yield Button("Back  esc", id="no")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in self.keys:
+            event.stop()
+            self.dismiss(True)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -64,6 +64,13 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         Binding("x", "export", "Export", id="history-export"),
     ]
 
+    COMMAND_TITLES: ClassVar[dict[str, str]] = {
+        "history-filter": "Filter the calls", "history-sort": "Sort by the next column",
+        "history-reverse": "Reverse the order", "history-stats": "Statistics",
+        "history-export": "Export…",
+    }
+    """How the command palette names each action (binding id → title)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[Call] = []

@@ -53,6 +53,13 @@ done.
                 "(linked to it if it dropped)"),
     ]
 
+    COMMAND_TITLES: ClassVar[dict[str, str]] = {
+        "start-call": "Start a call…", "new-case": "New case…", "history": "History",
+        "playbooks": "Playbooks", "followup-done": "Follow-up done",
+        "call-again": "Call again: the highlighted recent call",
+    }
+    """How the command palette names each action (binding id → title)."""
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home-body"):

@@ -295,6 +295,10 @@ class CallService:
                               call.playbook_id, call.number_dialled)
         return request, call.id if call.outcome == "disconnected" else ""
 
+    def live_sessions(self) -> list[LiveSession]:
+        """Calls running now."""
+        return [session for session in self._live if session.call.is_live]
+
     def interrupt_live(self) -> int:
         """Keep every call still running as interrupted (the app is quitting)."""
         count = sum(1 for session in self._live if session.interrupt())

@@ -12,6 +12,7 @@ _KIND_STYLE = {
     "note": ("", ""),
     "reference": ("REF ", "bold"),
     "promise": ("PROMISE ", "bold"),
+    "claim": ("CLAIM ", "bold"),
     "rep": ("", "italic"),
     "hold": ("", "italic"),
 }

@@ -65,6 +65,14 @@ class RepForm(Vertical):
     def focus_name(self) -> None:
         self.query_one("#rep-name", Input).focus()
 
+    def focus_id(self) -> None:
+        """The ID field, or "Refused ID" when the rep refused (the ID field is then off)."""
+        field = self.query_one("#rep-id", Input)
+        if field.disabled:
+            self.query_one("#rep-refused", Checkbox).focus()
+        else:
+            field.focus()
+
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         event.stop()
