@@ -82,3 +82,20 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
         yield server
     finally:
         server.kill_server()
+
+
+@pytest.fixture
+def busy_cores() -> Iterator[None]:
+    """Both cores kept busy (two shell busy loops) while the test runs."""
+    import subprocess
+
+    loops = [
+        subprocess.Popen(["timeout", "600", "sh", "-c", "while :; do :; done"])
+        for _ in range(2)
+    ]
+    try:
+        yield
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()

@@ -149,7 +149,7 @@ class HoldTheLineApp(TypeAheadApp[None]):
         """A past call, read-only."""
         from tui.screens.call_detail import CallDetailScreen
 
-        self.push_screen(CallDetailScreen(call, case_title))
+        self.push_screen(CallDetailScreen(call, case_title, self.service.calls.claims_on(call)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette: the screen's own actions by what they do, then the usual ones."""

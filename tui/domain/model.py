@@ -252,6 +252,10 @@ class Claim(Record):
     date: str
     who: str = ""
     call_id: OptionalId = ""
+    recorded_at: str = ""
+    """When it was noted (UTC), if during a call."""
+    recorded_elapsed: float | None = None
+    """How far into the call it was noted."""
 
 
 class DocumentSent(Record):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tui.domain.model import Call, Case
-from tui.domain.timefmt import format_duration
+from tui.domain.model import Call, Case, Claim
+from tui.domain.timefmt import format_duration, parse_iso
 
 
 @dataclass
@@ -20,8 +21,9 @@ class Event:
     call_id: str = ""
 
 
-def call_events(call: Call) -> list[Event]:
-    """Dial, holds, reps and transfers, notes, references, promises, playbooks, end."""
+def call_events(call: Call, claims: Iterable[Claim] = ()) -> list[Event]:
+    """Dial, holds, reps and transfers, notes, references, promises, claims made on the
+    call, playbooks, end."""
     events = [Event(call.started_at, "dial",
                     f"Dialled {call.organisation}"
                     + (f" at {call.number_dialled}" if call.number_dialled else ""), 0.0)]
@@ -48,6 +50,17 @@ def call_events(call: Call) -> list[Event]:
         done = " — done" if promise.done else ""
         events.append(Event(promise.at, "promise", f"Promised: {promise.text}{due}{done}",
                             promise.elapsed))
+    start = parse_iso(call.started_at)
+    for claim in claims:
+        if claim.call_id != call.id:
+            continue
+        at = claim.recorded_at or call.started_at
+        elapsed = claim.recorded_elapsed
+        if elapsed is None:
+            elapsed = max(0.0, (parse_iso(at) - start).total_seconds())
+        who = f" ({claim.who})" if claim.who else ""
+        events.append(Event(at, "claim", f"Claim: {claim.question}: {claim.party}{who} says "
+                            f"{claim.says}", elapsed))
     events.sort(key=lambda e: (e.elapsed if e.elapsed is not None else 0.0))
     if call.ended_at:
         outcome = call.outcome or "ended"

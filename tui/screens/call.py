@@ -331,7 +331,7 @@ Everything is saved to disk within a second while you type.
             return
         self.query_one(NotesLog).add_entry(
             "claim", f"{claim.question}: {claim.party} says {claim.says}",
-            self.session.elapsed(), self.service.ctx.now_iso(),
+            claim.recorded_elapsed or 0.0, claim.recorded_at,
         )
         self.notify("Claim saved on the case.", markup=False)
 

@@ -11,14 +11,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tui.domain.model import Call
+from tui.domain.model import Call, Claim
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local
 from tui.domain.timeline import call_events
 
 KIND_STYLE = {
     "dial": "bold", "end": "bold", "hold": "yellow", "rep": "cyan", "reference": "bold green",
-    "promise": "bold magenta", "playbook": "dim", "note": "",
+    "promise": "bold magenta", "claim": "bold yellow", "playbook": "dim", "note": "",
 }
 
 
@@ -31,10 +31,11 @@ class CallDetailScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="detail-back"),
     ]
 
-    def __init__(self, call: Call, case_title: str) -> None:
+    def __init__(self, call: Call, case_title: str, claims: list[Claim] | None = None) -> None:
         super().__init__()
         self.call = call
         self.case_title = case_title
+        self.claims = claims or []
 
     def compose(self) -> ComposeResult:
         call = self.call
@@ -59,7 +60,7 @@ class CallDetailScreen(Screen[None]):
             head.append(f"\nRecorded ({consent})", style="dim")
         yield Static(head, id="detail-head")
         lines = Text()
-        for event in call_events(call):
+        for event in call_events(call, self.claims):
             stamp = format_elapsed(event.elapsed or 0.0)
             lines.append(f"{stamp} ", style="bold")
             lines.append(f"{format_local(event.at, 'HH:mm:ss')}  ", style="dim")

@@ -216,7 +216,8 @@ class LiveSession:
 
     def add_claim(self, values: dict[str, str]) -> Claim:
         """Who says what, recorded on the case and linked to this call."""
-        return self._cases.add_claim(self.call.case_id, values, call_id=self.call.id)
+        return self._cases.add_claim(self.call.case_id, values, call_id=self.call.id,
+                                     elapsed=self.elapsed())
 
     # -- ending ---------------------------------------------------------------
     def end(self, result: EndCallResult) -> Call:
@@ -314,6 +315,11 @@ class CallService:
         if not self._ctx.store.has_call(call_id):
             raise ServiceError(f"no call {call_id}")
         return self._ctx.store.load_call(call_id)
+
+    def claims_on(self, call: Call) -> list[Claim]:
+        """Claims noted during ``call`` (they live on its case)."""
+        case = self._cases.find(call.case_id)
+        return [claim for claim in case.claims if claim.call_id == call.id] if case else []
 
     def all_calls(self, case_id: str | None = None) -> list[Call]:
         """Every call in full, oldest first (slow on a big history: use a worker)."""

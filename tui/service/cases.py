@@ -214,8 +214,9 @@ class CaseService:
         self._change(case_id, lambda case: case.notices.append(notice))
         return notice
 
-    def add_claim(self, case_id: str, values: Mapping[str, str], call_id: str = "") -> Claim:
-        """Who says what about one question (from a call: linked to it)."""
+    def add_claim(self, case_id: str, values: Mapping[str, str], call_id: str = "",
+                  elapsed: float | None = None) -> Claim:
+        """Who says what about one question (from a call: linked to it, with its time)."""
         claim = Claim(
             id=new_id("claim"),
             question=_required(values, "question", "Question"),
@@ -224,6 +225,8 @@ class CaseService:
             date=_checked(values, "date", "When", check_date),
             who=_text(values, "who"),
             call_id=call_id,
+            recorded_at=self._ctx.now_iso() if call_id else "",
+            recorded_elapsed=round(elapsed, 3) if call_id and elapsed is not None else None,
         )
         self._change(case_id, lambda case: case.claims.append(claim))
         return claim
