@@ -1,31 +1,16 @@
-"""The benchmarks in bench/ still run, and their generated data is what the store writes."""
+"""The benchmarks in bench/ still run, and bulk-written data is what the store writes."""
 
 from __future__ import annotations
 
 import json
-import random
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
-from tui.domain.clock import FrozenClock
+from tui.demo import synthetic
 from tui.store import Store
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-
-
-@pytest.fixture(scope="module")
-def datagen():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import datagen
-
-        yield datagen
-    finally:
-        sys.path.remove(str(BENCH))
 
 
 def _run(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
@@ -49,14 +34,19 @@ def test_startup_runs_and_prints_a_ratio() -> None:
     assert "ratio ours (10 calls) / bare: ready" in done.stdout
 
 
-def test_generated_layout_matches_what_the_store_writes(tmp_path: Path, datagen) -> None:
-    clock = FrozenClock(datetime(2022, 3, 1, 9, 0, tzinfo=UTC))
-    rng = random.Random(7)
-    cases = datagen.make_cases(2, clock)
-    calls = [datagen.make_call(clock, cases[n % 2], rng) for n in range(4)]
+def test_datagen_builds_a_history_that_loads(tmp_path: Path) -> None:
+    done = _run(str(BENCH / "datagen.py"), str(tmp_path / "data"), "--calls", "30",
+                timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("wrote 30 calls in ")
 
-    direct = tmp_path / "direct"
-    datagen.write_dir(direct, cases, calls)
+
+def test_bulk_written_files_match_what_the_store_writes(tmp_path: Path) -> None:
+    cases, calls = synthetic.history(8, seed=7)
+
+    bulk = tmp_path / "bulk"
+    with Store.open(bulk) as store:
+        store.write_many(cases, calls)
 
     stored = tmp_path / "stored"
     with Store.open(stored) as store:
@@ -69,11 +59,11 @@ def test_generated_layout_matches_what_the_store_writes(tmp_path: Path, datagen)
     def load(path: Path) -> object:
         return json.loads(path.read_text(encoding="utf-8"))
 
-    assert load(direct / "index.json") == load(stored / "index.json")
+    assert load(bulk / "index.json") == load(stored / "index.json")
     for call in calls:
         name = f"calls/{call.id}.json"
-        assert load(direct / name) == load(stored / name)
+        assert load(bulk / name) == load(stored / name)
 
-    with Store.open(direct) as store:
+    with Store.open(bulk) as store:
         assert [row.id for row in store.call_summaries()] == [call.id for call in calls]
         assert store.load_call(calls[-1].id) == calls[-1]

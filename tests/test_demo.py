@@ -15,6 +15,8 @@ import pytest
 
 from tui import demo
 from tui.cli import CliError
+from tui.demo import STORY_FILE, StoryError, command
+from tui.demo.story import ACTION_KINDS, StoryTeller
 from tui.domain.claims import claim_groups
 from tui.domain.followups import broken_by_organisation, followups_from_summaries
 from tui.domain.model import OUTCOMES, Call
@@ -184,6 +186,63 @@ def test_story_weekend_start_moves_to_monday(store: Store) -> None:
     assert first.started_at.startswith("2026-06-08")
 
 
+# -- the story file ------------------------------------------------------------------------
+def test_story_file_loads_and_exercises_every_action_kind() -> None:
+    story = demo.load_story()
+    assert story.case.title == demo.STORY_TITLE
+    assert len(story.calls) == 12
+    actions = [action for call in story.calls for action in call.actions]
+    assert {action.kind for action in actions} == set(ACTION_KINDS) == set(StoryTeller.ACTIONS)
+    # ...and every option: gap, kept promises, a line that drops on hold, every step ticked.
+    assert any(action.gap for action in actions)
+    assert any(action.kept for action in actions)
+    assert any(action.line_drops for action in actions)
+    assert any(action.tick == "all" for action in actions)
+    assert any(call.redials for call in story.calls) and any(c.number for c in story.calls)
+    assert story.case.payments and story.case.notices and story.case.documents
+    assert story.case.claims
+
+
+def test_story_file_mistakes_are_refused(tmp_path: Path) -> None:
+    good = STORY_FILE.read_text("utf-8")
+    mistakes = {
+        "unknown": good.replace("      - hold: 27\n", "      - hold: 27\n        loud: true\n"),
+        "exactly one": good.replace("      - hold: 27\n", "      - hold: 27\n        say: hi\n"),
+        "goes with": good.replace("      - hold: 27\n", "      - hold: 27\n        kept: true\n"),
+        "last action": good.replace("    actions:\n      - hold: 6\n",
+                                    "    actions:\n      - end: {outcome: resolved, summary: x}\n"
+                                    "      - hold: 6\n"),
+        "earlier call": good.replace("    redials: 3\n", "    redials: 4\n"),
+    }
+    for number, (message, text) in enumerate(mistakes.items()):
+        assert text != good, message
+        path = tmp_path / f"story-{number}.yaml"
+        path.write_text(text, "utf-8")
+        with pytest.raises(StoryError, match=message):
+            demo.load_story(path)
+
+
+def test_story_leaves_out_payments_not_made_yet(store: Store, data_dir: Path) -> None:
+    early = demo.build_story(store, START)  # 8 June: June's AutoPay (the 22nd) is to come
+    late_store = Store.open(data_dir / "late")
+    try:
+        late = demo.build_story(late_store, datetime(2026, 6, 24, 13, 0, tzinfo=UTC))
+    finally:
+        late_store.close()
+    assert len(late.payments) == len(early.payments) + 1
+    assert max(p.date for p in late.payments) == "2026-06-22"
+
+
+def test_nothing_outside_the_store_writes_data_files() -> None:
+    root = Path(__file__).resolve().parent.parent
+    sources = [*(root / "tui" / "demo").glob("*.py"), *(root / "bench").glob("*.py")]
+    for path in sources:
+        text = path.read_text("utf-8")
+        for writer in ("json.dump(", "atomic", "write_new_file", "os.open(", "TinyDB",
+                       ".write_text(", ".write_bytes("):
+            assert writer not in text, f"{path.name} uses {writer}"
+
+
 # -- synthetic histories ------------------------------------------------------------------
 def test_generate_200_calls_loads(tmp_path: Path) -> None:
     target = tmp_path / "gen"
@@ -326,7 +385,7 @@ def test_run_demo_opens_a_temporary_copy_and_deletes_it(
         seen["mode"] = stat.S_IMODE(store.data_dir.parent.stat().st_mode)
 
     monkeypatch.setattr(HoldTheLineApp, "run", fake_run)
-    monkeypatch.setattr(demo, "require_terminal", lambda: None)
+    monkeypatch.setattr(command, "require_terminal", lambda: None)
     home = Path(os.environ["HOLDTHELINE_HOME"])
     assert demo.run_demo(_args()) == 0
     assert demo.STORY_TITLE in seen["cases"]  # type: ignore[operator]
@@ -346,7 +405,7 @@ def test_run_demo_opens_a_temporary_copy_and_deletes_it(
 async def test_demo_app_opens_on_the_story(store: Store) -> None:
     from tui.app import HoldTheLineApp
 
-    demo.build_story(store, demo._story_start())
+    demo.build_story(store, demo.story_start())
     playbooks, problems = load_playbooks([(shipped_playbooks_dir(), "shipped")])
     app = HoldTheLineApp(Service(store, playbooks, problems))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -360,7 +419,7 @@ async def test_demo_app_opens_on_the_story(store: Store) -> None:
 async def test_demo_app_says_it_is_the_demo(store: Store) -> None:
     from tui.screens.home import HomeScreen
 
-    demo.build_story(store, demo._story_start())
+    demo.build_story(store, demo.story_start())
     playbooks, problems = load_playbooks([(shipped_playbooks_dir(), "shipped")])
     app = demo.make_demo_app(Service(store, playbooks, problems))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -192,6 +192,7 @@ class CaseService:
             method=method,  # type: ignore[arg-type]
             confirmation=_text(values, "confirmation"),
             account=_text(values, "account"),
+            note=_text(values, "note"),
         )
         self._change(case_id, lambda case: case.payments.append(payment))
         return payment
