@@ -18,8 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from tui.playbooks import SOURCE_STATUSES, load_file, load_playbooks
-from tui.playbooks.schema import DEADLINE_KEYS, PHONE_KEYS, SOURCE_KEYS, STEP_KEYS, TOP_KEYS
+from tui.playbooks import (
+    FACT_STATUSES,
+    PLAYBOOK_SCHEMA_VERSION,
+    SOURCE_STATUSES,
+    load_file,
+    load_playbooks,
+)
+from tui.playbooks.schema import (
+    DEADLINE_KEYS,
+    LINK_KEYS,
+    PHONE_KEYS,
+    SOURCE_KEYS,
+    STEP_KEYS,
+    TEXT_KEYS,
+    TOP_KEYS,
+)
 from tui.playbooks.yamlsafe import MAX_BYTES, MappingNode, SequenceNode, compose
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,7 +78,7 @@ BAD_EXPECTED: dict[str, tuple[int, list[str]]] = {
     "top_level_list.yaml": (2, ["must be a mapping"]),
     "too_deep.yaml": (3, ["nested deeper than 32 levels"]),
     "two_documents.yaml": (5, ["another document"]),
-    "newer_schema.yaml": (2, ["schema_version 2 is newer"]),
+    "newer_schema.yaml": (2, ["schema_version 3 is newer"]),
     "empty_name.yaml": (3, ["name must not be empty"]),
 }
 
@@ -156,7 +170,9 @@ def test_load_file_reports_without_loading() -> None:
 def test_unreadable_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     playbook, problems, _ = load_file(tmp_path / "missing.yaml")
     assert playbook is None
-    assert len(problems) == 1 and str(problems[0]).startswith(f"{tmp_path / 'missing.yaml'}:1:1: ")
+    # No line or column applies: ``path: message``.
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'missing.yaml'}: no such file (or a symlink to a missing file)"]
 
 
 def test_three_problems_are_reported_at_once(tmp_path: Path) -> None:
@@ -375,7 +391,7 @@ def test_ten_megabyte_file_is_refused_by_size(tmp_path: Path) -> None:
     playbook, problems, _ = load_file(path)
     assert time.perf_counter() - started < 0.5
     assert playbook is None
-    assert [str(p) for p in problems] == [f"{path}:1:1: file is larger than 256 KB"]
+    assert [str(p) for p in problems] == [f"{path}: file is larger than 256 KB"]
 
 
 def test_size_limit_boundary(tmp_path: Path) -> None:
@@ -653,16 +669,30 @@ def test_docs_example_loads_and_uses_every_field(tmp_path: Path) -> None:
     assert isinstance(root, MappingNode)
     fields = {str(key.value): value for key, value in root.value}
     for name, allowed in (("phones", PHONE_KEYS), ("steps", STEP_KEYS),
-                          ("deadlines", DEADLINE_KEYS), ("sources", SOURCE_KEYS)):
+                          ("deadlines", DEADLINE_KEYS), ("sources", SOURCE_KEYS),
+                          ("links", LINK_KEYS)):
         items = fields[name]
         assert isinstance(items, SequenceNode)
         assert set().union(*(_keys(item) for item in items.value)) == set(allowed), name
+    # Cited text (a mapping with ``text``) shows every key somewhere in the example.
+    cited: list[MappingNode] = []
+    pending: list[object] = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, MappingNode):
+            if "text" in _keys(node):
+                cited.append(node)
+            pending.extend(value for _, value in node.value)
+        elif isinstance(node, SequenceNode):
+            pending.extend(node.value)
+    assert set().union(*(_keys(node) for node in cited)) == set(TEXT_KEYS)
+    assert playbook.schema_version == PLAYBOOK_SCHEMA_VERSION == 2
 
 
 def test_docs_name_every_field_and_status() -> None:
     text = DOCS.read_text(encoding="utf-8")
     for name in (*TOP_KEYS, *PHONE_KEYS, *STEP_KEYS, *DEADLINE_KEYS, *SOURCE_KEYS,
-                 *SOURCE_STATUSES):
+                 *LINK_KEYS, *TEXT_KEYS, *FACT_STATUSES, "date"):
         assert f"`{name}`" in text, name
     for command in ("holdtheline playbooks validate", "holdtheline playbooks list",
                     "holdtheline playbooks show", "--playbooks DIR",

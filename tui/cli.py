@@ -125,26 +125,23 @@ def run_playbooks(args: argparse.Namespace) -> int:
 
     dirs = _playbook_dirs(args)
     if args.action == "validate":
-        targets: list[tuple[Path, str]] = []
+        from tui.playbooks import validate_paths
+
+        targets: list[Path] = []
         for given in args.paths:
             path = Path(given).expanduser()
-            if not path.exists():
+            if not path.exists() and not path.is_symlink():
                 raise CliError(f"{given}: no such file or folder")
-            targets.append((path, "validate"))
-        checked = {
-            file.resolve()
-            for path, _ in targets
-            for file in ([path] if path.is_file() else [*path.glob("*.yaml"), *path.glob("*.yml")])
-        }
-        found, problems = load_playbooks([*dirs, *targets])
-        mine = [p for p in problems if p.path.resolve() in checked]
-        for problem in mine:
+            targets.append(path)
+        # A FIFO, a device, a folder without playbooks, a symlink loop: problems, exit 1.
+        report = validate_paths(targets, dirs)
+        for problem in report.problems:
             print(visible(str(problem)))
-        bad = {p.path.resolve() for p in mine}
-        if mine:
-            print(f"{len(bad)} of {len(checked)} file(s) have problems", file=sys.stderr)
+        if report.problems:
+            print(f"{len(report.bad)} of {len(report.checked)} file(s) have problems",
+                  file=sys.stderr)
             return 1
-        print(f"{len(checked)} playbook file(s) OK", file=sys.stderr)
+        print(f"{len(report.checked)} playbook file(s) OK", file=sys.stderr)
         return 0
     found, problems = load_playbooks(dirs)
     if args.action == "list":
