@@ -90,7 +90,7 @@ def render_text(playbook: Playbook, names: dict[str, str] | None = None,
     lines.append(f"From {where}")
     if playbook.extends:
         lines.append(f"Extends {v(playbook.extends)}")
-    lines.append(f"{playbook.trust_summary(today)} (as of {today.isoformat()})")
+    lines.append(playbook.trust_summary(today))
 
     def section(title: str, items: list[str]) -> None:
         if items:
