@@ -600,12 +600,18 @@ def test_shipped_playbook_file(path: Path) -> None:
     for phone in playbook.phones:
         for key, value in (("number", phone.number), ("tty", phone.tty)):
             if value:
-                written = rf'^\s*{key}:\s*(?:"{re.escape(value)}"|{re.escape(value)})\s*$'
+                # Plain (``tty: "711"``) or cited (``tty:`` then ``text: "711"``).
+                written = (rf'^\s*{key}:\s*(?:\n\s*text:\s*)?'
+                           rf'(?:"{re.escape(value)}"|{re.escape(value)})\s*$')
                 assert re.search(written, text, re.MULTILINE), (key, value)
     assert playbook.sources, "every shipped playbook names its sources"
+    assert playbook.schema_version == 2
     for source in playbook.sources:
-        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", source.date), source.title
-        dt.date.fromisoformat(source.date)
+        assert source.id and source.published, source.title
+        if source.published != "unknown":
+            assert re.fullmatch(r"(about )?\d{4}(-\d{2}(-\d{2})?)?", source.published)
+        if source.checked:
+            dt.date.fromisoformat(source.checked)
         assert source.status in SOURCE_STATUSES
 
 
@@ -615,11 +621,14 @@ def test_health_connector_flags_the_unverified_number() -> None:
     urgent = [phone for phone in playbook.phones if phone.number == "844-558-3454"]
     assert len(urgent) == 1
     assert "reported by a user, unverified" in urgent[0].label
+    # Not right under the official number, and with a warning about bank details.
+    assert playbook.phones[-1] is urgent[0]
+    assert "Never give bank details" in urgent[0].label
+    trust = playbook.trust(urgent[0], dt.date(2026, 11, 30))
+    assert (trust.status, trust.label, trust.flagged) == ("unverified", "unverified", True)
     statuses = {source.status for source in playbook.sources}
     assert statuses - {"ok"}, "some facts must be flagged"
-    assert {"weak", "stale", "conflict"} <= statuses
-    weak = [s for s in playbook.sources if s.status == "weak" and "844-558-3454" in s.title]
-    assert weak, "the user-reported number has a weak source"
+    assert {"weak", "stale", "secondary"} <= statuses
 
 
 def test_neighborhood_health_plan_extends_health_insurer() -> None:
