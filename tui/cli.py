@@ -126,32 +126,27 @@ def build_parser() -> Parser:
 
 def run_playbooks(args: argparse.Namespace) -> int:
     from tui.domain.text import visible
-    from tui.playbooks import load_playbooks
     from tui.playbooks.render import render_text
 
     dirs = playbook_sources(args.playbooks)
     if args.action == "validate":
-        targets: list[Path | tuple[Path, str]] = []
+        from tui.playbooks import validate_paths
+
+        targets: list[Path] = []
         for given in args.paths:
             path = Path(given).expanduser()
-            if not path.exists():
+            if not path.exists() and not path.is_symlink():
                 raise CliError(f"{given}: no such file or folder")
-            targets.append((path, "validate"))
-        checked = {
-            file.resolve()
-            for path, _ in (t for t in targets if isinstance(t, tuple))
-            for file in ([path] if path.is_file() else [*path.glob("*.yaml"), *path.glob("*.yml")])
-        }
-        sources: list[Path | tuple[Path, str]] = [*dirs, *targets]
-        found, problems = load_playbooks(sources)
-        mine = [p for p in problems if p.path.resolve() in checked]
-        for problem in mine:
+            targets.append(path)
+        # A FIFO, a device, a folder without playbooks, a symlink loop: problems, exit 1.
+        report = validate_paths(targets, dirs)
+        for problem in report.problems:
             print(visible(str(problem)))
-        bad = {p.path.resolve() for p in mine}
-        if mine:
-            print(f"{len(bad)} of {plural(len(checked), 'file')} have problems", file=sys.stderr)
+        if report.problems:
+            print(f"{len(report.bad)} of {plural(len(report.checked), 'file')} have problems",
+                  file=sys.stderr)
             return 1
-        print(f"{plural(len(checked), 'playbook file')} OK", file=sys.stderr)
+        print(f"{plural(len(report.checked), 'playbook file')} OK", file=sys.stderr)
         return 0
     found, problems = load_all_playbooks(args.playbooks)
     if args.action == "list":

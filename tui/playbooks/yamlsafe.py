@@ -3,12 +3,16 @@
 Built on PyYAML's pure-Python composer with the base resolver, so every
 scalar stays the string that was written (``0123456``, ``NO`` and
 ``12:30:45`` are never turned into numbers or booleans). Anchors, aliases and
-tags are refused, nesting depth and file size are capped, and duplicate keys
-are errors. Every problem carries its line and column.
+tags are refused; nesting depth, the number of values and file size are
+capped; text that could not be saved as UTF-8 (lone surrogates) and raw
+characters that make the file display differently from what it holds (bidi
+overrides, a byte-order mark in the middle) are refused. Every problem carries
+its line and column.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -24,6 +28,18 @@ MAX_BYTES = 256 * 1024
 """Playbooks larger than this are refused before parsing."""
 MAX_DEPTH = 32
 """Deeper nesting is refused (no RecursionError, bounded time and memory)."""
+MAX_NODES = 5_000
+"""More values than this are refused: parsing stays well under a second (a big
+playbook has about 1,500; pure-Python YAML needs ~10 s for 120,000 values)."""
+
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidi embedding, override and isolate controls: they reorder how text looks."""
+_ODD_BREAKS = re.compile("[\u0085\u2028\u2029]")
+"""NEL, line and paragraph separators: YAML 1.1 line breaks that editors hide."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(
+    r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
 
 COPY_HINT = "copy the text instead"
 PLAIN_TAGS = {
@@ -51,12 +67,22 @@ def _where(node_or_event: Node | object) -> tuple[int, int]:
 
 
 class _StrictComposer(Composer):
-    """Refuses anchors, aliases, explicit tags and deep nesting."""
+    """Refuses anchors, aliases, explicit tags, deep nesting, too many values
+    and text that cannot be encoded as UTF-8."""
 
     _depth = 0
+    _nodes = 0
+    _text = ""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            line, column = _where(event)
+            raise YamlProblem(line, column,
+                              f"more than {MAX_NODES:,} values: a playbook needs a few hundred")
+        if isinstance(event, ScalarEvent) and _SURROGATE.search(event.value):
+            self._refuse_surrogate(event)
         if isinstance(event, AliasEvent):
             line, column = _where(event)
             raise YamlProblem(line, column, f"aliases (*name) are not allowed: {COPY_HINT}")
@@ -73,9 +99,29 @@ class _StrictComposer(Composer):
             if self._depth > MAX_DEPTH:
                 line, column = _where(event)
                 raise YamlProblem(line, column, f"nested deeper than {MAX_DEPTH} levels")
-            return super().compose_node(parent, index)  # type: ignore[arg-type]
+            node: Node | None = super().compose_node(parent, index)  # type: ignore[arg-type]
+            assert node is not None  # an event is always there: peek_event() gave one
+            return node
         finally:
             self._depth -= 1
+
+    def _refuse_surrogate(self, event: ScalarEvent) -> None:
+        """A lone surrogate (``"\\uD800"``) would make every call that shows this
+        text unsaveable later: point at its escape."""
+        char = _SURROGATE.search(event.value)
+        code = ord(char.group()) if char else 0xD800
+        line, column = _where(event)
+        escape = None
+        if self._text and event.start_mark is not None and event.end_mark is not None:
+            start, end = event.start_mark.index, event.end_mark.index
+            escape = _SURROGATE_ESCAPE.search(self._text, start, end)
+        if escape is not None:
+            line, column = _position(self._text, escape.start())
+        raise YamlProblem(
+            line, column,
+            f"lone surrogate U+{code:04X} cannot be saved as UTF-8 text: remove it, or write "
+            "the character itself (an emoji as \\U0001F600, not as two \\u escapes)",
+        )
 
 
 class _StrictLoader(Reader, Scanner, Parser, _StrictComposer, BaseResolver):
@@ -96,10 +142,15 @@ class Located:
     column: int
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    """1-based line and column of ``offset``, counting line breaks as YAML does."""
+    line, start = 1, 0
+    for found in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, found.end()
+    return line, offset - start + 1
 
 
 def compose(text: str) -> Node | None:
@@ -107,7 +158,9 @@ def compose(text: str) -> Node | None:
     loader: _StrictLoader | None = None
     try:
         loader = _StrictLoader(text)
-        return loader.get_single_node()
+        loader._text = text
+        root: Node | None = loader.get_single_node()
+        return root
     except YamlProblem:
         raise
     except ReaderError as error:
@@ -134,9 +187,17 @@ def compose(text: str) -> Node | None:
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 text (a BOM is allowed), or YamlProblem."""
+    """UTF-8 text (one leading byte-order mark is allowed), or YamlProblem.
+
+    Refuses raw bidi controls (the file would look different from what it
+    holds, as in "Trojan Source"), raw NEL/line/paragraph separators (YAML
+    breaks lines there, editors don't) and a byte-order mark anywhere but the
+    start.
+    Written as escapes inside double quotes (``"\\u202e"``), such characters
+    load: text is data and is always shown with them made visible.
+    """
     if len(raw) > MAX_BYTES:
-        raise YamlProblem(1, 1, f"file is larger than {MAX_BYTES // 1024} KB")
+        raise YamlProblem(0, 0, f"file is larger than {MAX_BYTES // 1024} KB")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -144,6 +205,28 @@ def decode(raw: bytes) -> str:
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         raise YamlProblem(line, column, "not UTF-8 text") from None
+    bidi = _BIDI.search(text)
+    if bidi is not None:
+        line, column = _position(text, bidi.start())
+        raise YamlProblem(
+            line, column,
+            f"invisible bidi control U+{ord(bidi.group()):04X} is not allowed: it makes text "
+            "display in a different order than it is written; remove it",
+        )
+    breaks = _ODD_BREAKS.search(text)
+    if breaks is not None:
+        line, column = _position(text, breaks.start())
+        raise YamlProblem(
+            line, column,
+            f"invisible line break U+{ord(breaks.group()):04X} is not allowed: YAML breaks the "
+            "line there but most editors do not show it; remove it",
+        )
+    bom = text.find("\ufeff")
+    if bom >= 0:
+        line, column = _position(text, bom)
+        raise YamlProblem(line, column,
+                          "byte-order mark (U+FEFF) in the middle of the file: remove it "
+                          "(were two files joined?)")
     return text
 
 
