@@ -395,10 +395,18 @@ def test_ics_uids_are_stable(sample: tuple[list[Case], list[Call]]) -> None:
 
 # -- masking -----------------------------------------------------------------------
 def test_mask_rule() -> None:
+    """At most the last 4 characters shown, never fewer than 2 hidden."""
     assert mask("123456789012") == "••••••••9012"
-    assert mask("12345") == "•2345"
-    assert mask("1234") == "••••" and mask("ab") == "••" and mask("") == ""
+    assert mask("123456") == "••3456"
+    assert mask("12345") == "••345"
+    assert mask("1234") == "••34" and mask("123") == "••3"
+    assert mask("ab") == "••" and mask("a") == "•" and mask("") == ""
     assert mask("  88-1234  ") == "•••1234"
+    for length in range(1, 30):
+        value = "x" * length
+        masked = mask(value)
+        assert len(masked) == length
+        assert masked.count("•") >= min(2, length) and len(masked.lstrip("•")) <= 4
 
 
 SECRETS = ["NHP123456789", "HC-0042-7781-93", "APP-2026-556677", "BANK-77301942",
@@ -429,10 +437,10 @@ def test_mask_hides_every_identifier(fmt: str, sample: tuple[list[Case], list[Ca
 
 def test_mask_scrubs_free_text_and_keeps_the_rest(sample: tuple[list[Case], list[Call]]) -> None:
     cases, calls = sample
-    masked_cases, masked_calls = mask_records(cases, calls)
+    masked_cases, masked_calls, _facts = mask_records(cases, calls)
     assert masked_calls[0].read_out[0] == "Member ID: ••••••••6789"
     assert "conf. •••••••••1942  from ••••••••••4821" in masked_calls[0].read_out[1]
-    assert masked_cases[1].identifiers == {"Account": "•H-99"}
+    assert masked_cases[1].identifiers == {"Account": "••-99"}
     assert masked_calls[1].reps[0].rep_id == "" and masked_calls[1].reps[0].id_refused
     # Structure and ordinary text untouched.
     assert masked_calls[1].notes[0].text == calls[1].notes[0].text

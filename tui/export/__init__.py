@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from tui.domain.model import Call, Case
-from tui.export.common import export_today
+from tui.export.common import case_facts, export_today
 from tui.export.csv_export import export_csv
 from tui.export.json_export import export_json
 from tui.export.markdown import export_markdown
@@ -42,13 +42,14 @@ def render(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    today = export_today(exported_at, today)
+    facts = case_facts(cases, calls, today) if fmt == "md" else {}
     if mask:
-        cases, calls = mask_records(cases, calls)
+        cases, calls, facts = mask_records(cases, calls, facts)
     if fmt == "json":
         return export_json(cases, calls, exported_at)
-    today = export_today(exported_at, today)
     if fmt == "md":
-        return export_markdown(cases, calls, exported_at, today, masked=mask)
+        return export_markdown(cases, calls, exported_at, today, facts, masked=mask)
     if fmt == "csv":
         return export_csv(cases, calls, exported_at, today)
     from tui.export.ics_export import export_ics  # icalendar loads only when needed

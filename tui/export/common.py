@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
+from tui.domain.claims import ClaimGroup, claim_groups
 from tui.domain.deadlines import local_date, parse_date
 from tui.domain.model import Call, Case, Promise
+from tui.domain.stats import Stats, compute
 from tui.domain.timefmt import parse_iso
 
 STATUS_WORDS = {
@@ -16,6 +19,23 @@ STATUS_WORDS = {
     "upcoming": "pending",
     "undated": "pending, no date given",
 }
+
+
+@dataclass
+class CaseFacts:
+    """What a case adds up to, counted on the real records before any masking, so a
+    masked export says exactly the same numbers and groups claims the same way."""
+
+    stats: Stats
+    claim_groups: list[ClaimGroup]
+
+
+def case_facts(cases: list[Case], calls: list[Call], today: date) -> dict[str, CaseFacts]:
+    """Case id → its totals and claim groups."""
+    grouped = calls_by_case(calls)
+    return {case.id: CaseFacts(compute(grouped.get(case.id, []), today, case),
+                               claim_groups(case))
+            for case in cases}
 
 
 def export_today(exported_at: str, today: date | None = None) -> date:

@@ -13,16 +13,18 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from tui.domain.claims import claim_groups
+from tui.domain.claims import ClaimGroup
 from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
 from tui.domain.followups import promise_status
 from tui.domain.model import Call, Case, Rep
-from tui.domain.stats import Stats, compute
+from tui.domain.stats import Stats
 from tui.domain.text import join_words, plural, visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local
 from tui.export.common import (
     STATUS_WORDS,
+    CaseFacts,
     calls_by_case,
+    case_facts,
     case_started,
     reps_short,
 )
@@ -170,9 +172,8 @@ def _notices(case: Case, today: date) -> list[str]:
     return lines
 
 
-def _claims(case: Case, calls_by_id: dict[str, Call]) -> list[str]:
+def _claims(groups: list[ClaimGroup], calls_by_id: dict[str, Call]) -> list[str]:
     lines = ["### Who says what", ""]
-    groups = claim_groups(case)
     if not groups:
         return lines + ["No claims recorded.", ""]
     for group in groups:
@@ -313,9 +314,15 @@ def _totals(total: Stats) -> list[str]:
 
 
 def export_markdown(
-    cases: list[Case], calls: list[Call], exported_at: str, today: date, *, masked: bool = False
+    cases: list[Case], calls: list[Call], exported_at: str, today: date,
+    facts: dict[str, CaseFacts] | None = None, *, masked: bool = False,
 ) -> str:
-    """The dossier: cases in creation order, each call in the order it was made."""
+    """The dossier: cases in creation order, each call in the order it was made.
+
+    ``facts`` (totals and claim groups per case) are counted on the real records: give
+    them when ``cases`` and ``calls`` are masked copies.
+    """
+    facts = facts or case_facts(cases, calls, today)
     if len(cases) == 1:
         title = f"# Dossier: {_heading(cases[0].title)}"
     else:
@@ -338,13 +345,13 @@ def export_markdown(
     calls_by_id = {call.id: call for call in calls}
     for case in sorted(cases, key=lambda c: c.created_at):
         case_calls = grouped.get(case.id, [])
-        total = compute(case_calls, today, case)
+        total = facts[case.id].stats
         lines += [f"## {_heading(case.title)}", ""]
         lines += ["### The dispute in brief", "", _dispute(case, case_calls, total), ""]
         lines += _identifiers(case)
         lines += _payments(case)
         lines += _notices(case, today)
-        lines += _claims(case, calls_by_id)
+        lines += _claims(facts[case.id].claim_groups, calls_by_id)
         lines += _documents(case)
         if case_calls:
             lines += _glance(case_calls)

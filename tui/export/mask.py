@@ -1,4 +1,5 @@
-"""Masking identifiers for sharing: all but the last 4 characters hidden.
+"""Masking identifiers for sharing: at most the last 4 characters shown, never fewer
+than 2 hidden.
 
 ``mask`` is the one rule, used by every export format. ``Masker`` applies it to
 masked copies of cases and calls: the identifier fields themselves (identifier
@@ -12,26 +13,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
+from tui.domain.claims import masked_groups
 from tui.domain.model import Call, Case
+from tui.export.common import CaseFacts
 
 MASK_CHAR = "•"
 KEEP = 4
-"""How many trailing characters stay visible."""
-MIN_IN_TEXT = 5
-"""Identifiers shorter than this are masked in their fields but not searched for in
-free text, where they would hit ordinary numbers (years, times, amounts)."""
+"""At most this many trailing characters stay visible."""
+MIN_HIDDEN = 2
+"""At least this many characters are always hidden (all of a 1- or 2-character value)."""
+MIN_IN_TEXT = 4
+"""Identifiers at least this long are also found and masked inside free text (shorter
+ones would hit ordinary numbers there); every identifier is masked in its own field."""
 
 
 def mask(text: str) -> str:
-    """``"123456789012"`` → ``"••••••••9012"``; 4 characters or fewer → all hidden.
+    """``"123456789012"`` → ``"••••••••9012"``, ``"8812"`` → ``"••12"``, ``"77"`` → ``"••"``.
 
     Surrounding spaces are dropped; an empty value stays empty.
     """
     value = text.strip()
-    if len(value) <= KEEP:
-        return MASK_CHAR * len(value)
-    return MASK_CHAR * (len(value) - KEEP) + value[-KEEP:]
+    shown = max(0, min(KEEP, len(value) - MIN_HIDDEN))
+    return MASK_CHAR * (len(value) - shown) + value[len(value) - shown:]
 
 
 def _copy_case(case: Case) -> Case:
@@ -102,6 +107,7 @@ class Masker:
             claim.question = self.text(claim.question)
             claim.says = self.text(claim.says)
             claim.who = self.text(claim.who)
+            claim.party = self.text(claim.party)
         for document in out.documents:
             document.tracking = mask(document.tracking)
             document.what = self.text(document.what)
@@ -126,7 +132,17 @@ class Masker:
         return out
 
 
-def mask_records(cases: list[Case], calls: list[Call]) -> tuple[list[Case], list[Call]]:
-    """Masked copies of the cases and calls (the originals are not touched)."""
+def mask_records(
+    cases: list[Case], calls: list[Call], facts: dict[str, CaseFacts] | None = None,
+) -> tuple[list[Case], list[Call], dict[str, CaseFacts]]:
+    """Masked copies of the cases and calls (the originals are not touched), and of the
+    case facts: the same totals and claim groups, with masked texts."""
     masker = Masker.for_records(cases, calls)
-    return [masker.case(case) for case in cases], [masker.call(call) for call in calls]
+    masked_cases = [masker.case(case) for case in cases]
+    claims = {claim.id: claim for case in masked_cases for claim in case.claims}
+    masked_facts = {
+        case_id: replace(found, claim_groups=masked_groups(found.claim_groups, claims,
+                                                           masker.text))
+        for case_id, found in (facts or {}).items()
+    }
+    return masked_cases, [masker.call(call) for call in calls], masked_facts
