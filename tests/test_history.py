@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Sparkline
+from textual.widgets import DataTable, Input, Select, Sparkline
 
 from tui.domain.clock import FrozenClock
 from tui.domain.live import LiveCall
@@ -145,6 +145,7 @@ async def test_export_from_the_app(make_app, store: Store, clock: FrozenClock,
                                    tmp_path) -> None:  # type: ignore[no-untyped-def]
     import stat
 
+    from tui.screens.export_dialog import MASKED
     from tui.screens.form import FormDialog
 
     seed(store, clock)
@@ -160,6 +161,12 @@ async def test_export_from_the_app(make_app, store: Store, clock: FrozenClock,
         dialog = app.screen
         assert isinstance(dialog, FormDialog)
         dialog.query_one("#field-path", Input).value = str(tmp_path / "dossier")
+        await pilot.press("ctrl+s")  # masked or not: never a silent default
+        await pilot.pause()
+        assert app.screen is dialog
+        assert any("Identifiers" in n.message and "needed" in n.message
+                   for n in app._notifications)
+        dialog.query_one("#field-mask", Select).value = MASKED
         await pilot.press("ctrl+s")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -169,4 +176,4 @@ async def test_export_from_the_app(make_app, store: Store, clock: FrozenClock,
     text = written.read_text("utf-8")
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert "Coverage restricted" in text and "Supervisor refused retro request" in text
-    assert "123456789012" not in text and "9012" in text  # masked by default
+    assert "123456789012" not in text and "9012" in text  # masked, as chosen

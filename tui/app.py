@@ -203,7 +203,7 @@ class HoldTheLineApp(TypeAheadApp[None]):
         self.push_screen(export_form(titles, today, case_title), self._export_chosen)
 
     def _export_chosen(self, values: dict[str, str] | None) -> None:
-        from tui.screens.export_dialog import ALL_CASES
+        from tui.screens.export_dialog import ALL_CASES, MASKED
 
         if values is None:
             return
@@ -212,7 +212,7 @@ class HoldTheLineApp(TypeAheadApp[None]):
             fmt,
             None if values["case"] == ALL_CASES else values["case"],
             with_extension(values["path"], fmt),
-            values["mask"] == "yes",
+            values["mask"] == MASKED,
         )
         self._write_export(choice)
 

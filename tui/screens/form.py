@@ -57,10 +57,13 @@ class FormDialog(Dialog[dict[str, str] | None]):
                 label = spec.label + ("" if spec.required else "  (optional)")
                 yield Label(label, classes="field-label", markup=False)
                 if spec.choices:
+                    # A required choice with no value is asked, never defaulted.
+                    ask = spec.required and not spec.value
                     yield Select(
                         [(choice, choice) for choice in spec.choices],
-                        value=spec.value or spec.choices[0],
-                        allow_blank=False,
+                        value=Select.NULL if ask else (spec.value or spec.choices[0]),
+                        allow_blank=ask,
+                        prompt="Choose…",
                         id=f"field-{spec.key}",
                         compact=True,
                     )
@@ -87,7 +90,7 @@ class FormDialog(Dialog[dict[str, str] | None]):
         for spec in self.fields:
             widget = self.query_one(f"#field-{spec.key}")
             if isinstance(widget, Select):
-                result[spec.key] = str(widget.value)
+                result[spec.key] = "" if widget.is_blank() else str(widget.value)
             else:
                 assert isinstance(widget, Input)
                 result[spec.key] = widget.value
