@@ -338,12 +338,24 @@ async def test_follow_up_marked_done_on_home(make_app, store: Store, data_dir: P
         assert "BROKEN" in text and "Broken promises: Insurer 1" in text
         table = app.screen.query_one("#followups-table", DataTable)
         table.focus()
-        await pilot.press("space")
+        await pilot.press("space")  # done today, after its date: kept late, still broken
         await pilot.pause()
-        assert "Broken promises" not in _export_text(app)
+        text = _export_text(app)
+        assert "Broken promises: Insurer 1" in text and "✓ late" in text
+        assert store.flush()
+        (call,) = on_disk(data_dir)
+        assert [p["done"] for p in call["promises"]] == [True, False]
+        assert call["promises"][0]["done_at"] == "2026-11-24T14:05:00+00:00"
+        table = app.screen.query_one("#followups-table", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(f"{call['id']}#1"))
+        await pilot.press("space")  # a slip: undone
+        await pilot.pause()
+        assert "BROKEN" in _export_text(app)
     assert store.flush()
     (call,) = on_disk(data_dir)
-    assert [p["done"] for p in call["promises"]] == [True, False]
+    assert [p["done"] for p in call["promises"]] == [False, False]
+    assert call["promises"][0]["done_at"] is None
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -121,6 +121,7 @@ def build_sample() -> tuple[list[Case], list[Call]]:
     live.end("escalated", "Insurer confirms coverage from 2026-02-01 and every premium received",
              next_step="Call the Health Connector with the insurer's dates")
     live.call.promises[0].done = True
+    live.call.promises[0].done_at = "2026-11-09T15:00:00+00:00"
     calls.append(live.call)
 
     live, clock = _call(case, "call-000000000002", datetime(2026, 11, 6, 15, 30, tzinfo=UTC),
@@ -270,7 +271,8 @@ def test_dossier_content(sample: tuple[list[Case], list[Call]]) -> None:
         "- Reference numbers: none — **the rep refused to give a reference**",
         "  - billing will review and call back in 3 days — due 2026-11-09: "
         "**BROKEN** (not done by 2026-11-09)",
-        "  - will send confirmation letter within 5 days — due 2026-11-10: kept",
+        "  - will send confirmation letter within 5 days — due 2026-11-10: kept (done "
+        "2026-11-09)",
         "  - will mail a corrected 1095-A in 3 days — due 2026-11-24: due today",
         "  - will email a case number — no date given: pending",
         "- Redial of the dropped call of 2026-11-12 13:10",

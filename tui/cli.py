@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from tui import __version__, paths
 from tui.config import Config, ConfigError, load_config
-from tui.domain.text import plural
+from tui.domain.text import plural, visible
 from tui.export import FORMATS
 from tui.launch import (
     LaunchError,
@@ -110,6 +110,18 @@ def build_parser() -> Parser:
                       help="write the example data into the empty folder DIR and exit")
     importer = commands.add_parser("import", help="merge a JSON export (twice adds nothing)")
     importer.add_argument("file", metavar="FILE")
+    followups = commands.add_parser(
+        "followups", help="list follow-ups (promises with a date), or mark one done",
+        description="List every follow-up: promises with a date, and whether each was kept, "
+        "kept late, broken or is still open. 'followups done ID' marks one done.")
+    followups.add_argument("--due", action="store_true",
+                           help="only open ones that are due today or broken")
+    followups.add_argument("--json", action="store_true", help="a JSON list for scripts")
+    followup_actions = followups.add_subparsers(dest="action", metavar="ACTION",
+                                                parser_class=Parser)
+    done = followup_actions.add_parser("done", help="mark a follow-up done (--undo: not done)")
+    done.add_argument("id", metavar="ID", help="the follow-up's id, as listed (call-…#n)")
+    done.add_argument("--undo", action="store_true", help="mark it not done again")
     commands.add_parser("keys", help="print every key binding in force (after your settings)",
                         description="Print every key binding in force: where it works, its "
                         "keys, its id (to remap it in the config file) and what it does.")
@@ -125,7 +137,6 @@ def build_parser() -> Parser:
 
 
 def run_playbooks(args: argparse.Namespace) -> int:
-    from tui.domain.text import visible
     from tui.playbooks.render import render_text
 
     dirs = playbook_sources(args.playbooks)
@@ -176,6 +187,60 @@ def run_playbooks(args: argparse.Namespace) -> int:
 def _config(args: argparse.Namespace) -> Config:
     given = Path(args.config).expanduser() if args.config else None
     return load_config(given, must_exist=given is not None)
+
+
+def run_followups(args: argparse.Namespace) -> int:
+    import json
+
+    from tui.domain.followups import promise_status
+    from tui.domain.timefmt import format_local
+
+    if args.action == "done":
+        store = Store.open(paths.data_dir(args.data_dir))
+        try:
+            service = Service(store)
+            call_id, index = service.followups.by_key(args.id)
+            text = service.followups.set_done(call_id, index, not args.undo)
+            if not store.flush():
+                raise CliError("could not write it to disk; try again")
+        finally:
+            store.close()
+        print(f"{'Not done' if args.undo else 'Done'}: {visible(text)}")
+        return 0
+    service = _read_only_service(args)
+    today = service.today()
+    titles = service.cases.titles()
+    rows: list[dict[str, str | None]] = []
+    for item in service.followups.all():
+        status = promise_status(item.promise, today)
+        if args.due and status not in ("broken", "today"):
+            continue
+        rows.append({"id": item.key, "status": status, "due": item.due.isoformat(),
+                     "done_at": item.done_at, "organisation": item.organisation,
+                     "case": titles.get(item.case_id, ""), "promised": item.text})
+    if args.json:
+        _write_stdout(_terminal_safe_json(json.dumps(rows, ensure_ascii=False, indent=2)))
+        return 0
+    if not rows:
+        print("no follow-ups" + (" due" if args.due else ""), file=sys.stderr)
+        return 0
+    table = [("ID", "STATUS", "DUE", "DONE", "ORGANISATION", "PROMISED")]
+    table += [(str(row["id"]), str(row["status"]), str(row["due"]),
+               format_local(row["done_at"], "YYYY-MM-DD") or "-",
+               visible(str(row["organisation"])), visible(str(row["promised"])))
+              for row in rows]
+    widths = [max(len(line[col]) for line in table) for col in range(5)]
+    _write_stdout("".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line[:5], widths, strict=True))
+        + "  " + line[5] + "\n" for line in table))
+    return 0
+
+
+def _terminal_safe_json(text: str) -> str:
+    """JSON with C1 controls and bidi overrides escaped: the same values, safe to print."""
+    from tui.export.history import terminal_safe
+
+    return terminal_safe(text) + "\n"
 
 
 def run_keys(args: argparse.Namespace) -> int:
@@ -313,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_demo_command(args)
         if args.command == "keys":
             return run_keys(args)
+        if args.command == "followups":
+            return run_followups(args)
         return run_app(args)
     except NoTerminal as error:
         print(f"holdtheline: {error}", file=sys.stderr)

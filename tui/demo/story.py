@@ -25,6 +25,8 @@ SAY_GAP = 1.5
 """Minutes before each line typed on the note line."""
 PROMISE_GAP = 1.0
 """Minutes before a promise is typed."""
+KEPT_AT = "16:00"
+"""The time of day a promise is marked kept (Massachusetts time)."""
 END_GAP = 1.0
 """Minutes from the last action to hanging up."""
 
@@ -85,8 +87,9 @@ class ActionSpec(_Spec):
     promise: str | None = None
     gap: float | None = None
     """``say``/``promise``: minutes before each line (default ``SAY_GAP``/``PROMISE_GAP``)."""
-    kept: bool = False
-    """``promise``: kept later (marked done once the story is told)."""
+    kept: bool | DateSpec = False
+    """``promise``: kept later: ``true`` on its due date, or on the day given (after the
+    due date it is kept late, and still counts as broken)."""
     hold: float | None = None
     line_drops: bool = False
     """``hold``: still on hold when the call ends."""
@@ -236,7 +239,8 @@ class StoryTeller:
         self.words: dict[str, object] = {
             **days, **{name: text.format_map(days) for name, text in story.words.items()}}
         self.call_ids: list[str] = []
-        self.kept: list[tuple[str, int]] = []
+        self.kept: list[tuple[datetime, str, int]] = []
+        """Promises to mark done: when, the call, the promise's index (kept in time order)."""
         self.case_id = ""
 
     # -- time and text --------------------------------------------------------------
@@ -264,10 +268,15 @@ class StoryTeller:
         self.clock.advance(minutes * 60)
 
     def move_to(self, moment: datetime) -> None:
-        seconds = (moment - self.clock.now()).total_seconds()
-        if seconds < 0:
+        """Move the clock on to ``moment``, keeping promises whose day comes first."""
+        if moment < self.clock.now():
             raise StoryError(f"the story goes back in time at {moment.isoformat()}")
-        self.clock.advance(seconds)
+        self.kept.sort()
+        while self.kept and self.kept[0][0] <= moment:
+            when, call_id, index = self.kept.pop(0)
+            self.clock.advance(max(0.0, (when - self.clock.now()).total_seconds()))
+            self.service.followups.set_done(call_id, index)
+        self.clock.advance((moment - self.clock.now()).total_seconds())
 
     def form(self, record: _Spec) -> dict[str, str]:
         """A case record as the case screen's form would give it."""
@@ -329,7 +338,15 @@ class StoryTeller:
         self.wait(PROMISE_GAP if action.gap is None else action.gap)
         session.enter_line(f"promise: {self.text(action.promise or '')}")
         if action.kept:
-            self.kept.append((session.call.id, len(session.call.promises) - 1))
+            promise = session.call.promises[-1]
+            if isinstance(action.kept, DateSpec):
+                day = self._resolve(action.kept)
+            elif promise.due:
+                day = date.fromisoformat(promise.due)
+            else:
+                raise StoryError(f"'{promise.text}' has no date: say on which day it is kept")
+            moment = max(at(day, KEPT_AT), self.clock.now())
+            self.kept.append((moment, session.call.id, len(session.call.promises) - 1))
 
     def hold(self, session: LiveSession, action: ActionSpec) -> None:
         session.toggle_hold()
@@ -393,8 +410,10 @@ class StoryTeller:
         self.case_id = self.open_case()
         for spec in self.story.calls:
             self.make_call(spec)
-        for call_id, index in self.kept:
+        for when, call_id, index in sorted(self.kept):
+            self.clock.advance(max(0.0, (when - self.clock.now()).total_seconds()))
             self.service.followups.set_done(call_id, index)
+        self.kept.clear()
         return self.service.cases.get(self.case_id)
 
 

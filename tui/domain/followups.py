@@ -7,25 +7,49 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from tui.domain.deadlines import local_date
 from tui.domain.model import CallSummary, Promise, PromiseSummary
+from tui.domain.timefmt import parse_iso
+
+BROKEN_STATUSES = ("broken", "kept late")
+"""A promise kept after its date was still broken: it counts as broken in every total."""
+
+
+def done_on(promise: Promise | PromiseSummary, zone: str = "local") -> date | None:
+    """The user's local date the promise was marked done, if known."""
+    if not promise.done_at:
+        return None
+    try:
+        return local_date(parse_iso(promise.done_at), zone)
+    except ValueError:
+        return None
 
 
 def promise_status(promise: Promise | PromiseSummary, today: date) -> str:
-    """``kept``, ``broken``, ``today``, ``upcoming`` (dated) or ``undated`` (no date given).
+    """The one rule for a promise's state, used by every screen and export:
 
-    The one rule for a promise's state, used by every screen and export.
+    ``kept`` (done by its date, or with no date), ``kept late`` (done after its date:
+    still broken in every total), ``broken`` (date passed, not done), ``today``,
+    ``upcoming`` or ``undated`` (open, no date given).
     """
+    due: date | None = None
+    if promise.due:
+        try:
+            due = date.fromisoformat(promise.due)
+        except ValueError:
+            due = None
     if promise.done:
-        return "kept"
-    if not promise.due:
-        return "undated"
-    try:
-        due = date.fromisoformat(promise.due)
-    except ValueError:
+        finished = done_on(promise)
+        return "kept late" if due and finished and finished > due else "kept"
+    if due is None:
         return "undated"
     if due < today:
         return "broken"
     return "today" if due == today else "upcoming"
+
+
+def is_broken(status: str) -> bool:
+    return status in BROKEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -50,8 +74,12 @@ class FollowUp:
 
     @property
     def key(self) -> str:
-        """``<call id>#<index>``: names this follow-up (home screen rows, the CLI)."""
-        return f"{self.call_id}#{self.index}"
+        """``<call id>#<n>`` (n counts from 1): names this follow-up on home and the CLI."""
+        return f"{self.call_id}#{self.index + 1}"
+
+    @property
+    def done_at(self) -> str | None:
+        return self.promise.done_at
 
     def status(self, today: date) -> str:
         """``kept``, ``broken`` (due date passed, not done), ``today`` or ``upcoming``."""
@@ -74,5 +102,5 @@ def followups_from_summaries(rows: Iterable[CallSummary]) -> list[FollowUp]:
 
 
 def broken_by_organisation(followups: Iterable[FollowUp], today: date) -> Counter[str]:
-    """How many promises each organisation broke (not done by their date)."""
-    return Counter(f.organisation for f in followups if f.status(today) == "broken")
+    """How many promises each organisation broke: not done by their date, kept late too."""
+    return Counter(f.organisation for f in followups if is_broken(f.status(today)))

@@ -198,6 +198,8 @@ class Promise(Record):
     elapsed: float
     at: str
     done: bool = False
+    done_at: str | None = None
+    """When it was marked done (UTC); None for promises marked done before this was kept."""
 
 
 class PlaybookUse(Record):
@@ -370,7 +372,7 @@ class Call(Record):
             summary=self.summary,
             reps=[rep.label() for rep in self.reps],
             references=[ref.number for ref in self.references],
-            promises=[PromiseSummary(p.text, p.due, p.done) for p in self.promises],
+            promises=[PromiseSummary(p.text, p.due, p.done, p.done_at) for p in self.promises],
         )
 
 
@@ -380,6 +382,7 @@ class PromiseSummary(Record):
     text: str
     due: str | None
     done: bool = False
+    done_at: str | None = None
 
 
 class CallSummary(Record):

@@ -44,11 +44,18 @@ class Stats:
 
     @property
     def kept(self) -> int:
+        """Kept by their date."""
         return self.promises["kept"]
 
     @property
+    def kept_late(self) -> int:
+        """Done after their date (counted in ``broken`` too)."""
+        return self.promises["kept late"]
+
+    @property
     def broken(self) -> int:
-        return self.promises["broken"]
+        """Broken: not done by their date, whether done later or not at all."""
+        return self.promises["broken"] + self.promises["kept late"]
 
     @property
     def pending(self) -> int:

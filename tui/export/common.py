@@ -14,6 +14,7 @@ from tui.domain.timefmt import parse_iso
 
 STATUS_WORDS = {
     "kept": "kept",
+    "kept late": "kept late, still counted as broken",
     "broken": "broken",
     "today": "due today",
     "upcoming": "pending",

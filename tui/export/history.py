@@ -56,4 +56,9 @@ def history_json(calls: Iterable[Call]) -> str:
     written as ``\\uXXXX`` escapes: the same JSON value, safe to print.
     """
     text = json.dumps([call.to_dict() for call in calls], ensure_ascii=False, indent=2)
-    return _UNSAFE.sub(lambda found: f"\\u{ord(found.group(0)):04x}", text) + "\n"
+    return terminal_safe(text) + "\n"
+
+
+def terminal_safe(json_text: str) -> str:
+    """JSON text with C1 controls and bidi overrides as ``\\uXXXX`` escapes (same values)."""
+    return _UNSAFE.sub(lambda found: f"\\u{ord(found.group(0)):04x}", json_text)

@@ -15,7 +15,7 @@ from datetime import date
 
 from tui.domain.claims import ClaimGroup
 from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
-from tui.domain.followups import promise_status
+from tui.domain.followups import done_on, promise_status
 from tui.domain.model import Call, Case, Rep
 from tui.domain.stats import Stats
 from tui.domain.text import join_words, plural, visible
@@ -102,7 +102,7 @@ def _dispute(case: Case, calls: list[Call], total: Stats) -> str:
     else:
         calls_part = ", and no call about it has been recorded yet"
     first = f"The dispute “{_escape(case.title)}” {state}{when}{calls_part}."
-    broken = total.promises["broken"]
+    broken = total.broken
     broken_part = (
         "no promise made on these calls has been broken"
         if not broken
@@ -275,6 +275,12 @@ def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) 
         word = STATUS_WORDS[status] if status != "undated" else "pending"
         if status == "broken":
             word = f"**BROKEN** (not done by {promise.due})"
+        elif status == "kept late":
+            finished = done_on(promise)
+            when = f" on {finished.isoformat()}" if finished else ""
+            word = f"**KEPT LATE** (done{when}, after {promise.due}: counted as broken)"
+        elif status == "kept" and done_on(promise):
+            word = f"kept (done {done_on(promise)})"
         lines.append(f"  - {_item(promise.text)} — {due}: {word}")
     lines.append(f"- Outcome: {_escape(_outcome(call))}")
     if call.summary:
@@ -306,9 +312,10 @@ def _totals(total: Stats) -> list[str]:
     )
     lines.append(f"- Different reference numbers given: {total.references}{refused_ref}")
     lines.append(
-        f"- Promises: {total.promises_made} made — {promises['kept']} kept, "
-        f"{promises['broken']} broken, "
-        f"{promises['today'] + promises['upcoming'] + promises['undated']} pending"
+        f"- Promises: {total.promises_made} made — {total.kept} kept, "
+        f"{total.broken} broken"
+        + (f" ({promises['kept late']} of them kept late)" if promises["kept late"] else "")
+        + f", {total.pending} pending"
     )
     return lines + [""]
 

@@ -179,6 +179,7 @@ printed on your notice.
             f"{format_duration(stats.talk_seconds)} talking · {plural(stats.distinct_reps, 'rep')}"
             f" ({stats.refused_id} refused an ID) · promises: {stats.promises_made} made, "
             f"{stats.kept} kept, {stats.broken} broken"
+            + (f" ({stats.kept_late} kept late)" if stats.kept_late else "")
         )
         if stats.hold_per_call:
             text.append("\nHold per call: ", style="dim")

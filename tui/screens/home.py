@@ -124,8 +124,10 @@ done.
         table.clear()
         for item in view.followups:
             state = item.status(view.today)
-            style = {"broken": "bold red", "today": "bold"}.get(state, "")
-            label = {"broken": "BROKEN", "today": "due today", "upcoming": "upcoming"}[state]
+            style = {"broken": "bold red", "today": "bold", "kept": "dim",
+                     "kept late": "dim red"}.get(state, "")
+            label = {"broken": "BROKEN", "today": "due today", "upcoming": "upcoming",
+                     "kept": "✓ kept", "kept late": "✓ late"}[state]
             table.add_row(
                 Text(label, style=style), item.due.isoformat(), cell(item.text),
                 cell(item.organisation), key=item.key,
@@ -134,7 +136,7 @@ done.
         title = self.query_one("#followups-title", Static)
         title.display = bool(view.open_followups)
         heading = Text("Follow-ups", style="bold")
-        heading.append("  (space marks done)", style="dim")
+        heading.append("  (space marks done, or not done again)", style="dim")
         counts = view.broken_by_organisation
         if counts:
             heading.append("\nBroken promises: ", style="bold red")
@@ -142,18 +144,20 @@ done.
         title.update(heading)
 
     def action_toggle_done(self) -> None:
-        """Mark the highlighted follow-up done (kept)."""
+        """Mark the highlighted follow-up done, or (if it is done) not done again."""
         table = self.query_one("#followups-table", DataTable)
         if not table.row_count or not table.has_focus:
             return
         key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        call_id, _, index = key.rpartition("#")
+        followups = self.service.followups
         try:
-            text = self.service.followups.set_done(call_id, int(index), True)
+            call_id, index = followups.by_key(key)
+            done = not followups.is_done(call_id, index)
+            text = followups.set_done(call_id, index, done)
         except ServiceError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self.notify(f"Done: {text}", markup=False)
+        self.notify(f"{'Done' if done else 'Not done'}: {text}", markup=False)
         self.refresh_lists()
 
     def action_call_again(self) -> None:

@@ -18,7 +18,7 @@ from tui.domain.timefmt import format_duration
 from tui.screens.base import AppScreen
 
 COLUMNS = ("", "Calls", "Hold total", "Longest hold", "Talk", "Reps", "Refused ID",
-           "Promised", "Kept", "Broken")
+           "Promised", "Kept", "Broken", "Kept late")
 
 
 def row(name: str, stats: Stats) -> list[object]:
@@ -28,6 +28,7 @@ def row(name: str, stats: Stats) -> list[object]:
         format_duration(stats.talk_seconds), str(stats.distinct_reps), str(stats.refused_id),
         str(stats.promises_made), str(stats.kept),
         Text(str(stats.broken), style="bold red" if stats.broken else ""),
+        str(stats.kept_late),
     ]
 
 

@@ -16,6 +16,19 @@ class FollowUpService:
         """Every follow-up, soonest first."""
         return followups_from_summaries(self._ctx.store.call_summaries())
 
+    def by_key(self, key: str) -> tuple[str, int]:
+        """``call-…#n`` (as listed) → the call id and the promise's index."""
+        call_id, sep, number = key.strip().rpartition("#")
+        if not sep or not number.isdigit() or int(number) < 1:
+            raise ServiceError(f"'{key}' is not a follow-up id (like call-3f9a1c2b7d4e#1)")
+        if not self._ctx.store.has_call(call_id):
+            raise ServiceError(f"no follow-up {key}")
+        return call_id, int(number) - 1
+
+    def is_done(self, call_id: str, index: int) -> bool:
+        promises = self._ctx.store.load_call(call_id).promises
+        return 0 <= index < len(promises) and promises[index].done
+
     def set_done(self, call_id: str, index: int, done: bool = True) -> str:
         """Mark the ``index``-th promise of a call done (or not); returns its text."""
         store = self._ctx.store
@@ -24,6 +37,8 @@ class FollowUpService:
         call = store.load_call(call_id)
         if not 0 <= index < len(call.promises):
             raise ServiceError(f"call {call_id} has no promise {index + 1}")
-        call.promises[index].done = done
+        promise = call.promises[index]
+        promise.done = done
+        promise.done_at = self._ctx.now_iso() if done else None
         store.save_call(call, index=True)
         return call.promises[index].text

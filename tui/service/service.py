@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from tui.domain.clock import Clock, SystemClock
-from tui.domain.followups import FollowUp, broken_by_organisation
+from tui.domain.followups import FollowUp, broken_by_organisation, done_on
 from tui.domain.model import CallSummary, Case
 from tui.playbooks import Playbook, PlaybookProblem
 from tui.service.base import Context
@@ -22,6 +22,8 @@ from tui.store import SaveStatus, Store
 
 RECENT_CALLS = 50
 """Calls listed on the home screen."""
+RECENTLY_DONE_DAYS = 7
+"""Follow-ups marked done this many days ago or less stay on home (to undo a slip)."""
 MAX_FOLLOWUPS = 20
 """At most this many follow-ups on the home screen (half of them broken ones)."""
 
@@ -45,7 +47,8 @@ class HomeView:
     recent: list[tuple[CallSummary, str]]
     """Newest first: each call with its case title."""
     followups: list[FollowUp]
-    """Not done: the most recent broken ones, then due today and upcoming."""
+    """Not done (the most recent broken ones, then due today and upcoming), then those
+    marked done in the last days."""
     open_followups: int
     broken_by_organisation: Counter[str]
     empty: bool
@@ -127,6 +130,10 @@ class Service:
         broken = [f for f in open_items if f.status(today) == "broken"]
         coming = [f for f in open_items if f.status(today) != "broken"]
         shown = (broken[-(MAX_FOLLOWUPS // 2):] + coming)[:MAX_FOLLOWUPS]
+        # Done in the last days stay listed (dimmed), so a slip of space can be undone.
+        recently_done = [f for f in followups if f.done and (found := done_on(f.promise))
+                         and (today - found).days <= RECENTLY_DONE_DAYS]
+        shown += recently_done[-(MAX_FOLLOWUPS // 4):]
         return HomeView(today, rows, recent, shown, len(open_items),
                         broken_by_organisation(followups, today),
                         empty=not summaries and not cases)

@@ -1,0 +1,110 @@
+"""Promise status keeps the record: kept, kept late (still broken), broken, open; the
+date it was done is kept; marking done can be undone; the command line lists them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.domain.clock import FrozenClock
+from tui.domain.followups import promise_status
+from tui.domain.model import Case, Promise
+from tui.domain.stats import compute
+from tui.domain.timefmt import to_iso
+from tui.service import CallRequest, EndCallResult, Service
+from tui.store import Store
+
+TODAY = date(2026, 11, 24)
+
+
+def promise(due: str | None, done_at: str | None = None, done: bool = False) -> Promise:
+    return Promise(text="call back", due=due, elapsed=0.0, at="2026-11-01T12:00:00+00:00",
+                   done=done or done_at is not None, done_at=done_at)
+
+
+@pytest.mark.parametrize(("made", "status"), [
+    (promise("2026-11-30"), "upcoming"),
+    (promise("2026-11-24"), "today"),
+    (promise("2026-11-20"), "broken"),
+    (promise(None), "undated"),
+    (promise("2026-11-20", "2026-11-19T22:00:00+00:00"), "kept"),
+    (promise("2026-11-20", "2026-11-20T23:30:00+00:00"), "kept"),  # same local day (UTC)
+    (promise("2026-11-20", "2026-11-21T09:00:00+00:00"), "kept late"),
+    (promise("2026-11-30", "2026-11-21T09:00:00+00:00"), "kept"),
+    (promise(None, "2026-11-21T09:00:00+00:00"), "kept"),
+    (promise("2026-11-20", None, done=True), "kept"),  # done before dates were kept
+])
+def test_promise_status(made: Promise, status: str) -> None:
+    assert promise_status(made, TODAY) == status
+
+
+def test_kept_late_counts_as_broken_in_every_total() -> None:
+    clock = FrozenClock()
+    from tui.domain.live import LiveCall
+
+    live = LiveCall.start(clock, "case-000000000001", "Insurer")
+    live.add_promise("call back by 2026-11-20")
+    live.add_promise("letter by 2026-11-30")
+    live.add_promise("email by 2026-11-22")
+    call = live.end("no progress")
+    call.promises[0].done, call.promises[0].done_at = True, "2026-11-23T15:00:00+00:00"
+    call.promises[1].done, call.promises[1].done_at = True, "2026-11-23T15:00:00+00:00"
+    stats = compute([call], TODAY)
+    assert (stats.kept, stats.kept_late, stats.broken, stats.pending) == (1, 1, 2, 0)
+
+
+@pytest.fixture
+def service(store: Store, clock: FrozenClock) -> Service:
+    return Service(store, {}, [], clock)
+
+
+def test_done_keeps_its_date_and_can_be_undone(service: Service, clock: FrozenClock) -> None:
+    session = service.calls.start(CallRequest("Case", "Insurer"))
+    session.enter_line("promise: call back tomorrow")
+    session.end(EndCallResult("callback promised", ""))
+    (item,) = service.followups.all()
+    clock.advance(3 * 86400)
+    service.followups.set_done(item.call_id, item.index)
+    (item,) = service.followups.all()
+    assert item.done_at == to_iso(clock.now())
+    assert item.status(service.today()) == "kept late"
+    assert service.home().broken_by_organisation["Insurer"] == 1
+    assert [f.key for f in service.home().followups] == [item.key]  # still listed, to undo
+    service.followups.set_done(*service.followups.by_key(item.key), done=False)
+    (item,) = service.followups.all()
+    assert (item.done, item.done_at, item.status(service.today())) == (False, None, "broken")
+
+
+def test_followups_command_lists_and_marks(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                           ) -> None:
+    data = tmp_path / "data"
+    clock = FrozenClock()
+    with Store.open(data) as store:
+        service = Service(store, {}, [], clock)
+        store.save_case(Case.create("Case", to_iso(clock.now())))
+        session = service.calls.start(CallRequest("Case", "Connector"))
+        session.enter_line("promise: call back by 2026-11-20")
+        session.enter_line("promise: letter in 3 weeks")
+        session.end(EndCallResult("callback promised", ""))
+        call_id = session.call.id
+    assert main(["--data-dir", str(data), "followups", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["id"], r["status"]) for r in rows][0] == (f"{call_id}#1", "broken")
+    assert main(["--data-dir", str(data), "followups", "--due"]) == 0
+    out = capsys.readouterr().out
+    assert f"{call_id}#1" in out and "broken" in out and f"{call_id}#2" not in out
+    assert main(["--data-dir", str(data), "followups", "done", f"{call_id}#1"]) == 0
+    assert "Done: call back by 2026-11-20" in capsys.readouterr().out
+    assert main(["--data-dir", str(data), "followups", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["done_at"] is not None and rows[0]["status"] in ("kept", "kept late")
+    assert main(["--data-dir", str(data), "followups", "done", f"{call_id}#1", "--undo"]) == 0
+    assert "Not done" in capsys.readouterr().out
+    for bad in ("nope", f"{call_id}#9", "call-000000000000#1"):
+        assert main(["--data-dir", str(data), "followups", "done", bad]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("holdtheline: ") and err.count("\n") == 1
