@@ -107,7 +107,9 @@ async def test_identifiers_payments_notices_documents(make_app, store: Store,
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FormDialog)
-        form.query_one("#field-date", Input).value = "2026-10-20"
+        form.query_one("#field-date", Input).value = "10/20/2026"  # any form, shown as read
+        await pilot.pause()
+        assert "Tue 2026-10-20" in str(form.query_one("#hint-date").render())
         form.query_one("#field-amount", Input).value = "twelve"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -118,6 +120,7 @@ async def test_identifiers_payments_notices_documents(make_app, store: Store,
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)
+        assert "Total paid: $412.50 in 1 payment" in _export_text(app)
         await pilot.press("3", "a")
         await pilot.pause()
         form = app.screen
@@ -161,7 +164,7 @@ async def test_identifiers_payments_notices_documents(make_app, store: Store,
     assert saved["identifiers"] == {"Member ID": "123456789012"}
     (payment,) = saved["payments"]
     assert (payment["date"], payment["amount"], payment["method"], payment["confirmation"],
-            payment["account"]) == ("2026-10-20", "$412.50", "manual", "BK-88-1234",
+            payment["account"]) == ("2026-10-20", "412.50", "manual", "BK-88-1234",
                                     "checking …4821")
     (notice,) = saved["notices"]
     assert (notice["notice_id"], notice["deadline_days"]) == ("TN-77", 35)

@@ -238,7 +238,7 @@ def _make_case(rng: random.Random, created: datetime,
         ids = {"Member ID": f"{rng.randint(10**11, 10**12 - 1)}",
                "Billing account number": f"7{rng.randint(10**7, 10**8 - 1)}",
                "Application ID": f"{rng.randint(1000, 9999)}-{rng.randint(10000, 99999)}"}
-        amount = f"${rng.choice((112, 238, 386, 412, 519))}.{rng.choice(('00', '50'))}"
+        amount = f"{rng.choice((112, 238, 386, 412, 519))}.{rng.choice(('00', '50'))}"
         month = right
         for index in range(rng.randint(3, 6)):
             paid = add_months(month, -1).replace(day=rng.choice((18, 19, 20, 22)))
@@ -289,7 +289,7 @@ def _make_case(rng: random.Random, created: datetime,
                "Order number": f"ORD-{rng.randint(10**5, 10**6 - 1)}"}
         for _ in range(rng.randint(2, 4)):
             paid = local - timedelta(days=rng.randint(5, 120))
-            case.payments.append(Payment(_hex(rng, "pay"), paid.isoformat(), "$89.99",
+            case.payments.append(Payment(_hex(rng, "pay"), paid.isoformat(), "89.99",
                                          rng.choice(("manual", "autopay")),
                                          f"CNF{rng.randint(10**5, 10**6 - 1)}",
                                          "card …1177"))

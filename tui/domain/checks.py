@@ -3,24 +3,50 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
-_AMOUNT = re.compile(r"^\$?\s*-?\d{1,9}(,\d{3})*(\.\d{1,2})?$")
+from tui.domain.dates import DateProblem, describe, read_date
+from tui.domain.money import parse_money, shown
+
 _STATE = re.compile(r"^[A-Za-z]{2}$")
 
 
-def check_date(text: str) -> str | None:
-    """``YYYY-MM-DD`` and a day that exists."""
-    try:
-        date.fromisoformat(text.strip())
-    except ValueError:
-        return "use a date like 2026-11-24"
-    return None
+def date_check(today: date, state: str = "") -> Callable[[str], str | None]:
+    """A check for a date field: anything the one date parser understands."""
+
+    def check(text: str) -> str | None:
+        try:
+            read_date(text, today, state)
+        except DateProblem as error:
+            return str(error)
+        return None
+
+    return check
+
+
+def date_hint(today: date, state: str = "") -> Callable[[str], str]:
+    """What a date field's text is understood as (shown while typing, before saving)."""
+
+    def hint(text: str) -> str:
+        if not text.strip():
+            return ""
+        try:
+            return f"= {describe(read_date(text, today, state), today)}"
+        except DateProblem as error:
+            return str(error)
+
+    return hint
 
 
 def check_amount(text: str) -> str | None:
-    """Money as typed: ``412.50``, ``$1,204.00``."""
-    return None if _AMOUNT.match(text.strip()) else "use an amount like 412.50"
+    """Money as typed: ``412.50``, ``$1,204.00``, ``-12.00``."""
+    return None if parse_money(text) is not None else "use an amount like 412.50"
+
+
+def amount_hint(text: str) -> str:
+    amount = parse_money(text)
+    return f"= {shown(amount)}" if amount is not None and text.strip() else ""
 
 
 def check_days(text: str) -> str | None:

@@ -36,6 +36,13 @@ class NoteResult:
     due: str | None = None
 
 
+def promise_text(line: str) -> str | None:
+    """What follows ``promise:`` on a note line, or None if the line is not a promise."""
+    if not PROMISE_PREFIX.match(line):
+        return None
+    return PROMISE_PREFIX.sub("", line, count=1).strip()
+
+
 def split_list(text: str) -> list[str]:
     """Split ``"A1; B2, C3"`` into items, dropping blanks."""
     return [item.strip() for item in re.split(r"[;,]", text) if item.strip()]
@@ -47,6 +54,8 @@ class LiveCall:
     def __init__(self, call: Call, clock: Clock, elapsed_offset: float = 0.0) -> None:
         self.call = call
         self.clock = clock
+        self.home_state = ""
+        """The user's US state: business days in promises skip its public holidays."""
         self._mono_start = clock.monotonic() - elapsed_offset
 
     @classmethod
@@ -141,7 +150,7 @@ class LiveCall:
 
     def add_promise(self, text: str) -> Promise:
         elapsed, at = self._stamp()
-        due = parse_due(text, self.local_today().date())
+        due = parse_due(text, self.local_today().date(), self.home_state)
         promise = Promise(
             text=text.strip(), due=due.isoformat() if due else None, elapsed=elapsed, at=at
         )

@@ -19,8 +19,10 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
-SCHEMA_VERSION = 1
-"""Version of every stored document; bump it and add a migration on change."""
+from tui.domain.money import MONEY_PATTERN, shown
+
+SCHEMA_VERSION = 2
+"""Version of every stored document; bump it and add a step to ``tui.domain.migrate``."""
 
 ROLES = ("agent", "supervisor", "other")
 OUTCOMES = ("resolved", "escalated", "callback promised", "no progress", "disconnected")
@@ -43,6 +45,8 @@ OptionalId = Annotated[str, msgspec.Meta(pattern=r"^(?:[a-z]{2,12}-[0-9a-f]{12})
 ItemId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
 """The id of a record inside a case (a payment, a notice…): never part of a path, but
 still plain letters, digits, ``-`` and ``_``."""
+Money = Annotated[str, msgspec.Meta(pattern=MONEY_PATTERN)]
+"""An amount as stored: ``"412.50"`` (see ``tui.domain.money``)."""
 Role = Literal["agent", "supervisor", "other"]
 Outcome = Literal[
     "resolved", "escalated", "callback promised", "no progress", "disconnected", "interrupted"
@@ -216,7 +220,7 @@ class Payment(Record):
 
     id: ItemId
     date: str
-    amount: str
+    amount: Money
     method: PaymentMethod = "manual"
     confirmation: str = ""
     account: str = ""
@@ -224,7 +228,7 @@ class Payment(Record):
 
     def label(self) -> str:
         """``2026-10-20  $412.50 autopay  conf. 88-1234 from checking …4821``."""
-        parts = [self.date, self.amount, self.method]
+        parts = [self.date, shown(self.amount), self.method]
         if self.confirmation:
             parts.append(f"conf. {self.confirmation}")
         if self.account:

@@ -17,6 +17,7 @@ from tui.domain.claims import ClaimGroup
 from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
 from tui.domain.followups import done_on, promise_status
 from tui.domain.model import Call, Case, Rep
+from tui.domain.money import shown, total
 from tui.domain.stats import Stats
 from tui.domain.text import join_words, plural, visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local
@@ -144,10 +145,12 @@ def _payments(case: Case) -> list[str]:
     )
     rows = []
     for p in payments:
-        row = [_cell(p.date), _cell(p.amount), _cell(p.method), _cell(p.confirmation),
+        row = [_cell(p.date), _cell(shown(p.amount)), _cell(p.method), _cell(p.confirmation),
                _cell(p.account)]
         rows.append(row + ([_cell(p.note)] if with_notes else []))
-    return lines + _table(header, rows)
+    paid = total(p.amount for p in payments)
+    return lines + _table(header, rows) + [
+        f"Total paid: {shown(paid)} in {plural(len(payments), 'payment')}.", ""]
 
 
 def _notices(case: Case, today: date) -> list[str]:

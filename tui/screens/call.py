@@ -214,6 +214,8 @@ Everything is saved to disk within a second while you type.
     def _draft_changed(self, event: Input.Changed) -> None:
         if self.session.set_draft(event.value):
             self._show_save_state()
+        # A promise's date is shown as it is understood, before the line is entered.
+        event.input.border_subtitle = Text(self.session.understood_due(event.value))
 
     @on(NoteLine.Entered)
     def _note_entered(self, event: NoteLine.Entered) -> None:
@@ -239,6 +241,9 @@ Everything is saved to disk within a second while you type.
             promise = call.promises[-1]
             due = f"due {result.due}" if result.due else "no date understood"
             log.add_entry("promise", result.text, promise.elapsed, promise.at, due)
+            if result.due and result.due < self.session.today().isoformat():
+                self.notify(f"That promise's date ({result.due}) has already passed: "
+                            "check it with the rep.", severity="warning", markup=False)
         else:
             note = call.notes[-1]
             log.add_entry("note", result.text, note.elapsed, note.at)
@@ -318,7 +323,7 @@ Everything is saved to disk within a second while you type.
         from tui.screens.case import claim_dialog
 
         party, who = self.session.claim_defaults()
-        dialog = claim_dialog(self.session.case, self.session.local_today_iso(), party, who)
+        dialog = claim_dialog(self.session.case, self.session.today(), party, who)
         self.app.push_screen(dialog, self._claim_saved)
 
     def _claim_saved(self, values: dict[str, str] | None) -> None:

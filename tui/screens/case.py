@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -12,9 +13,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from tui.domain.checks import check_amount, check_date, check_days, check_state
+from tui.domain.checks import (
+    amount_hint,
+    check_amount,
+    check_days,
+    check_state,
+    date_check,
+    date_hint,
+)
 from tui.domain.deadlines import CHECK_NOTICE
 from tui.domain.model import PAYMENT_METHODS, Call, Case
+from tui.domain.money import shown
 from tui.domain.stats import sparkline
 from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration, format_local
@@ -93,6 +102,7 @@ printed on your notice.
                     yield Static("", id="case-followups")
                     yield Static("", id="case-stats")
             with TabPane("2 Payments", id="payments"):
+                yield Static("", id="payments-total")
                 yield DataTable(id="payments-table", cursor_type="row", zebra_stripes=True)
             with TabPane("3 Notices", id="notices"):
                 yield DataTable(id="notices-table", cursor_type="row", zebra_stripes=True)
@@ -191,8 +201,12 @@ printed on your notice.
         self._fill("identifiers-table", [
             (key, [cell(key), cell(value)]) for key, value in case.identifiers.items()
         ])
+        self.query_one("#payments-total", Static).update(Text(
+            f"Total paid: {shown(view.paid)} in {plural(len(case.payments), 'payment')}",
+            style="bold"))
         self._fill("payments-table", [
-            (p.id, [p.date, cell(p.amount), p.method, cell(p.confirmation), cell(p.account)])
+            (p.id, [p.date, cell(shown(p.amount)), p.method, cell(p.confirmation),
+                    cell(p.account)])
             for p in sorted(case.payments, key=lambda p: p.date)
         ])
         notices = []
@@ -292,9 +306,11 @@ printed on your notice.
 
     def action_add(self) -> None:
         tab = self._active_tab()
-        today = self.service.today().isoformat()
+        day = self.service.today()
+        today = day.isoformat()
         case = self.case
         cases = self.service.cases
+        when = date_field(day, case.home_state)
         if tab in ("overview", "calls"):
             self._ask("Add an identifier", [
                 Field("key", "What it is", "Member ID, billing account number…", required=True,
@@ -304,8 +320,9 @@ printed on your notice.
             ], lambda values: cases.add_identifier(self.case_id, values))
         elif tab == "payments":
             self._ask("Add a payment", [
-                Field("date", "Date paid", "2026-10-20", today, True, check=check_date),
-                Field("amount", "Amount", "412.50", required=True, check=check_amount),
+                when("date", "Date paid", today),
+                Field("amount", "Amount", "412.50", required=True, check=check_amount,
+                      hint=amount_hint),
                 Field("method", "Method", choices=PAYMENT_METHODS),
                 Field("confirmation", "Bank confirmation number"),
                 Field("account", "Account billed / paid from"),
@@ -313,7 +330,7 @@ printed on your notice.
         elif tab == "notices":
             names = cases.known_deadlines()
             self._ask("Add a notice", [
-                Field("date", "Date on the notice", "2026-11-24", today, True, check=check_date),
+                when("date", "Date on the notice", today),
                 Field("name", "Name of the notice", "Termination notice", required=True),
                 Field("notice_id", "Notice ID"),
                 Field("says", "What it says"),
@@ -323,11 +340,11 @@ printed on your notice.
             ], lambda values: cases.add_notice(self.case_id, values),
                 note="Check the date printed on your notice: the clock runs from it.")
         elif tab == "claims":
-            self._ask_form(claim_dialog(case, today),
+            self._ask_form(claim_dialog(case, day),
                            lambda values: cases.add_claim(self.case_id, values))
         elif tab == "documents":
             self._ask("Add a document sent", [
-                Field("date", "Date sent", value=today, required=True, check=check_date),
+                when("date", "Date sent", today),
                 Field("what", "What", "Payment history and bank statements", required=True),
                 Field("how", "How", "certified mail, fax, email, portal", required=True),
                 Field("to", "To whom"),
@@ -372,7 +389,7 @@ printed on your notice.
             self.htl.open_call(call, self.case.title)
 
 
-def claim_dialog(case: Case, today: str, party: str = "", who: str = "") -> FormDialog:
+def claim_dialog(case: Case, today: date, party: str = "", who: str = "") -> FormDialog:
     """Record what one party says about one question."""
     questions = list(dict.fromkeys(claim.question for claim in case.claims))
     parties = list(dict.fromkeys(claim.party for claim in case.claims))
@@ -383,5 +400,15 @@ def claim_dialog(case: Case, today: str, party: str = "", who: str = "") -> Form
         Field("party", "Who says it (organisation)", value=party, required=True,
               suggestions=parties),
         Field("who", "Said by (rep)", value=who),
-        Field("date", "When", value=today, required=True, check=check_date),
+        date_field(today, case.home_state)("date", "When", today.isoformat()),
     ])
+
+
+def date_field(today: date, state: str) -> Callable[[str, str, str], Field]:
+    """Date fields that take every form the date parser knows and show what they read."""
+
+    def make(key: str, label: str, value: str) -> Field:
+        return Field(key, label, "2026-11-24, 11/24/2026, yesterday…", value, True,
+                     check=date_check(today, state), hint=date_hint(today, state))
+
+    return make

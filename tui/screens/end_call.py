@@ -115,7 +115,7 @@ class EndCallDialog(Dialog[EndCallResult | None]):
             text.append("If they refuse, tick the box above.\n", style="dim")
         promised = [(p.text, p.due) for p in call.promises]
         for typed in self._promises():
-            understood = parse_due(typed, today)
+            understood = parse_due(typed, today, self.session.live.home_state)
             promised.append((typed, understood.isoformat() if understood else None))
         for what, due in promised:
             text.append(f"They will: {visible(what)}")

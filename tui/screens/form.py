@@ -32,6 +32,8 @@ class Field:
     choices: tuple[str, ...] = ()
     suggestions: list[str] = field(default_factory=list)
     check: Check | None = None
+    hint: Callable[[str], str] | None = None
+    """Shown under the field as it is typed: what the value is understood as."""
 
 
 class FormDialog(Dialog[dict[str, str] | None]):
@@ -80,6 +82,9 @@ class FormDialog(Dialog[dict[str, str] | None]):
                         suggester=suggester,
                         select_on_focus=False,
                     )
+                    if spec.hint is not None:
+                        yield Label(spec.hint(spec.value), id=f"hint-{spec.key}",
+                                    classes="field-hint", markup=False)
             with Horizontal(id="form-buttons", classes="dialog-buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="form-save")
                 yield Button("Cancel  esc", id="form-cancel")
@@ -108,6 +113,13 @@ class FormDialog(Dialog[dict[str, str] | None]):
                 if message:
                     return f"{spec.label}: {message}"
         return None
+
+    @on(Input.Changed)
+    def _show_hint(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removeprefix("field-")
+        spec = next((s for s in self.fields if s.key == key), None)
+        if spec is not None and spec.hint is not None:
+            self.query_one(f"#hint-{key}", Label).update(spec.hint(event.value))
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from tui.domain.live import LiveCall, NoteResult
+from tui.domain.dates import DateProblem, describe, understand_date
+from tui.domain.live import LiveCall, NoteResult, promise_text
 from tui.domain.model import (
     INTERRUPTED,
     OUTCOMES,
@@ -109,6 +110,20 @@ class LiveSession:
 
     def local_today_iso(self) -> str:
         return self._ctx.today().isoformat()
+
+    def understood_due(self, line: str) -> str:
+        """For a ``promise:`` line being typed: the date it would be due, to check it."""
+        text = promise_text(line)
+        if text is None:
+            return ""
+        try:
+            due = understand_date(text, self.today(), self.live.home_state)
+        except DateProblem as error:
+            return str(error)
+        if due is None:
+            return "no date understood yet"
+        passed = " (that date has passed!)" if due < self.today() else ""
+        return f"due {describe(due, self.today())}{passed}"
 
     @property
     def save_status(self) -> SaveStatus:
@@ -272,6 +287,7 @@ class CallService:
             number=request.number,
         )
         live.call.redial_of = redial_of
+        live.home_state = case.home_state
         session = LiveSession(self._ctx, self._cases, live, playbook)
         self._live = [s for s in self._live if s.call.is_live]
         self._live.append(session)

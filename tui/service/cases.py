@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from tui.domain.checks import check_amount, check_date, check_days, check_state
+from tui.domain.checks import check_days, check_state
 from tui.domain.claims import ClaimGroup, claim_groups
+from tui.domain.dates import DateProblem, read_date
 from tui.domain.deadlines import DeadlineView, case_deadlines
 from tui.domain.followups import FollowUp, broken_by_organisation, followups_from_summaries
 from tui.domain.model import (
@@ -27,6 +29,7 @@ from tui.domain.model import (
     Payment,
     new_id,
 )
+from tui.domain.money import parse_money, stored, total
 from tui.domain.stats import Stats, compute
 from tui.domain.timeline import Event, case_events
 from tui.service.base import Context, ServiceError
@@ -49,6 +52,8 @@ class CaseView:
     claim_groups: list[ClaimGroup]
     timeline: list[Event]
     stats: Stats
+    paid: Decimal
+    """The ledger's total."""
 
 
 def _text(values: Mapping[str, str], key: str) -> str:
@@ -70,6 +75,13 @@ def _checked(values: Mapping[str, str], key: str, label: str,
         if problem:
             raise ServiceError(f"{label}: {problem}")
     return text
+
+
+def _money(values: Mapping[str, str], key: str, label: str) -> str:
+    amount = parse_money(_required(values, key, label))
+    if amount is None:
+        raise ServiceError(f"{label}: use an amount like 412.50 or $1,204.00")
+    return stored(amount)
 
 
 def known_days(known: Mapping[str, int], typed: str) -> int:
@@ -109,6 +121,20 @@ class CaseService:
         """Case id → title."""
         return {case.id: case.title for case in self._ctx.store.list_cases()}
 
+    def _date(self, case_id: str, values: Mapping[str, str], key: str, label: str) -> str:
+        """A date as typed (any form the date parser knows), stored as ``YYYY-MM-DD``."""
+        case = self._ctx.store.get_case(case_id)
+        try:
+            found = read_date(_required(values, key, label), self._ctx.today(),
+                              case.home_state if case else "")
+        except DateProblem as error:
+            raise ServiceError(f"{label}: {error}") from None
+        return found.isoformat()
+
+    def ledger_total(self, case: Case) -> Decimal:
+        """Everything paid on this case."""
+        return total(payment.amount for payment in case.payments)
+
     def known_deadlines(self) -> dict[str, int]:
         """Deadline names from the playbooks and their days (35-day reinstatement…)."""
         return {d.name: d.days for pb in self._ctx.playbooks.values() for d in pb.deadlines}
@@ -132,6 +158,7 @@ class CaseService:
             claim_groups=claim_groups(case),
             timeline=case_events(case, calls),
             stats=compute(calls, today, case),
+            paid=self.ledger_total(case),
         )
 
     # -- the case itself --------------------------------------------------------
@@ -187,8 +214,8 @@ class CaseService:
             raise ServiceError(f"Method: use one of {', '.join(PAYMENT_METHODS)}")
         payment = Payment(
             id=new_id("pay"),
-            date=_checked(values, "date", "Date paid", check_date),
-            amount=_checked(values, "amount", "Amount", check_amount),
+            date=self._date(case_id, values, "date", "Date paid"),
+            amount=_money(values, "amount", "Amount"),
             method=method,  # type: ignore[arg-type]
             confirmation=_text(values, "confirmation"),
             account=_text(values, "account"),
@@ -205,7 +232,7 @@ class CaseService:
                                                            deadline_name)
         notice = Notice(
             id=new_id("notice"),
-            date=_checked(values, "date", "Date on the notice", check_date),
+            date=self._date(case_id, values, "date", "Date on the notice"),
             name=_required(values, "name", "Name of the notice"),
             notice_id=_text(values, "notice_id"),
             says=_text(values, "says"),
@@ -223,7 +250,7 @@ class CaseService:
             question=_required(values, "question", "Question"),
             party=_required(values, "party", "Who says it"),
             says=_required(values, "says", "They say"),
-            date=_checked(values, "date", "When", check_date),
+            date=self._date(case_id, values, "date", "When"),
             who=_text(values, "who"),
             call_id=call_id,
             recorded_at=self._ctx.now_iso() if call_id else "",
@@ -235,7 +262,7 @@ class CaseService:
     def add_document(self, case_id: str, values: Mapping[str, str]) -> DocumentSent:
         document = DocumentSent(
             id=new_id("doc"),
-            date=_checked(values, "date", "Date sent", check_date),
+            date=self._date(case_id, values, "date", "Date sent"),
             what=_required(values, "what", "What"),
             how=_required(values, "how", "How"),
             to=_text(values, "to"),

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
-from tui.domain.model import SCHEMA_VERSION, Call, Case
+from tui.domain.migrate import migrate
+from tui.domain.model import SCHEMA_VERSION, Call, Case, RecordError, field_message
 from tui.domain.text import plural, visible
 from tui.export.json_export import EXPORT_FORMAT
 from tui.service.base import Context, ServiceError
@@ -72,16 +73,30 @@ def parse_export(raw: bytes) -> ExportFile:
     if version > SCHEMA_VERSION:
         raise ServiceError(f"made by a newer Hold the Line (schema {version}); upgrade first")
     try:
-        document = msgspec.json.decode(raw, type=ExportFile)
+        if version == SCHEMA_VERSION:
+            document = msgspec.json.decode(raw, type=ExportFile)
+        else:
+            document = msgspec.convert(_migrated(msgspec.json.decode(raw)), ExportFile)
     except msgspec.ValidationError as error:
-        from tui.domain.model import field_message
-
         raise ServiceError(f"a record is wrong: {field_message(str(error))}; "
                            "nothing was imported") from None
+    except RecordError as error:
+        raise ServiceError(f"a record is wrong: {error}; nothing was imported") from None
     except msgspec.DecodeError as error:
         raise ServiceError(f"the file is not valid JSON ({error})") from None
     _check_links(document)
     return document
+
+
+def _migrated(data: Any) -> Any:
+    """An export from an older version with every record brought up to date."""
+    for key in ("cases", "calls"):
+        records = data.get(key)
+        if isinstance(records, list):
+            data[key] = [migrate(record) if isinstance(record, dict) else record
+                         for record in records]
+    data["schema_version"] = SCHEMA_VERSION
+    return data
 
 
 def _check_links(document: ExportFile) -> None:

@@ -27,8 +27,8 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from tui.domain.live import recover_interrupted
+from tui.domain.migrate import NewerSchema, migrate
 from tui.domain.model import (
-    SCHEMA_VERSION,
     Call,
     CallSummary,
     Case,
@@ -57,19 +57,12 @@ class StoreLocked(StoreError):
 
 def migrate_document(doc: Any, path: Path) -> dict[str, Any]:
     """Bring a stored document up to the current schema, or refuse a newer one."""
-    if not isinstance(doc, dict):
-        raise StoreCorrupt(path, "a document is not a JSON object")
-    version = doc.get("schema_version", 1)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise StoreCorrupt(path, f"bad schema_version {visible(repr(version))[:40]}")
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path} was written by a newer Hold the Line (schema {version}); "
-            "upgrade the app to open it"
-        )
-    migrated: dict[str, Any] = dict(doc)
-    migrated["schema_version"] = SCHEMA_VERSION
-    return migrated
+    try:
+        return migrate(doc)
+    except NewerSchema as error:
+        raise StoreError(f"{path} was {error}") from None
+    except RecordError as error:
+        raise StoreCorrupt(path, visible(str(error))) from None
 
 
 K = TypeVar("K", Call, Case, CallSummary)
