@@ -15,7 +15,7 @@ from tui.domain.followups import promise_status
 from tui.domain.model import Case, Promise
 from tui.domain.stats import compute
 from tui.domain.timefmt import to_iso
-from tui.service import CallRequest, EndCallResult, Service
+from tui.service import CallRequest, EndCallResult, Service, ServiceError
 from tui.store import Store
 
 TODAY = date(2026, 11, 24)
@@ -108,3 +108,54 @@ def test_followups_command_lists_and_marks(tmp_path: Path, capsys: pytest.Captur
         assert main(["--data-dir", str(data), "followups", "done", bad]) == 1
         err = capsys.readouterr().err
         assert err.startswith("holdtheline: ") and err.count("\n") == 1
+
+
+async def test_resolved_cases_and_recent_calls_are_reachable_from_home(make_app, store: Store,  # type: ignore[no-untyped-def]
+                                                                         clock: FrozenClock
+                                                                         ) -> None:
+    from tui.screens.call_detail import CallDetailScreen
+    from tui.screens.case import CaseScreen
+    from tui.screens.home import HomeScreen
+
+    service = Service(store, {}, [], clock)
+    session = service.calls.start(CallRequest("Old fight", "Insurer"))
+    session.end(EndCallResult("resolved", "fixed"))
+    service.cases.toggle_status(session.call.case_id)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        cases = app.screen.query_one("#cases-table")
+        assert cases.row_count == 1  # the resolved case is listed
+        cases.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.screen.query_one("#calls-table").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallDetailScreen)
+        assert app.screen.call.id == session.call.id
+
+
+def test_the_callers_details_head_the_dossier_and_are_masked_when_asked(
+        store: Store, clock: FrozenClock, tmp_path: Path) -> None:
+    service = Service(store, {}, [], clock)
+    service.save_profile({"name": "Ana Reyes", "phone": "617-555-0142",
+                          "email": "ana@example.org", "date_of_birth": "3/14/1961"})
+    session = service.calls.start(CallRequest("Coverage restricted", "Connector"))
+    session.end(EndCallResult("resolved", ""))
+    case = service.cases.open_or_create("Coverage restricted")
+    service.cases.rename(case.id, {"title": case.title, "member": "my mother, Rosa Reyes"})
+    text, _cases, _calls = service.exports.render("md")
+    assert "**Prepared by:** Ana Reyes (617-555-0142, ana@example.org)" in text
+    assert "1961-03-14" in text and "About: my mother, Rosa Reyes" in text
+    masked, _cases, _calls = service.exports.render("md", mask=True)
+    assert "**Prepared by:** A. R." in masked and "Ana Reyes" not in masked
+    assert "617-555-0142" not in masked and "0142" in masked and "Rosa" not in masked
+    as_json, _cases, _calls = service.exports.render("json")
+    assert json.loads(as_json)["profile"]["name"] == "Ana Reyes"
+    with pytest.raises(ServiceError, match="Date of birth"):
+        service.save_profile({"name": "x", "date_of_birth": "whenever"})

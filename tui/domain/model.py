@@ -289,6 +289,8 @@ class Case(Record):
     documents: list[DocumentSent] = msgspec.field(default_factory=list)
     home_state: str = ""
     """The user's US state (two letters), for the call-recording warning."""
+    member: str = ""
+    """Whom the case is about, when not the caller (e.g. "my mother, Ana Reyes")."""
     schema_version: int = SCHEMA_VERSION
     type: Literal["case"] = "case"
 
@@ -301,6 +303,23 @@ class Case(Record):
         found = [f"{key}: {value}" for key, value in self.identifiers.items()]
         found += [f"Paid {p.label()}" for p in sorted(self.payments, key=lambda p: p.date)]
         return found
+
+
+class Profile(Record):
+    """Who is asking: heads the dossier and the letters."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    date_of_birth: str = ""
+    """``YYYY-MM-DD``, only if the user wants it in what they send."""
+    schema_version: int = SCHEMA_VERSION
+    type: Literal["profile"] = "profile"
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.name, self.phone, self.email, self.address, self.date_of_birth))
 
 
 class Call(Record):

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui.domain.model import Call, Case
+from tui.domain.model import Call, Case, Profile
 from tui.export.common import case_facts, export_today
 from tui.export.csv_export import export_csv
 from tui.export.json_export import export_json
 from tui.export.markdown import export_markdown
-from tui.export.mask import mask, mask_records
+from tui.export.mask import mask, mask_profile, mask_records
 
 FORMATS = ("md", "csv", "json", "ics")
 EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "ics": ".ics"}
@@ -32,6 +32,7 @@ def render(
     *,
     mask: bool = False,
     today: date | None = None,
+    profile: Profile | None = None,
 ) -> str:
     """The export of ``cases`` and ``calls`` in format ``fmt`` (one of ``FORMATS``).
 
@@ -46,10 +47,12 @@ def render(
     facts = case_facts(cases, calls, today) if fmt == "md" else {}
     if mask:
         cases, calls, facts = mask_records(cases, calls, facts)
+        profile = mask_profile(profile) if profile is not None else None
     if fmt == "json":
-        return export_json(cases, calls, exported_at)
+        return export_json(cases, calls, exported_at, profile)
     if fmt == "md":
-        return export_markdown(cases, calls, exported_at, today, facts, masked=mask)
+        return export_markdown(cases, calls, exported_at, today, facts, masked=mask,
+                               profile=profile)
     if fmt == "csv":
         return export_csv(cases, calls, exported_at, today)
     from tui.export.ics_export import export_ics  # icalendar loads only when needed

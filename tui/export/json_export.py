@@ -9,24 +9,29 @@ import json
 from typing import Any
 
 from tui import __version__
-from tui.domain.model import SCHEMA_VERSION, Call, Case
+from tui.domain.model import SCHEMA_VERSION, Call, Case, Profile
 
 EXPORT_FORMAT = "holdtheline-export"
 
 
-def export_document(cases: list[Case], calls: list[Call], exported_at: str) -> dict[str, Any]:
-    """The export as a JSON-ready dict."""
-    return {
+def export_document(cases: list[Case], calls: list[Call], exported_at: str,
+                    profile: Profile | None = None) -> dict[str, Any]:
+    """The export as a JSON-ready dict (the caller's profile too, when filled in)."""
+    document: dict[str, Any] = {
         "format": EXPORT_FORMAT,
         "schema_version": SCHEMA_VERSION,
         "app_version": __version__,
         "exported_at": exported_at,
-        "cases": [case.to_dict() for case in cases],
-        "calls": [call.to_dict() for call in calls],
     }
+    if profile is not None and not profile.empty:
+        document["profile"] = profile.to_dict()
+    document["cases"] = [case.to_dict() for case in cases]
+    document["calls"] = [call.to_dict() for call in calls]
+    return document
 
 
-def export_json(cases: list[Case], calls: list[Call], exported_at: str) -> str:
+def export_json(cases: list[Case], calls: list[Call], exported_at: str,
+                profile: Profile | None = None) -> str:
     """Pretty-printed UTF-8 JSON text, ending with a newline."""
-    document = export_document(cases, calls, exported_at)
+    document = export_document(cases, calls, exported_at, profile)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -16,7 +16,7 @@ from datetime import date
 from tui.domain.claims import ClaimGroup
 from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
 from tui.domain.followups import done_on, promise_status
-from tui.domain.model import Call, Case, Rep
+from tui.domain.model import Call, Case, Profile, Rep
 from tui.domain.money import shown, total
 from tui.domain.stats import Stats
 from tui.domain.text import join_words, plural, visible
@@ -323,9 +323,22 @@ def _totals(total: Stats) -> list[str]:
     return lines + [""]
 
 
+def _prepared_by(profile: Profile) -> list[str]:
+    """Who is asking: the first thing a caseworker needs."""
+    contact = [part for part in (profile.phone, profile.email) if part.strip()]
+    lines = [f"**Prepared by:** {_escape(profile.name) if profile.name.strip() else '—'}"
+             + (f" ({_escape(', '.join(contact))})" if contact else "")]
+    if profile.address.strip():
+        lines.append(f"**Address:** {_escape(profile.address)}")
+    if profile.date_of_birth.strip():
+        lines.append(f"**Date of birth:** {_escape(profile.date_of_birth)}")
+    return ["  \n".join(lines), ""]
+
+
 def export_markdown(
     cases: list[Case], calls: list[Call], exported_at: str, today: date,
     facts: dict[str, CaseFacts] | None = None, *, masked: bool = False,
+    profile: Profile | None = None,
 ) -> str:
     """The dossier: cases in creation order, each call in the order it was made.
 
@@ -346,6 +359,8 @@ def export_markdown(
         f"{today.isoformat()}.",
         "",
     ]
+    if profile is not None and not profile.empty:
+        lines += _prepared_by(profile)
     if masked:
         lines += ["Identifiers are masked: only their last 4 characters are shown.", ""]
     if not cases:
@@ -357,6 +372,8 @@ def export_markdown(
         case_calls = grouped.get(case.id, [])
         total = facts[case.id].stats
         lines += [f"## {_heading(case.title)}", ""]
+        if case.member.strip():
+            lines += [f"About: {_escape(case.member)}", ""]
         lines += ["### The dispute in brief", "", _dispute(case, case_calls, total), ""]
         lines += _identifiers(case)
         lines += _payments(case)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from tui.domain.claims import masked_groups
-from tui.domain.model import Call, Case
+from tui.domain.model import Call, Case, Profile
 from tui.export.common import CaseFacts
 
 MASK_CHAR = "•"
@@ -94,6 +94,7 @@ class Masker:
         """A masked copy of ``case``."""
         out = _copy_case(case)
         out.title = self.text(out.title)
+        out.member = " ".join(f"{word[0]}." for word in out.member.split())
         out.identifiers = {key: mask(value) for key, value in out.identifiers.items()}
         for payment in out.payments:
             payment.confirmation = mask(payment.confirmation)
@@ -130,6 +131,16 @@ class Masker:
         out.draft_note = self.text(out.draft_note)
         out.read_out = [self.text(fact) for fact in out.read_out]
         return out
+
+
+def mask_profile(profile: Profile) -> Profile:
+    """The caller's details for sharing publicly: initials, contact details masked."""
+    out = profile.copy()
+    out.name = " ".join(f"{part[0]}." for part in profile.name.split() if part)
+    for name in ("phone", "email", "address", "date_of_birth"):
+        value = getattr(profile, name)
+        setattr(out, name, mask(value) if value.strip() else "")
+    return out
 
 
 def mask_records(

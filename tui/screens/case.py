@@ -291,7 +291,9 @@ printed on your notice.
         case = self.case
         fields = [Field("title", "Case title", value=case.title, required=True),
                   Field("home_state", "Your US state (for the call-recording warning)",
-                        placeholder="MA", value=case.home_state, check=check_state)]
+                        placeholder="MA", value=case.home_state, check=check_state),
+                  Field("member", "Whom the case is about, if not you", value=case.member,
+                        placeholder="e.g. my mother, Ana Reyes")]
         self._ask("Rename the case", fields,
                   lambda values: self.service.cases.rename(self.case_id, values))
 

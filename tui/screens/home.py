@@ -29,13 +29,14 @@ class HomeScreen(AppScreen[None]):
     HELP = """\
 ## Home
 
-Follow-ups from promises (broken ones first), your open cases and your most
-recent calls.
+Follow-ups from promises (broken ones first, and those done in the last week),
+your cases (open ones first; resolved ones stay here) and your most recent calls.
 
 Press `c` to start a call: pick or name the case, then who you are calling.
 `n` opens a new case; Enter on a case opens it (identifiers, payments,
-notices and deadlines, claims, documents). On a follow-up, `space` marks it
-done.
+notices and deadlines, claims, documents). Enter on a recent call opens it,
+read-only. On a follow-up, `space` marks it done (or, if it is done, not done
+again). `i` holds your details, which head the dossier.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "start_call", "Start call", id="start-call",
@@ -48,6 +49,8 @@ done.
                 tooltip="Browse every playbook and any load errors"),
         Binding("space", "toggle_done", "Done", id="followup-done", show=False,
                 tooltip="Mark the highlighted follow-up done"),
+        Binding("i", "profile", "Your details", id="profile", show=False,
+                tooltip="Who you are: heads the dossier and your letters"),
         Binding("r", "call_again", "Call again", id="call-again", show=False,
                 tooltip="Call the highlighted recent call's organisation again "
                 "(linked to it if it dropped)"),
@@ -57,6 +60,7 @@ done.
         "start-call": "Start a call…", "new-case": "New case…", "history": "History",
         "playbooks": "Playbooks", "followup-done": "Follow-up done",
         "call-again": "Call again: the highlighted recent call",
+        "profile": "Your details…",
     }
     """How the command palette names each action (binding id → title)."""
 
@@ -66,7 +70,7 @@ done.
             yield Static("", id="home-empty")
             yield Static("Follow-ups", classes="section-title", id="followups-title")
             yield DataTable(id="followups-table", cursor_type="row")
-            yield Static("Open cases", classes="section-title")
+            yield Static("Cases", classes="section-title")
             yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
             yield Static("Recent calls", classes="section-title")
             yield DataTable(id="calls-table", cursor_type="row", zebra_stripes=True)
@@ -100,7 +104,12 @@ done.
         cases.clear()
         for row in view.cases:
             last = format_local(row.last_call, "MMM D HH:mm") if row.last_call else "—"
-            cases.add_row(cell(row.case.title), str(row.calls), last, key=row.case.id)
+            resolved = row.case.status == "resolved"
+            shown = cell(row.case.title)
+            if resolved:
+                shown.stylize("dim")
+                shown.append("  resolved", style="dim italic")
+            cases.add_row(shown, str(row.calls), last, key=row.case.id)
         calls = self.query_one("#calls-table", DataTable)
         calls.clear()
         for summary, title in view.recent:
@@ -202,3 +211,35 @@ done.
     @on(DataTable.RowSelected, "#cases-table")
     def _case_chosen(self, event: DataTable.RowSelected) -> None:
         self.htl.open_case(str(event.row_key.value))
+
+    @on(DataTable.RowSelected, "#calls-table")
+    def _call_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a recent call opens it, read-only."""
+        call = self.service.calls.load(str(event.row_key.value))
+        case = self.service.cases.find(call.case_id)
+        self.htl.open_call(call, case.title if case else "")
+
+    def action_profile(self) -> None:
+        from tui.screens.form import Field, FormDialog
+
+        profile = self.service.profile()
+
+        def saved(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            try:
+                self.service.save_profile(values)
+            except ServiceError as error:
+                self.notify(str(error), severity="warning", markup=False)
+                return
+            self.notify("Your details are saved: they head the dossier.", markup=False)
+
+        self.app.push_screen(FormDialog("Your details", [
+            Field("name", "Your name", "Ana Reyes", profile.name),
+            Field("phone", "Phone", "617-555-0100", profile.phone),
+            Field("email", "Email", value=profile.email),
+            Field("address", "Postal address", value=profile.address),
+            Field("date_of_birth", "Date of birth (only if you want it in what you send)",
+                  value=profile.date_of_birth),
+        ], note="They head the dossier (masked when you share it publicly) and your "
+                "letters."), saved)

@@ -188,9 +188,12 @@ class CaseService:
         if other is not None and other.id != case_id:
             raise ServiceError(f"another case is already called '{other.title}'")
 
+        member = _text(values, "member")
+
         def apply(case: Case) -> None:
             case.title = title
             case.home_state = state.upper()
+            case.member = member
 
         return self._change(case_id, apply)
 

@@ -58,7 +58,7 @@ class ExportService:
             raise ServiceError(f"unknown format {fmt} (one of {', '.join(FORMATS)})")
         cases, calls = self.select(case_text)
         text = render(fmt, cases, calls, self._ctx.now_iso(), mask=mask,
-                      today=self._ctx.today())
+                      today=self._ctx.today(), profile=self._ctx.store.get_profile())
         return text, cases, calls
 
     def write(self, fmt: str, path: Path, case_text: str | None = None, *,

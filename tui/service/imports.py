@@ -17,7 +17,14 @@ from typing import Any, Literal
 import msgspec
 
 from tui.domain.migrate import migrate
-from tui.domain.model import SCHEMA_VERSION, Call, Case, RecordError, field_message
+from tui.domain.model import (
+    SCHEMA_VERSION,
+    Call,
+    Case,
+    Profile,
+    RecordError,
+    field_message,
+)
 from tui.domain.text import plural, visible
 from tui.export.json_export import EXPORT_FORMAT
 from tui.service.base import Context, ServiceError
@@ -32,6 +39,7 @@ class ExportFile(msgspec.Struct):
     calls: list[Call]
     app_version: str = ""
     exported_at: str = ""
+    profile: Profile | None = None
 
 
 class _Header(msgspec.Struct):
@@ -90,6 +98,8 @@ def parse_export(raw: bytes) -> ExportFile:
 
 def _migrated(data: Any) -> Any:
     """An export from an older version with every record brought up to date."""
+    if isinstance(data.get("profile"), dict):
+        data["profile"] = migrate(data["profile"])
     for key in ("cases", "calls"):
         records = data.get(key)
         if isinstance(records, list):
@@ -137,6 +147,13 @@ def import_export(ctx: Context, document: ExportFile) -> ImportReport:
         else:
             report.conflicts.append(f"call {call.id} ({visible(call.organisation)}, "
                                     f"{call.started_at}) differs from yours")
+    theirs = document.profile
+    if theirs is not None and not theirs.empty:
+        ours = store.get_profile()
+        if ours.empty:
+            store.save_profile(theirs)
+        elif ours.to_dict() != theirs.to_dict():
+            report.conflicts.append("your details (name, contact) differ from the file's")
     store.write_many(new_cases, new_calls)
     report.added_cases, report.added_calls = len(new_cases), len(new_calls)
     return report

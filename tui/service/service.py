@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 
 from tui.domain.clock import Clock, SystemClock
+from tui.domain.dates import DateProblem, read_date
 from tui.domain.followups import FollowUp, broken_by_organisation, done_on
-from tui.domain.model import CallSummary, Case
+from tui.domain.model import CallSummary, Case, Profile
 from tui.playbooks import Playbook, PlaybookProblem
-from tui.service.base import Context
+from tui.service.base import Context, ServiceError
 from tui.service.calls import CallService
 from tui.service.cases import CaseService
 from tui.service.exports import ExportService
@@ -44,6 +45,7 @@ class HomeView:
 
     today: date
     cases: list[CaseRow]
+    """Open cases, then resolved ones (still reachable)."""
     recent: list[tuple[CallSummary, str]]
     """Newest first: each call with its case title."""
     followups: list[FollowUp]
@@ -120,7 +122,7 @@ class Service:
         rows = [
             CaseRow(case, len(by_case.get(case.id, [])),
                     by_case[case.id][-1].started_at if by_case.get(case.id) else None)
-            for case in cases if case.status == "open"
+            for case in sorted(cases, key=lambda c: c.status != "open")
         ]
         titles = {case.id: case.title for case in cases}
         recent = [(row, titles.get(row.case_id, "?"))
@@ -137,6 +139,26 @@ class Service:
         return HomeView(today, rows, recent, shown, len(open_items),
                         broken_by_organisation(followups, today),
                         empty=not summaries and not cases)
+
+    # -- who is asking ---------------------------------------------------------------
+    def profile(self) -> Profile:
+        return self.ctx.store.get_profile()
+
+    def save_profile(self, values: dict[str, str]) -> Profile:
+        """The caller's details as typed; a date of birth in any form the parser knows."""
+        birth = values.get("date_of_birth", "").strip()
+        if birth:
+            try:
+                birth = read_date(birth, self.today()).isoformat()
+            except DateProblem as error:
+                raise ServiceError(f"Date of birth: {error}") from None
+        profile = Profile(name=values.get("name", "").strip(),
+                          phone=values.get("phone", "").strip(),
+                          email=values.get("email", "").strip(),
+                          address=values.get("address", "").strip(),
+                          date_of_birth=birth)
+        self.ctx.store.save_profile(profile)
+        return profile
 
     # -- import ---------------------------------------------------------------------
     def import_file(self, path: Path) -> ImportReport:

@@ -32,6 +32,7 @@ from tui.domain.model import (
     Call,
     CallSummary,
     Case,
+    Profile,
     RecordError,
     decode,
     is_valid_id,
@@ -65,7 +66,7 @@ def migrate_document(doc: Any, path: Path) -> dict[str, Any]:
         raise StoreCorrupt(path, visible(str(error))) from None
 
 
-K = TypeVar("K", Call, Case, CallSummary)
+K = TypeVar("K", Call, Case, CallSummary, Profile)
 
 
 def read_record(doc: Any, kind: type[K], path: Path) -> K:
@@ -127,6 +128,7 @@ class Store:
         self._index: TinyDB | None = None
         self._doc_ids: dict[str, dict[str, int]] = {}
         self._latest_calls: dict[str, dict[str, Any]] = {}
+        self._profile = Profile()
         self._thread: threading.Thread | None = None
         self.swept_temp_files = 0
         self.recovered_calls: list[str] = []
@@ -195,6 +197,8 @@ class Store:
             row = read_record(doc, CallSummary, path)
             self._summaries[row.id] = row
             self._doc_ids.setdefault("calls", {})[row.id] = int(doc_id)
+        for doc in data.get("profile", {}).values():
+            self._profile = read_record(doc, Profile, path)
 
     def _load_index_readonly(self) -> None:
         self._index_tables(read_json_file(self.data_dir / "index.json") or {})
@@ -369,6 +373,24 @@ class Store:
 
     def _write_case(self, doc: dict[str, Any]) -> None:
         self._write_row("cases", doc)
+
+    # -- the caller's profile -------------------------------------------------
+    def get_profile(self) -> Profile:
+        """Who is asking (empty until the user fills it in)."""
+        return self._profile
+
+    def save_profile(self, profile: Profile) -> None:
+        doc = profile.to_dict()
+        self._profile = Profile.from_dict(doc)
+        self._enqueue("profile", lambda: self._write_profile(doc))
+
+    def _write_profile(self, doc: dict[str, Any]) -> None:
+        assert self._index is not None
+        table = self._index.table("profile")
+        if len(table):
+            table.update(doc, doc_ids=[1])
+        else:
+            table.insert(Document(doc, doc_id=1))
 
     # -- cases ------------------------------------------------------------
     def list_cases(self) -> list[Case]:
