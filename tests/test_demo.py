@@ -67,9 +67,10 @@ def test_story_case_has_the_facts_to_read_out(story: tuple[Store, list[Call]]) -
     assert case.identifiers["Billing account number"].startswith("7")
     assert len(case.payments) >= 4
     assert {p.method for p in case.payments} == {"manual", "autopay"}
-    assert all(p.confirmation and p.account and p.amount.startswith("$") for p in case.payments)
+    assert all(p.confirmation and p.account and p.amount == "412.50" for p in case.payments)
     # Every premium paid before the 23rd of the month before coverage.
     assert all(date.fromisoformat(p.date).day < 23 for p in case.payments)
+    assert store.get_profile().name == "Ana Reyes"  # who is asking heads the dossier
     names = [notice.name for notice in case.notices]
     assert any("restricted" in name.casefold() for name in names)
     termination = next(n for n in case.notices if "Termination" in n.name)

@@ -188,11 +188,21 @@ class CaseSpec(_Spec):
     claims: list[CaseClaimSpec] = []
 
 
+class ProfileSpec(_Spec):
+    """Who is asking: the caller's details (they head the dossier)."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
 class Story(_Spec):
     dates: dict[str, DateSpec]
     words: dict[str, str]
     case: CaseSpec
     calls: list[CallSpec]
+    profile: ProfileSpec | None = None
 
     def __post_init__(self) -> None:
         for number, call in enumerate(self.calls, start=1):
@@ -407,6 +417,8 @@ class StoryTeller:
 
     # -- the whole story --------------------------------------------------------------
     def tell(self) -> Case:
+        if self.story.profile is not None:
+            self.service.save_profile(msgspec.structs.asdict(self.story.profile))
         self.case_id = self.open_case()
         for spec in self.story.calls:
             self.make_call(spec)
