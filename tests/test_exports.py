@@ -68,10 +68,10 @@ def build_sample() -> tuple[list[Case], list[Call]]:
         identifiers={"Member ID": "NHP123456789", "Health Connector account": "HC-0042-7781-93",
                      "Application ID": "APP-2026-556677"},
         payments=[
-            Payment(id="pay-000000000002", date="2026-10-27", amount="$412.50", method="manual",
+            Payment(id="pay-000000000002", date="2026-10-27", amount="412.50", method="manual",
                     confirmation="BANK-77301942", account="checking …4821",
                     note="paid by phone | read back twice"),
-            Payment(id="pay-000000000001", date="2026-09-28", amount="$412.50",
+            Payment(id="pay-000000000001", date="2026-09-28", amount="412.50",
                     method="autopay", confirmation="88-1234-5678", account="checking …4821"),
         ],
         notices=[
@@ -447,7 +447,7 @@ def test_mask_scrubs_free_text_and_keeps_the_rest(sample: tuple[list[Case], list
     # Structure and ordinary text untouched.
     assert masked_calls[1].notes[0].text == calls[1].notes[0].text
     assert [c.id for c in masked_calls] == [c.id for c in calls]
-    assert masked_cases[0].payments[0].amount == "$412.50"
+    assert masked_cases[0].payments[0].amount == "412.50"
     document = json.loads(render("json", cases, calls, EXPORTED_AT, mask=True))
     assert document["cases"][0]["identifiers"]["Member ID"] == "••••••••6789"
     assert document["calls"][1]["references"][0]["number"] == "••••••••••1907"

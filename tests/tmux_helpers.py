@@ -98,7 +98,7 @@ def export_json(binary: str, env: dict[str, str], data_dir: Path) -> dict[str, A
     result = run_cli(binary, env, "--data-dir", str(data_dir), "export", "--format", "json")
     document = json.loads(result.stdout)
     assert document["format"] == "holdtheline-export"
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     return document
 
 

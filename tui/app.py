@@ -59,6 +59,7 @@ class HoldTheLineApp(TypeAheadApp[None]):
         ask_to_start: bool = False,
         start_playbook: str = "",
         start_case: str = "",
+        start_incoming: bool = False,
         config: Config | None = None,
         env: dict[str, str] | None = None,
     ) -> None:
@@ -71,6 +72,7 @@ class HoldTheLineApp(TypeAheadApp[None]):
         self._ask_to_start = ask_to_start
         self._start_playbook = start_playbook
         self._start_case = start_case
+        self._start_incoming = start_incoming
 
     def on_mount(self) -> None:
         from tui.screens.home import HomeScreen
@@ -91,13 +93,15 @@ class HoldTheLineApp(TypeAheadApp[None]):
         if self._start is not None:
             self.begin_call(self._start)
         elif self._ask_to_start:
-            self.open_start_dialog(case_title=self._start_case, playbook_id=self._start_playbook)
+            self.open_start_dialog(case_title=self._start_case, playbook_id=self._start_playbook,
+                                   incoming=self._start_incoming)
 
     # -- calls ------------------------------------------------------------------------
     def open_start_dialog(
-        self, case_id: str | None = None, playbook_id: str = "", case_title: str = ""
+        self, case_id: str | None = None, playbook_id: str = "", case_title: str = "",
+        incoming: bool = False,
     ) -> None:
-        """Ask for the case and the organisation, then dial."""
+        """Ask for the case and the organisation, then dial (or answer, ``incoming``)."""
         from tui.screens.start_call import StartCallDialog
 
         case = self.service.cases.find(case_id) if case_id else None
@@ -106,6 +110,8 @@ class HoldTheLineApp(TypeAheadApp[None]):
             self.service.sorted_playbooks(),
             case_title=case.title if case else case_title,
             playbook_id=playbook_id,
+            incoming=incoming,
+            open_followups=self.service.followups.open_for,
         )
         self.push_screen(dialog, self._dialog_closed)
 

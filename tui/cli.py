@@ -72,6 +72,10 @@ def build_parser() -> Parser:
     call = commands.add_parser("call", help="go straight into a live call")
     call.add_argument("--case", metavar="TEXT", help="the case's title (created if new) or id")
     call.add_argument("--playbook", metavar="ID", help="the playbook of whom you are calling")
+    call.add_argument("--incoming", action="store_true",
+                      help="they called you: log an incoming call")
+    call.add_argument("--from", dest="from_number", metavar="NUMBER",
+                      help="with --incoming: the number they called from")
     export = commands.add_parser(
         "export",
         help="write a dossier (md), spreadsheet (csv), full backup (json) or calendar (ics)",
@@ -266,14 +270,18 @@ def run_app(args: argparse.Namespace) -> int:
     try:
         service = Service(store, playbooks, problems)
         start = None
+        incoming = bool(getattr(args, "incoming", False))
         if args.command == "call" and case_text and wanted:
             start = service.calls.request_for_playbook(case_text, wanted)
+            if incoming:
+                start.direction, start.number = "incoming", args.from_number or ""
         app = HoldTheLineApp(
             service,
             start=start,
             ask_to_start=args.command == "call" and start is None,
             start_playbook=wanted,
             start_case=(case_text or "").strip(),
+            start_incoming=incoming,
             config=config,
             env=dict(os.environ),
         )

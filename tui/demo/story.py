@@ -133,6 +133,10 @@ class CallSpec(_Spec):
     """Dialled instead of the playbook's main number."""
     redials: int = 0
     """The story's call (1 = the first) that dropped and this one redials."""
+    incoming: bool = False
+    """They called the user (``number``: the number it came from)."""
+    keeps: list[str] = msgspec.field(default_factory=list)
+    """Promises this call keeps, as ``<call>#<promise>`` counted from 1 (``6#1``)."""
 
     def __post_init__(self) -> None:
         kinds = [action.kind for action in self.actions]
@@ -327,10 +331,21 @@ class StoryTeller:
         request = CallRequest(self.case_id, playbook.name, playbook.id,
                               spec.number or playbook.main_number)
         redial_of = self.call_ids[spec.redials - 1] if spec.redials else ""
+        if spec.incoming:
+            request.direction = "incoming"
+            request.fulfils = [self._followup(key) for key in spec.keeps]
         session = self.service.calls.start(request, redial_of=redial_of)
         for action in spec.actions:
             self.ACTIONS[action.kind](self, session, action)
         self.call_ids.append(session.call.id)
+
+    def _followup(self, key: str) -> str:
+        """``6#1`` (the story's call 6, its first promise) as the app names it."""
+        call, _, promise = key.partition("#")
+        if not (call.isdigit() and promise.isdigit()) or not 0 < int(call) <= len(
+                self.call_ids):
+            raise StoryError(f"keeps: '{key}' names no earlier call's promise (like 6#1)")
+        return f"{self.call_ids[int(call) - 1]}#{int(promise)}"
 
     def playbook(self, playbook_id: str) -> Playbook:
         found = self.service.playbooks.get(playbook_id)

@@ -67,8 +67,9 @@ class LiveCall:
         playbook_id: str = "",
         playbook_name: str = "",
         number: str = "",
+        direction: str = "outgoing",
     ) -> LiveCall:
-        """Dial: a new call with its first (still empty) rep."""
+        """Dial (or answer, ``direction="incoming"``): a new call with its first rep."""
         now = to_iso(clock.now())
         call = Call(
             id=new_id("call"),
@@ -77,6 +78,7 @@ class LiveCall:
             playbook_id=playbook_id,
             number_dialled=number,
             started_at=now,
+            direction="incoming" if direction == "incoming" else "outgoing",
         )
         if playbook_id:
             call.playbooks_used.append(

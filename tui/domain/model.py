@@ -54,6 +54,7 @@ Outcome = Literal[
 PaymentMethod = Literal["manual", "autopay"]
 CaseStatus = Literal["open", "resolved"]
 CallStatus = Literal["live", "ended"]
+Direction = Literal["outgoing", "incoming"]
 
 
 def as_outcome(value: str) -> Outcome:
@@ -331,12 +332,17 @@ class Call(Record):
     started_at: str
     playbook_id: str = ""
     number_dialled: str = ""
+    """The number called; for an incoming call, the number it came from."""
     ended_at: str | None = None
     duration_seconds: float = 0.0
     status: CallStatus = "live"
     outcome: Outcome | None = None
     summary: str = ""
     draft_note: str = ""
+    direction: Direction = "outgoing"
+    """``incoming``: the organisation called the user."""
+    fulfils: list[str] = msgspec.field(default_factory=list)
+    """Follow-ups (``call-…#n``) this call kept, e.g. the call back they promised."""
     reps: list[Rep] = msgspec.field(default_factory=list)
     notes: list[Note] = msgspec.field(default_factory=list)
     hold_segments: list[HoldSegment] = msgspec.field(default_factory=list)
@@ -375,6 +381,10 @@ class Call(Record):
     def is_live(self) -> bool:
         return self.status == "live"
 
+    @property
+    def incoming(self) -> bool:
+        return self.direction == "incoming"
+
     def outcome_label(self) -> str:
         """The outcome as listed: ``live`` while running, ``not set`` if none was chosen."""
         return self.outcome or ("live" if self.is_live else "not set")
@@ -393,6 +403,7 @@ class Call(Record):
             status=self.status,
             outcome=self.outcome,
             summary=self.summary,
+            direction=self.direction,
             reps=[rep.label() for rep in self.reps],
             references=[ref.number for ref in self.references],
             promises=[PromiseSummary(p.text, p.due, p.done, p.done_at) for p in self.promises],
@@ -425,6 +436,7 @@ class CallSummary(Record):
     reps: list[str] = msgspec.field(default_factory=list)
     references: list[str] = msgspec.field(default_factory=list)
     promises: list[PromiseSummary] = msgspec.field(default_factory=list)
+    direction: Direction = "outgoing"
     schema_version: int = SCHEMA_VERSION
 
     @property

@@ -20,6 +20,8 @@ BARS = "▁▂▃▄▅▆▇█"
 @dataclass
 class Stats:
     calls: int = 0
+    incoming: int = 0
+    """Calls the organisation made to the user."""
     by_organisation: Counter[str] = field(default_factory=Counter)
     hold_seconds: float = 0.0
     longest_hold: float = 0.0
@@ -81,6 +83,7 @@ def compute(calls: Iterable[Call], today: date, case: Case | None = None) -> Sta
     for call in sorted(calls, key=lambda c: c.started_at):
         stats.calls += 1
         stats.by_organisation[call.organisation.strip() or "(organisation not noted)"] += 1
+        stats.incoming += call.incoming
         hold = call.hold_seconds()
         stats.hold_seconds += hold
         stats.hold_per_call.append(hold)

@@ -24,9 +24,12 @@ class Event:
 def call_events(call: Call, claims: Iterable[Claim] = ()) -> list[Event]:
     """Dial, holds, reps and transfers, notes, references, promises, claims made on the
     call, playbooks, end."""
-    events = [Event(call.started_at, "dial",
-                    f"Dialled {call.organisation}"
-                    + (f" at {call.number_dialled}" if call.number_dialled else ""), 0.0)]
+    where = f" {'from' if call.incoming else 'at'} {call.number_dialled}" if (
+        call.number_dialled) else ""
+    opening = f"{call.organisation} called" if call.incoming else f"Dialled {call.organisation}"
+    events = [Event(call.started_at, "dial", opening + where, 0.0)]
+    for key in call.fulfils:
+        events.append(Event(call.started_at, "promise", f"Kept their promise ({key})", 0.0))
     if call.redial_of:
         events.append(Event(call.started_at, "dial", "Redial of a dropped call", 0.0))
     for use in call.playbooks_used:

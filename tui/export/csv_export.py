@@ -21,8 +21,8 @@ from tui.export.common import promise_text, reps_short
 
 BOM = "\ufeff"
 COLUMNS = (
-    "date", "time", "case", "organisation", "number", "duration_min", "hold_min", "talk_min",
-    "reps", "references", "outcome", "summary", "promises", "notes_count",
+    "date", "time", "case", "organisation", "direction", "number", "duration_min", "hold_min",
+    "talk_min", "reps", "references", "outcome", "summary", "promises", "notes_count",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,6 +48,7 @@ def call_row(call: Call, case_title: str, today: date) -> list[str]:
         format_local(call.started_at, "HH:mm"),
         case_title,
         call.organisation,
+        call.direction,
         call.number_dialled,
         _minutes(call.duration_seconds),
         _minutes(call.hold_seconds()),

@@ -224,14 +224,20 @@ def _outcome(call: Call) -> str:
 
 def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) -> list[str]:
     when = format_local(call.started_at, WHEN)
-    lines = [f"#### {number}. {when} — {_heading(call.organisation)}", ""]
+    who = _heading(call.organisation)
+    lines = [f"#### {number}. {when} — {f'{who} called' if call.incoming else who}", ""]
+    if call.incoming:
+        lines.append("- Incoming: they called" + (
+            f" from {_escape(call.number_dialled)}" if call.number_dialled else ""))
+    for key in call.fulfils:
+        lines.append(f"- Kept the promise {_escape(key)} (this was the call they promised)")
     if call.redial_of:
         dropped = starts.get(call.redial_of)
         lines.append(
             f"- Redial of the dropped call of {dropped}" if dropped
             else "- Redial of a dropped call"
         )
-    if call.number_dialled:
+    if call.number_dialled and not call.incoming:
         lines.append(f"- Number dialled: {_escape(call.number_dialled)}")
     ended = f", ended {format_local(call.ended_at, 'HH:mm')}" if call.ended_at else ""
     holds = len(call.hold_segments)
@@ -300,7 +306,8 @@ def _totals(total: Stats) -> list[str]:
     )
     promises = total.promises
     lines = ["### Totals", ""]
-    lines.append(f"- Calls: {total.calls}" + (f" ({by_org})" if by_org else ""))
+    lines.append(f"- Calls: {total.calls}" + (f" ({by_org})" if by_org else "")
+                 + (f"; {total.incoming} of them made to you" if total.incoming else ""))
     lines.append(
         f"- Time on hold: {format_duration(total.hold_seconds)} "
         f"({total.hold_seconds / 3600:.1f} hours; longest on one call "

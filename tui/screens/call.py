@@ -116,6 +116,7 @@ Everything is saved to disk within a second while you type.
     def compose(self) -> ComposeResult:
         call = self.session.call
         title = Text.assemble(
+            ("↙ They called: " if call.incoming else "", "bold yellow"),
             (visible(call.organisation), "bold"),
             ("  " + visible(call.number_dialled) if call.number_dialled else ""),
             ("   Case: ", "dim"),
@@ -144,7 +145,12 @@ Everything is saved to disk within a second while you type.
         self.query_one("#note-input", Input).value = call.draft_note
         self._show_playbook()
         log = self.query_one(NotesLog)
-        log.add_entry("note", f"Dialled {call.organisation}", 0.0, call.started_at)
+        opening = (f"{call.organisation} called" if call.incoming
+                   else f"Dialled {call.organisation}")
+        log.add_entry("note", opening, 0.0, call.started_at)
+        for key in call.fulfils:
+            log.add_entry("promise", f"This is the call they promised ({key}): marked kept",
+                          0.0, call.started_at)
         self._refresh_chain()
         self._refresh_title()
         if call.redial_of:

@@ -41,6 +41,8 @@ again). `i` holds your details, which head the dossier.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "start_call", "Start call", id="start-call",
                 tooltip="Start a new call (pick the case and the organisation)"),
+        Binding("a", "answer", "They called", id="incoming-call",
+                tooltip="A call came in: log it (who, from which number, which rep)"),
         Binding("n", "new_case", "New case", id="new-case",
                 tooltip="Open a new case (a dispute many calls work on)"),
         Binding("h", "history", "History", id="history",
@@ -57,7 +59,8 @@ again). `i` holds your details, which head the dossier.
     ]
 
     COMMAND_TITLES: ClassVar[dict[str, str]] = {
-        "start-call": "Start a call…", "new-case": "New case…", "history": "History",
+        "start-call": "Start a call…", "incoming-call": "They called: log an incoming call…",
+        "new-case": "New case…", "history": "History",
         "playbooks": "Playbooks", "followup-done": "Follow-up done",
         "call-again": "Call again: the highlighted recent call",
         "profile": "Your details…",
@@ -207,6 +210,10 @@ again). `i` holds your details, which head the dossier.
 
     def action_start_call(self, case_id: str | None = None) -> None:
         self.htl.open_start_dialog(case_id=case_id)
+
+    def action_answer(self) -> None:
+        """They called: the same dialog, for an incoming call."""
+        self.htl.open_start_dialog(incoming=True)
 
     @on(DataTable.RowSelected, "#cases-table")
     def _case_chosen(self, event: DataTable.RowSelected) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,9 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList, SelectionList
 from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
 
+from tui.domain.followups import FollowUp
 from tui.domain.model import Case
 from tui.domain.text import visible
 from tui.playbooks import Playbook
@@ -39,17 +42,23 @@ class StartCallDialog(Dialog[CallRequest | None]):
         playbooks: list[Playbook],
         case_title: str = "",
         playbook_id: str = "",
+        incoming: bool = False,
+        open_followups: Callable[[str], list[FollowUp]] | None = None,
     ) -> None:
         super().__init__()
         self.cases = [case for case in cases if case.status == "open"]
         self.playbooks = playbooks
         self.initial_case = case_title
         self.initial_playbook = playbook_id
+        self.incoming = incoming
+        """They called: ask for their number and which promised call back this is."""
+        self._open_followups = open_followups or (lambda _title: [])
 
     def compose(self) -> ComposeResult:
         titles = [case.title for case in self.cases]
         with Vertical(id="start-dialog", classes="dialog-box"):
-            yield Label("Start a call", id="start-title", classes="dialog-title")
+            yield Label("They called you" if self.incoming else "Start a call",
+                        id="start-title", classes="dialog-title")
             yield Label("Case — pick one or type a new name", classes="field-label")
             yield TextField(
                 self.initial_case,
@@ -63,7 +72,8 @@ class StartCallDialog(Dialog[CallRequest | None]):
                 id="case-list",
                 compact=True,
             )
-            yield Label("Who are you calling?", classes="field-label")
+            yield Label("Who called?" if self.incoming else "Who are you calling?",
+                        classes="field-label")
             options = [
                 Option(
                     Text.assemble(visible(p.name), ("  " + visible(p.main_number), "dim")),
@@ -74,8 +84,16 @@ class StartCallDialog(Dialog[CallRequest | None]):
             options.append(Option("Someone else (type the name below)", id=OTHER))
             yield OptionList(*options, id="org-list", compact=True)
             yield TextField(placeholder="Organisation name", id="org-input", compact=True)
+            if self.incoming:
+                yield Label("Their number (caller ID), if shown", classes="field-label")
+                yield TextField(placeholder="e.g. 1-877-623-6765", id="caller-number",
+                                compact=True)
+                yield Label("Is this a call they promised? (space ticks; it is marked kept)",
+                            classes="field-label", id="fulfils-label")
+                yield SelectionList[str](id="fulfils", compact=True)
             with Horizontal(id="start-buttons", classes="dialog-buttons"):
-                yield Button("Dial  ctrl+s", variant="primary", id="start-confirm")
+                yield Button("Answer  ctrl+s" if self.incoming else "Dial  ctrl+s",
+                             variant="primary", id="start-confirm")
                 yield Button("Cancel  esc", id="start-cancel")
 
     def on_mount(self) -> None:
@@ -87,6 +105,20 @@ class StartCallDialog(Dialog[CallRequest | None]):
                     org_list.highlighted = index
         elif self.playbooks:
             org_list.highlighted = 0
+        self._show_followups()
+
+    @on(Input.Changed, "#case-input")
+    def _show_followups(self) -> None:
+        """For an incoming call: the case's open promises, one of which it may keep."""
+        if not self.incoming:
+            return
+        found = self._open_followups(self.query_one("#case-input", Input).value)
+        options = self.query_one("#fulfils", SelectionList)
+        options.clear_options()
+        options.add_options(Selection(Text(f"{f.due.isoformat()}  {visible(f.organisation)}: "
+                                           f"{visible(f.text)}"), f.key) for f in found)
+        options.display = bool(found)
+        self.query_one("#fulfils-label").display = bool(found)
 
     @on(Input.Submitted, "#case-input")
     def _case_entered(self) -> None:
@@ -102,12 +134,29 @@ class StartCallDialog(Dialog[CallRequest | None]):
     def _org_picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == OTHER:
             self.query_one("#org-input", Input).focus()
+        elif self.incoming:
+            self.query_one("#caller-number", Input).focus()
         else:
             self.action_confirm()
 
     @on(Input.Submitted, "#org-input")
     def _org_typed(self) -> None:
+        if self.incoming:
+            self.query_one("#caller-number", Input).focus()
+        else:
+            self.action_confirm()
+
+    @on(Input.Submitted, "#caller-number")
+    def _number_typed(self) -> None:
         self.action_confirm()
+
+    def _incoming(self, request: CallRequest) -> CallRequest:
+        if not self.incoming:
+            return request
+        request.direction = "incoming"
+        request.number = self.query_one("#caller-number", Input).value.strip()
+        request.fulfils = list(self.query_one("#fulfils", SelectionList).selected)
+        return request
 
     def _request(self) -> CallRequest | str:
         """The request, or a message saying what is missing."""
@@ -118,11 +167,12 @@ class StartCallDialog(Dialog[CallRequest | None]):
         highlighted = self.query_one("#org-list", OptionList).highlighted_option
         if typed and (highlighted is None or highlighted.id == OTHER or
                       self.focused is self.query_one("#org-input", Input)):
-            return CallRequest(case_title=title, organisation=typed)
+            return self._incoming(CallRequest(case_title=title, organisation=typed))
         if highlighted is None or highlighted.id == OTHER:
             return "Pick whom you are calling, or type the organisation's name."
         playbook = next(p for p in self.playbooks if p.id == highlighted.id)
-        return CallRequest(title, playbook.name, playbook.id, playbook.main_number)
+        return self._incoming(CallRequest(title, playbook.name, playbook.id,
+                                          playbook.main_number))
 
     @on(Button.Pressed, "#start-confirm")
     def action_confirm(self) -> None:

@@ -17,13 +17,14 @@ from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration
 from tui.screens.base import AppScreen
 
-COLUMNS = ("", "Calls", "Hold total", "Longest hold", "Talk", "Reps", "Refused ID",
+COLUMNS = ("", "Calls", "They called", "Hold total", "Longest hold", "Talk", "Reps", "Refused ID",
            "Promised", "Kept", "Broken", "Kept late")
 
 
 def row(name: str, stats: Stats) -> list[object]:
     return [
         Text(visible(name), no_wrap=True, overflow="ellipsis"), str(stats.calls),
+        str(stats.incoming),
         format_duration(stats.hold_seconds), format_duration(stats.longest_hold),
         format_duration(stats.talk_seconds), str(stats.distinct_reps), str(stats.refused_id),
         str(stats.promises_made), str(stats.kept),

@@ -29,6 +29,7 @@ from tui.domain.model import (
 from tui.playbooks import Playbook
 from tui.service.base import Context, ServiceError
 from tui.service.cases import CaseService
+from tui.service.followups import FollowUpService
 from tui.store import SaveStatus
 
 REP_TEXT_FIELDS = ("first_name", "rep_id", "department")
@@ -43,6 +44,11 @@ class CallRequest:
     organisation: str
     playbook_id: str = ""
     number: str = ""
+    """The number to dial; for an incoming call, the number it came from."""
+    direction: str = "outgoing"
+    """``incoming``: they called (a call back, a reply to a letter…)."""
+    fulfils: list[str] = field(default_factory=list)
+    """Follow-ups this call keeps (``call-…#n``): marked done when it starts."""
 
 
 @dataclass
@@ -265,9 +271,10 @@ class LiveSession:
 class CallService:
     """Starting calls and reading past ones."""
 
-    def __init__(self, ctx: Context, cases: CaseService) -> None:
+    def __init__(self, ctx: Context, cases: CaseService, followups: FollowUpService) -> None:
         self._ctx = ctx
         self._cases = cases
+        self._followups = followups
         self._live: list[LiveSession] = []
 
     def start(self, request: CallRequest, redial_of: str = "") -> LiveSession:
@@ -285,8 +292,13 @@ class CallService:
             playbook_id=playbook.id if playbook else "",
             playbook_name=playbook.name if playbook else "",
             number=request.number,
+            direction=request.direction,
         )
         live.call.redial_of = redial_of
+        for key in request.fulfils:
+            call_id, index = self._followups.by_key(key)
+            self._followups.set_done(call_id, index)
+            live.call.fulfils.append(key)
         live.home_state = case.home_state
         session = LiveSession(self._ctx, self._cases, live, playbook)
         self._live = [s for s in self._live if s.call.is_live]

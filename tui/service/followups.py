@@ -16,6 +16,14 @@ class FollowUpService:
         """Every follow-up, soonest first."""
         return followups_from_summaries(self._ctx.store.call_summaries())
 
+    def open_for(self, case_text: str) -> list[FollowUp]:
+        """Follow-ups not done yet on the case named (an incoming call may keep one)."""
+        case = self._ctx.store.find_case(case_text) if case_text.strip() else None
+        if case is None:
+            return []
+        return [f for f in followups_from_summaries(self._ctx.store.call_summaries(case.id))
+                if not f.done]
+
     def by_key(self, key: str) -> tuple[str, int]:
         """``call-…#n`` (as listed) → the call id and the promise's index."""
         call_id, sep, number = key.strip().rpartition("#")

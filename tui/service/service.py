@@ -66,8 +66,8 @@ class Service:
         self.ctx = Context(store, clock or SystemClock(), dict(playbooks or {}),
                            list(problems or []))
         self.cases = CaseService(self.ctx)
-        self.calls = CallService(self.ctx, self.cases)
         self.followups = FollowUpService(self.ctx)
+        self.calls = CallService(self.ctx, self.cases, self.followups)
         self.exports = ExportService(self.ctx)
 
     # -- shared -------------------------------------------------------------------
