@@ -31,6 +31,7 @@ def _classes() -> list[tuple[str, type[DOMNode]]]:
     from tui.screens.home import HomeScreen
     from tui.screens.playbooks import PlaybooksScreen
     from tui.screens.recording import RecordingDialog
+    from tui.screens.reps import RepDirectoryScreen
     from tui.screens.start_call import StartCallDialog
     from tui.screens.stats import StatsScreen
 
@@ -38,7 +39,8 @@ def _classes() -> list[tuple[str, type[DOMNode]]]:
         ("everywhere", HoldTheLineApp), ("home", HomeScreen), ("live call", CallScreen),
         ("end call", EndCallDialog), ("start call", StartCallDialog), ("case", CaseScreen),
         ("history", HistoryScreen), ("statistics", StatsScreen), ("past call", CallDetailScreen),
-        ("playbooks", PlaybooksScreen), ("forms", FormDialog), ("recording", RecordingDialog),
+        ("playbooks", PlaybooksScreen), ("reps", RepDirectoryScreen), ("forms", FormDialog),
+        ("recording", RecordingDialog),
         ("confirm", ConfirmDialog), ("confirm", ConfirmKeyDialog),
     ]
 

@@ -12,7 +12,8 @@ from datetime import date
 
 from tui.domain.claims import claim_groups
 from tui.domain.followups import promise_status
-from tui.domain.model import Call, Case, Rep
+from tui.domain.model import Call, Case
+from tui.domain.reps import identity
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -64,16 +65,6 @@ class Stats:
         return self.promises["today"] + self.promises["upcoming"] + self.promises["undated"]
 
 
-def rep_key(call: Call, rep: Rep) -> tuple[str, ...] | None:
-    """Who a rep is, across calls to one organisation; None when nothing was noted."""
-    org = call.organisation.strip().casefold()
-    if rep.rep_id.strip():
-        return (org, "id", rep.rep_id.strip().casefold())
-    if rep.first_name.strip():
-        return (org, "name", rep.first_name.strip().casefold(), str(rep.id_refused))
-    return None
-
-
 def compute(calls: Iterable[Call], today: date, case: Case | None = None) -> Stats:
     """Count calls, time, reps, references and promises; disputes from ``case``."""
     stats = Stats()
@@ -90,7 +81,7 @@ def compute(calls: Iterable[Call], today: date, case: Case | None = None) -> Sta
         stats.talk_seconds += call.talk_seconds()
         stats.longest_hold = max(stats.longest_hold, hold)
         for rep in call.reps:
-            key = rep_key(call, rep)
+            key = identity(call.organisation, rep)
             if key is not None:
                 reps.add(key)
                 if rep.id_refused:

@@ -8,13 +8,14 @@ from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
 from tui.domain.model import Call
+from tui.domain.reps import RepRecord, matches
 from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_elapsed
 from tui.playbooks import Playbook
@@ -91,6 +92,8 @@ Everything is saved to disk within a second while you type.
                 tooltip="Recording this call? Consent asked?"),
         Binding("f5", "redial", "Redial", priority=True, id="redial", show=False,
                 tooltip="The call dropped: end it as disconnected and dial again (asks first)"),
+        Binding("f8", "rep_directory", "Reps", priority=True, id="call-reps", show=False,
+                tooltip="Every rep of this organisation you have spoken to, and their record"),
         Binding("f3", "focus_rep_name", "Rep name", priority=True, id="rep-name", show=False,
                 tooltip="Go to the current rep's first name"),
         Binding("f4", "focus_rep_id", "Rep ID", priority=True, id="rep-id", show=False,
@@ -103,7 +106,7 @@ Everything is saved to disk within a second while you type.
         "switch-playbook": "Switch playbook…", "escalate": "Escalate…",
         "steps": "Steps: the playbook's checklist", "claim": "Claim: who says what…",
         "recording": "Recording and consent…", "redial": "Redial: the call dropped…",
-        "rep-name": "Rep name", "rep-id": "Rep ID",
+        "rep-name": "Rep name", "rep-id": "Rep ID", "call-reps": "Rep directory…",
     }
     """How the command palette names each action (binding id → title)."""
 
@@ -111,6 +114,8 @@ Everything is saved to disk within a second while you type.
         super().__init__()
         self.session = session
         self._last_status = ""
+        self._reps: list[RepRecord] = []
+        """Every rep seen before (loaded in the background), to recognise one again."""
 
     # -- layout -----------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -159,6 +164,16 @@ Everything is saved to disk within a second while you type.
         self.set_interval(0.5, self._tick)
         self.set_interval(0.25, self._show_save_state)
         self.set_interval(HEARTBEAT_SECONDS, self.session.heartbeat)
+        self._load_reps()
+
+    @work(thread=True, exclusive=True, group="call-reps")
+    def _load_reps(self) -> None:
+        records = self.service.rep_directory()
+        self.app.call_from_thread(self._reps_loaded, records)
+
+    def _reps_loaded(self, records: list[RepRecord]) -> None:
+        self._reps = records
+        self._refresh_chain()
 
     def _refresh_title(self) -> None:
         call = self.session.call
@@ -207,6 +222,12 @@ Everything is saved to disk within a second while you type.
             style = "bold" if number == len(reps) else ""
             chain.append(f"{number}. {visible(rep.label())}", style=style)
             chain.append(f" {format_elapsed(rep.joined_elapsed)}", style="dim")
+        call = self.session.call
+        for record in matches(self._reps, call.organisation, self.session.current_rep,
+                              exclude_call=call.id)[:1]:
+            style = "bold red" if record.broken else "bold yellow"
+            chain.append(f"\n↺ {visible(record.label)}: ", style=style)
+            chain.append(visible(record.summary()), style=style if record.broken else "")
         self.query_one("#rep-chain", Static).update(chain)
 
     # -- events -----------------------------------------------------------
@@ -373,6 +394,11 @@ Everything is saved to disk within a second while you type.
         if yes:
             request = self.session.drop_for_redial()
             self.dismiss(CallClosed(self.session.call, request))
+
+    def action_rep_directory(self) -> None:
+        from tui.screens.reps import RepDirectoryScreen
+
+        self.app.push_screen(RepDirectoryScreen(self.session.call.organisation))
 
     def action_focus_rep_name(self) -> None:
         self.query_one(RepForm).focus_name()

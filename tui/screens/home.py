@@ -47,6 +47,8 @@ again). `i` holds your details, which head the dossier.
                 tooltip="Open a new case (a dispute many calls work on)"),
         Binding("h", "history", "History", id="history",
                 tooltip="Every call: filter, sort, open, statistics, export"),
+        Binding("d", "reps", "Reps", id="rep-directory",
+                tooltip="Every rep you have spoken to: what they said and promised"),
         Binding("p", "playbooks", "Playbooks", id="playbooks",
                 tooltip="Browse every playbook and any load errors"),
         Binding("space", "toggle_done", "Done", id="followup-done", show=False,
@@ -63,7 +65,7 @@ again). `i` holds your details, which head the dossier.
         "new-case": "New case…", "history": "History",
         "playbooks": "Playbooks", "followup-done": "Follow-up done",
         "call-again": "Call again: the highlighted recent call",
-        "profile": "Your details…",
+        "profile": "Your details…", "rep-directory": "Rep directory",
     }
     """How the command palette names each action (binding id → title)."""
 
@@ -202,6 +204,11 @@ again). `i` holds your details, which head the dossier.
         from tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen())
+
+    def action_reps(self) -> None:
+        from tui.screens.reps import RepDirectoryScreen
+
+        self.app.push_screen(RepDirectoryScreen())
 
     def action_playbooks(self) -> None:
         from tui.screens.playbooks import PlaybooksScreen

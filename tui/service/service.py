@@ -12,6 +12,7 @@ from tui.domain.clock import Clock, SystemClock
 from tui.domain.dates import DateProblem, read_date
 from tui.domain.followups import FollowUp, broken_by_organisation, done_on
 from tui.domain.model import CallSummary, Case, Profile
+from tui.domain.reps import RepRecord, directory
 from tui.playbooks import Playbook, PlaybookProblem
 from tui.service.base import Context, ServiceError
 from tui.service.calls import CallService
@@ -139,6 +140,13 @@ class Service:
         return HomeView(today, rows, recent, shown, len(open_items),
                         broken_by_organisation(followups, today),
                         empty=not summaries and not cases)
+
+    # -- reps -------------------------------------------------------------------------
+    def rep_directory(self) -> list[RepRecord]:
+        """Every rep across calls (reads every call: run it in a worker)."""
+        calls = self.calls.all_calls()
+        claims = [claim for case in self.ctx.store.list_cases() for claim in case.claims]
+        return directory(calls, claims, self.today())
 
     # -- who is asking ---------------------------------------------------------------
     def profile(self) -> Profile:

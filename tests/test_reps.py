@@ -1,0 +1,81 @@
+"""The rep directory: every rep across calls, with what they said and promised; the live
+call recognises a rep seen before."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+from tui.domain.clock import FrozenClock
+from tui.domain.live import LiveCall
+from tui.domain.model import Claim
+from tui.domain.reps import directory, matches
+from tui.screens.reps import RepDirectoryScreen
+from tui.service import CallRequest, EndCallResult, Service
+from tui.store import Store
+
+TODAY = date(2026, 11, 30)
+
+
+def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+
+
+def test_directory_attributes_promises_and_claims_to_the_rep_on_the_line() -> None:
+    clock = FrozenClock()
+    live = LiveCall.start(clock, "case-000000000001", "Health Connector")
+    live.current_rep.first_name, live.current_rep.rep_id = "Kevin", "HC2207"
+    clock.advance(60)
+    live.next_rep()
+    live.current_rep.first_name, live.current_rep.rep_id = "Dolores", "SUP-3390"
+    live.current_rep.role = "supervisor"
+    clock.advance(60)
+    live.add_promise("call me back by 2026-11-12")
+    first = live.end("callback promised")
+    claim = Claim(id="c1", question="Effective date", party="Health Connector", says="1 Mar",
+                  date="2026-11-24", call_id=first.id, recorded_elapsed=130.0)
+    clock.advance(86400)
+    live = LiveCall.start(clock, "case-000000000001", "health  connector")
+    live.current_rep.first_name, live.current_rep.rep_id = "Dee", "sup-3390"
+    second = live.end("no progress")
+    records = directory([first, second], [claim], TODAY)
+    dolores = next(r for r in records if "SUP-3390" in r.ids)
+    assert dolores.names == ["Dolores", "Dee"] and len(dolores.calls) == 2
+    assert [p.status for p in dolores.promised] == ["broken"]
+    assert [c.says for c in dolores.said] == ["1 Mar"]
+    kevin = next(r for r in records if "HC2207" in r.ids)
+    assert kevin.promised == [] and kevin.said == []
+    assert "seen on 2 calls" in dolores.summary()
+    assert "promised call me back by 2026-11-12 by 2026-11-12: broken" in dolores.summary()
+    found = matches(records, "Health Connector", second.reps[0])
+    assert found == [dolores]
+    assert matches(records, "Insurer", second.reps[0]) == []
+
+
+async def test_the_live_call_says_when_a_rep_was_seen_before(make_app, store: Store,  # type: ignore[no-untyped-def]
+                                                             clock: FrozenClock) -> None:
+    service = Service(store, {}, [], clock)
+    request = CallRequest("Coverage restricted", "Massachusetts Health Connector")
+    session = service.calls.start(request)
+    session.set_rep_field("first_name", "Dolores")
+    session.set_rep_field("rep_id", "SUP-3390")
+    session.enter_line("promise: supervisor will call me back tomorrow")
+    session.end(EndCallResult("callback promised", ""))
+    clock.advance(14 * 86400)
+    app = make_app(start=request)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("tab", *"SUP-3390")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "↺ Dolores #SUP-3390: seen on 1 call" in text
+        assert "broken" in text
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, RepDirectoryScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Dolores #SUP-3390" in text and "supervisor will call me back tomorrow" in text

@@ -1,0 +1,158 @@
+"""The rep directory: every representative across calls, by organisation, with what they
+said and promised, so the person on the line now can be met with their record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from tui.domain.followups import is_broken, promise_status
+from tui.domain.model import Call, Claim, Promise, Rep
+from tui.domain.timefmt import format_local
+
+
+def identity(organisation: str, rep: Rep) -> tuple[str, ...] | None:
+    """Who a rep is, across calls to one organisation (the one rule, for the directory and
+    every count of distinct reps): by ID when given, else by first name and whether they
+    refused an ID; None when nothing was noted."""
+    org = " ".join(organisation.casefold().split())
+    if rep.rep_id.strip():
+        return (org, "id", rep.rep_id.strip().casefold())
+    if rep.first_name.strip():
+        return (org, "name", rep.first_name.strip().casefold(), str(rep.id_refused))
+    return None
+
+
+@dataclass
+class RepPromise:
+    """A promise made while this rep was on the line."""
+
+    text: str
+    due: str | None
+    status: str
+    call_started: str
+
+
+@dataclass
+class RepRecord:
+    """One rep, across every call where they were on the line."""
+
+    organisation: str
+    names: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    refused_id: bool = False
+    calls: list[str] = field(default_factory=list)
+    """Ids of the calls, oldest first."""
+    first_seen: str = ""
+    last_seen: str = ""
+    said: list[Claim] = field(default_factory=list)
+    promised: list[RepPromise] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        name = " / ".join(self.names) or "(no name)"
+        ident = f" #{' / #'.join(self.ids)}" if self.ids else (
+            " (refused to give ID)" if self.refused_id else "")
+        return f"{name}{ident}"
+
+    @property
+    def broken(self) -> int:
+        return sum(1 for p in self.promised if is_broken(p.status))
+
+    @property
+    def kept(self) -> int:
+        return sum(1 for p in self.promised if p.status == "kept")
+
+    def summary(self) -> str:
+        """``seen on 2 calls, last on 2026-11-11; promised a call back by 2026-11-12:
+        broken`` — said when the same rep is on the line again."""
+        seen = (f"seen on {len(self.calls)} call{'s' if len(self.calls) != 1 else ''}, "
+                f"last on {format_local(self.last_seen, 'YYYY-MM-DD')}")
+        parts = [seen]
+        for promise in self.promised[-2:]:
+            due = f" by {promise.due}" if promise.due else ""
+            parts.append(f"promised {promise.text}{due}: {promise.status}")
+        if self.said:
+            claim = self.said[-1]
+            parts.append(f"said {claim.question}: {claim.says}")
+        return "; ".join(parts)
+
+
+def _rep_at(call: Call, elapsed: float) -> Rep | None:
+    """The rep on the line at ``elapsed`` seconds into the call."""
+    current = None
+    for rep in call.reps:
+        if rep.joined_elapsed <= elapsed + 1e-6:
+            current = rep
+    return current
+
+
+def _add(values: list[str], value: str) -> None:
+    if value.strip() and value.strip() not in values:
+        values.append(value.strip())
+
+
+def directory(calls: Iterable[Call], claims: Iterable[Claim], today: date) -> list[RepRecord]:
+    """Every rep noted on ``calls``, by organisation, most recently seen first."""
+    by_call: dict[str, list[Claim]] = {}
+    for claim in claims:
+        if claim.call_id:
+            by_call.setdefault(claim.call_id, []).append(claim)
+    found: dict[tuple[str, ...], RepRecord] = {}
+    for call in sorted(calls, key=lambda c: c.started_at):
+        seen_on_call: set[tuple[str, ...]] = set()
+        for rep in call.reps:
+            key = identity(call.organisation, rep)
+            if key is None:
+                continue
+            record = found.setdefault(key, RepRecord(call.organisation,
+                                                     first_seen=call.started_at))
+            _add(record.names, rep.first_name)
+            _add(record.ids, rep.rep_id)
+            _add(record.roles, rep.role)
+            _add(record.departments, rep.department)
+            record.refused_id = record.refused_id or rep.id_refused
+            record.last_seen = rep.joined_at or call.started_at
+            if key not in seen_on_call:
+                record.calls.append(call.id)
+                seen_on_call.add(key)
+        for promise in call.promises:
+            _attribute(found, call, promise, today)
+        for claim in by_call.get(call.id, []):
+            speaker = _rep_at(call, claim.recorded_elapsed or call.duration_seconds)
+            key = identity(call.organisation, speaker) if speaker else None
+            if key in found:
+                found[key].said.append(claim)
+    return sorted(found.values(), key=lambda r: r.last_seen, reverse=True)
+
+
+def _attribute(found: dict[tuple[str, ...], RepRecord], call: Call, promise: Promise,
+               today: date) -> None:
+    rep = _rep_at(call, promise.elapsed)
+    key = identity(call.organisation, rep) if rep else None
+    if key in found:
+        found[key].promised.append(RepPromise(promise.text, promise.due,
+                                              promise_status(promise, today), call.started_at))
+
+
+def matches(records: Iterable[RepRecord], organisation: str, rep: Rep,
+            exclude_call: str = "") -> list[RepRecord]:
+    """Records of the rep being typed now: the same ID, or (no ID yet) the same name,
+    at the same organisation, seen on another call."""
+    key = identity(organisation, rep)
+    if key is None:
+        return []
+    found = []
+    for record in records:
+        if " ".join(record.organisation.casefold().split()) != key[0]:
+            continue
+        if [c for c in record.calls if c != exclude_call] == []:
+            continue
+        if key[1] == "id" and key[2] in (i.casefold() for i in record.ids):
+            found.append(record)
+        elif key[1] == "name" and key[2] in (n.casefold() for n in record.names):
+            found.append(record)
+    return found
