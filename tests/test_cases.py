@@ -223,7 +223,7 @@ async def test_case_facts_are_read_out_and_ticked(make_app, store: Store,
         facts = app.screen.query_one("#panel-facts", SelectionList)
         assert [str(facts.get_option_at_index(i).prompt) for i in range(2)] == [
             "Member ID: 123456789012",
-            "Paid 2026-10-20  412.50  manual  conf. BK-1  from checking",
+            "Paid 2026-10-20  $412.50  manual  conf. BK-1  from checking",
         ]
         facts.focus()
         await pilot.pause()
@@ -233,7 +233,7 @@ async def test_case_facts_are_read_out_and_ticked(make_app, store: Store,
         await pilot.press("ctrl+q", "ctrl+q")
     assert store.flush()
     (call,) = on_disk(data_dir)
-    assert call["read_out"] == ["Paid 2026-10-20  412.50  manual  conf. BK-1  from checking"]
+    assert call["read_out"] == ["Paid 2026-10-20  $412.50  manual  conf. BK-1  from checking"]
 
 
 async def test_read_back_and_refused_reference(make_app, store: Store, data_dir: Path) -> None:

@@ -136,8 +136,8 @@ async def test_statistics_per_organisation(make_app, store: Store, clock: Frozen
         assert "3 calls · 2h 10m on hold (2.2 hours)" in text
         orgs = app.screen.query_one("#stats-orgs", DataTable)
         connector = [str(c) for c in orgs.get_row_at(0)]
-        assert connector[:4] == ["Massachusetts Health Connector", "2", "2h 05m", "1h 20m"]
-        assert connector[6] == "1"  # Marco refused to give an ID
+        assert connector[:5] == ["Massachusetts Health Connector", "2", "0", "2h 05m", "1h 20m"]
+        assert connector[7] == "1"  # Marco refused to give an ID
         assert app.screen.query_one(Sparkline).data == [45.0, 5.0, 80.0]
 
 
