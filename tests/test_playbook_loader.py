@@ -12,13 +12,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from tui.playbooks import SOURCE_STATUSES, load_file, load_playbooks
+from tui.playbooks import loader as loader_module
 from tui.playbooks.schema import DEADLINE_KEYS, PHONE_KEYS, SOURCE_KEYS, STEP_KEYS, TOP_KEYS
 from tui.playbooks.yamlsafe import MAX_BYTES, MappingNode, SequenceNode, compose
 
@@ -308,7 +308,9 @@ def test_plain_scalars_round_trip_property(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def test_alias_bomb_is_rejected_fast_and_small(tmp_path: Path) -> None:
+def test_alias_bomb_is_rejected_early_and_small(tmp_path: Path) -> None:
+    # Refused at the first anchor (4:5), before any alias is expanded: the peak
+    # memory shows nothing was expanded (the time it takes is no unit test's business).
     lines = ["id: bomb", "name: Bomb", "kind: other",
              'l0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for level in range(1, 10):
@@ -317,10 +319,8 @@ def test_alias_bomb_is_rejected_fast_and_small(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         playbook, problems, _ = load_file(path)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -329,7 +329,6 @@ def test_alias_bomb_is_rejected_fast_and_small(tmp_path: Path) -> None:
     assert len(problems) == 1
     assert str(problems[0]).startswith(f"{path}:4:5: anchors (&name) are not allowed")
     assert "copy the text" in problems[0].message
-    assert elapsed < 0.5, elapsed
     assert peak < 20 * 1024 * 1024, peak
 
 
@@ -367,13 +366,17 @@ def test_deep_nesting_is_one_problem_in_a_subprocess(depth: int, shape: str,
     assert lines[0].endswith("nested deeper than 32 levels")
 
 
-def test_ten_megabyte_file_is_refused_by_size(tmp_path: Path) -> None:
+def test_ten_megabyte_file_is_refused_by_size(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "huge.yaml"
     path.write_bytes(minimal("huge").encode() + b"# padding\n" * (1024 * 1024))
     assert path.stat().st_size > 10 * 1024 * 1024
-    started = time.perf_counter()
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a file over the size limit was parsed")
+
+    monkeypatch.setattr(loader_module, "compose", no_parsing)  # refused before parsing
     playbook, problems, _ = load_file(path)
-    assert time.perf_counter() - started < 0.5
     assert playbook is None
     assert [str(p) for p in problems] == [f"{path}:1:1: file is larger than 256 KB"]
 
