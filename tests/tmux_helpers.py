@@ -63,8 +63,11 @@ WIDTH = 100
 HEIGHT = 30
 TIMEOUT = 30.0
 """Seconds any wait may take before it fails with the screen (generous for busy machines)."""
-POLL = 0.02
-"""Seconds between two looks at the screen while waiting."""
+POLL = 0.05
+"""Seconds between two looks at the screen while waiting.
+
+Each look starts a tmux client; looking much more often would cost a busy
+machine CPU time that the app under test needs."""
 
 _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 
@@ -116,6 +119,18 @@ def _styled_lines(raw: str) -> list[tuple[str, list[str]]]:
                 index += 1
         lines.append(("".join(text), backgrounds))
     return lines
+
+
+_EXIT_FORMAT = "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}"
+
+
+def _parse_exit(fields: str) -> tuple[bool, int | None, int | None]:
+    dead, status, signal_number = (fields.strip().split("|") + ["", ""])[:3]
+
+    def number(text: str) -> int | None:
+        return int(text) if text.strip().lstrip("-").isdigit() else None
+
+    return dead == "1", number(status), number(signal_number)
 
 
 def locate(screen: str, text: str) -> tuple[int, int]:
@@ -282,13 +297,16 @@ class Tmux:
         tmux marks a pane dead when its terminal closes, which can be a moment
         before it has reaped the process; status and signal are None until then.
         """
-        fields = self.display(name, "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}")
-        dead, status, signal_number = (fields.split("|") + ["", ""])[:3]
+        return _parse_exit(self.display(name, _EXIT_FORMAT))
 
-        def number(text: str) -> int | None:
-            return int(text) if text.strip().lstrip("-").isdigit() else None
-
-        return dead == "1", number(status), number(signal_number)
+    def capture_and_exit(self, name: str) -> tuple[str, tuple[bool, int | None, int | None]]:
+        """The screen and ``pane_exit``, from one tmux client (cheaper when polling)."""
+        out = self.run(
+            "capture-pane", "-p", "-t", name, ";", "display-message", "-p", "-t", name,
+            _EXIT_FORMAT,
+        ).stdout
+        screen, _, fields = out.rstrip("\n").rpartition("\n")
+        return screen + "\n", _parse_exit(fields)
 
     # -- keys -------------------------------------------------------------
     def send_text(self, name: str, text: str) -> None:
@@ -332,10 +350,9 @@ class Tmux:
         deadline = time.monotonic() + timeout
         screen = ""
         while True:
-            screen = self.capture(name)
+            screen, (dead, status, signal_number) = self.capture_and_exit(name)
             if check(screen):
                 return screen
-            dead, status, signal_number = self.pane_exit(name)
             if dead:
                 raise AssertionError(
                     f"the app exited (status {status}, signal {signal_number}) while waiting for "
@@ -384,10 +401,15 @@ class Tmux:
         True when the terminal cursor is on the placeholder, or when the caret
         block is drawn on its first cell (see the module docstring).
         """
-        x, y = self.cursor(name)
+        out = self.run(
+            "display-message", "-p", "-t", name, "#{cursor_x} #{cursor_y}", ";",
+            "capture-pane", "-p", "-e", "-t", name,
+        ).stdout
+        cursor, _, raw = out.partition("\n")
+        x, y = (int(number) for number in cursor.split())
         if y == row and column <= x <= column + len(placeholder):
             return True
-        lines = self.capture_styled(name)
+        lines = _styled_lines(raw)
         if row >= len(lines):
             return False
         text, backgrounds = lines[row]
