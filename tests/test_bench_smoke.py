@@ -16,6 +16,8 @@ from tui.store import Store
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def datagen():

@@ -12,7 +12,7 @@ import pytest
 
 from tests.tmux_helpers import Tmux, export_json, holdtheline_binary, run_cli
 
-pytestmark = pytest.mark.tmux
+pytestmark = [pytest.mark.tmux, pytest.mark.slow]
 
 CASE = "Coverage restricted"
 ORGANISATION = "Massachusetts Health Connector"

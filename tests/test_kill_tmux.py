@@ -50,7 +50,7 @@ from tests.tmux_helpers import (
     locate,
 )
 
-pytestmark = pytest.mark.tmux
+pytestmark = [pytest.mark.tmux, pytest.mark.slow]
 
 ROUNDS = 6
 SEED = 20261124
