@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, RichLog
 
 from tui.domain.clock import FrozenClock
@@ -43,6 +44,7 @@ async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
         await pilot.press(char if char != " " else "space")
 
 
+@pytest.mark.slow
 async def test_whole_call_is_on_disk(make_app, store: Store, data_dir: Path,
                                      clock: FrozenClock) -> None:
     app = make_app(start=REQUEST)

@@ -17,6 +17,7 @@ from tui.screens.playbooks import PlaybooksScreen
 from tui.service import CallRequest, Service
 from tui.store import Store
 
+from .pilot_helpers import wait_for_command
 from .test_call_flow import _export_text, on_disk
 
 REQUEST = CallRequest(
@@ -96,7 +97,7 @@ async def test_switch_playbook_mid_call_by_key(make_app, store: Store, data_dir:
         await pilot.press("ctrl+b")
         await pilot.pause()
         await pilot.press(*"neighborhood")
-        await pilot.pause(0.3)
+        await wait_for_command(pilot, "Neighborhood Health Plan")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
@@ -125,7 +126,7 @@ async def test_switch_from_the_command_palette(make_app) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Playbook: cable")
-        await pilot.pause(0.3)
+        await wait_for_command(pilot, "Playbook: Cable")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)

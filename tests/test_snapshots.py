@@ -23,7 +23,9 @@ async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
         if hasattr(screen, "_show_save_state"):
             screen._show_save_state()
     await pilot.pause()
-    await pilot.pause(0.1)  # let the style change of the indicator land
+    # Let the indicator's style change land: wait for it, not for a fixed time.
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
 
 
 def test_home_screen_empty(snap_compare, make_app) -> None:  # type: ignore[no-untyped-def]
