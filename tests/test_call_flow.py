@@ -57,12 +57,12 @@ async def test_whole_call_is_on_disk(make_app, store: Store, data_dir: Path,
         assert app.focused.id == "rep-id"
         await type_text(pilot, "4471")
         await pilot.press("tab")
+        assert app.focused.id == "rep-refused"  # beside the ID it stands for
+        await pilot.press("tab")
         assert app.focused.id == "rep-role"
         await pilot.press("tab")
         assert app.focused.id == "rep-dept"
         await type_text(pilot, "Billing")
-        await pilot.press("tab")
-        assert app.focused.id == "rep-refused"
         clock.advance(754)
         await pilot.press("ctrl+n")
         assert app.focused.id == "note-input"
