@@ -160,7 +160,7 @@ Everything is saved to disk within a second while you type.
             yield PlaybookPanel(id="playbook-panel")
         yield Static(
             f"Make the window larger.\n\nThe call needs at least {MIN_SIZE[0]}×{MIN_SIZE[1]}. "
-            "It is still running and nothing typed is lost.",
+            "It is still running; everything typed so far is kept.",
             id="too-small", markup=False,
         )
         yield Footer(compact=True, show_command_palette=False)

@@ -352,6 +352,14 @@ class PlaybookPanel(VerticalScroll, can_focus=False):
     def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
         event.stop()
         self._show_say(event.selection_index)
+        if event.selection_list.has_focus:
+            # The step's text above has changed height: once laid out again, bring
+            # the list in use back into view.
+            self.call_after_refresh(self.call_after_refresh, self._steps_in_view)
+
+    def _steps_in_view(self) -> None:
+        steps = self.query_one("#panel-steps")
+        self.query_one("#panel-scroll").scroll_to_widget(steps, animate=False, top=True)
 
     @on(SelectionList.SelectionToggled, "#panel-steps")
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:
