@@ -88,10 +88,6 @@ class BulletList(Vertical):
         self.display = bool(self._items)
         self.refresh(recompose=True)
 
-    @property
-    def items(self) -> list[Content]:
-        return list(self._items)
-
 
 class PlaybookPanel(VerticalScroll, can_focus=False):
     """Shows one playbook; posts ``StepToggled`` / ``FactToggled`` when ticked."""
