@@ -263,11 +263,13 @@ class HoldTheLineApp(TypeAheadApp[None]):
 
     # -- keys ---------------------------------------------------------------------------
     def action_toggle_help(self) -> None:
-        """F1: the keys and the screen's help, beside the screen."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """F1: the screen's help and keys in a box that scrolls; F1 again closes it."""
+        from tui.screens.help import HelpDialog
+
+        if isinstance(self.screen, HelpDialog):
+            self.screen.dismiss(None)
         else:
-            self.action_show_help_panel()
+            self.push_screen(HelpDialog.for_screen(self.screen, self.keys_for("help")))
 
     async def action_quit(self) -> None:
         """Quit; with a call still running, ask first (the same key again quits)."""

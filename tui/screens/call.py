@@ -8,10 +8,11 @@ from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from tui.domain.model import Call
@@ -37,6 +38,8 @@ from tui.widgets.text_field import NoteLine
 
 HEARTBEAT_SECONDS = 5.0
 """How often the call's running length is saved even when nothing is typed."""
+MIN_SIZE = (40, 12)
+"""The smallest window the call is drawn in; below it, a calm "make it larger"."""
 
 
 @dataclass
@@ -55,6 +58,14 @@ class CallScreen(AppScreen[CallClosed]):
 
     CSS_PATH = "call.tcss"
     AUTO_FOCUS = "#rep-name"
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-w-tiny"), (MIN_SIZE[0], "-w-narrow"), (80, "-w-wide"),
+    ]
+    """Width classes: below 80 columns the playbook goes under the call (stacked)."""
+    VERTICAL_BREAKPOINTS = [
+        (0, "-h-tiny"), (MIN_SIZE[1], "-h-short"), (16, "-h-medium"), (24, "-h-tall"),
+    ]
+    """Height classes: below 24 lines the timer is one line and the fields lose their gaps."""
     HELP = """\
 ## Live call
 
@@ -63,6 +74,10 @@ Type the rep's **first name**, Tab to their **ID**, role and department.
 
 `ctrl+k` records who says what (a claim) on the case; `f2` records whether
 the call is recorded and consent was asked; `f5` redials a dropped call.
+
+`f7` shows the whole playbook full-screen (the NEVER list first, every
+item in full); `f7` or `esc` goes back to where you were typing. The call
+keeps running meanwhile.
 
 On the note line, start with `ref:` to record a **reference number**
 (`ref: 88213`) or `promise:` to record a **promise**
@@ -98,6 +113,10 @@ Everything is saved to disk within a second while you type.
                 tooltip="Go to the current rep's first name"),
         Binding("f4", "focus_rep_id", "Rep ID", priority=True, id="rep-id", show=False,
                 tooltip="Go to the current rep's ID"),
+        Binding("f7", "toggle_panel", "Panel", priority=True, id="panel",
+                tooltip="The whole playbook full-screen (NEVER list first), and back"),
+        Binding("escape", "panel_back", "Back", id="panel-back", show=False,
+                tooltip="Back from the full-screen playbook to where you were typing"),
     ]
 
     COMMAND_TITLES: ClassVar[dict[str, str]] = {
@@ -107,6 +126,7 @@ Everything is saved to disk within a second while you type.
         "steps": "Steps: the playbook's checklist", "claim": "Claim: who says what…",
         "recording": "Recording and consent…", "redial": "Redial: the call dropped…",
         "rep-name": "Rep name", "rep-id": "Rep ID", "call-reps": "Rep directory…",
+        "panel": "Panel: the whole playbook full-screen",
     }
     """How the command palette names each action (binding id → title)."""
 
@@ -116,6 +136,8 @@ Everything is saved to disk within a second while you type.
         self._last_status = ""
         self._reps: list[RepRecord] = []
         """Every rep seen before (loaded in the background), to recognise one again."""
+        self._focus_before_panel: Widget | None = None
+        self._last_focus: Widget | None = None
 
     # -- layout -----------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -142,6 +164,11 @@ Everything is saved to disk within a second while you type.
                     id="note-input",
                 )
             yield PlaybookPanel(id="playbook-panel")
+        yield Static(
+            f"Make the window larger.\n\nThe call needs at least {MIN_SIZE[0]}×{MIN_SIZE[1]}. "
+            "It is still running; everything typed so far is kept.",
+            id="too-small", markup=False,
+        )
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -185,8 +212,8 @@ Everything is saved to disk within a second while you type.
         call = self.session.call
         self.query_one(PlaybookPanel).show(
             self.session.playbook, call.organisation, call.checklist,
-            self.service.playbook_names(), facts=self.session.facts(),
-            read_out=call.read_out,
+            self.service.playbook_names(), today=self.service.today(),
+            facts=self.session.facts(), read_out=call.read_out,
         )
 
     # -- saving -----------------------------------------------------------
@@ -318,6 +345,73 @@ Everything is saved to disk within a second while you type.
 
     def action_focus_steps(self) -> None:
         self.query_one(PlaybookPanel).focus_steps()
+
+    # -- layout actions -------------------------------------------------------
+    @property
+    def panel_full(self) -> bool:
+        """Is the playbook shown full-screen (``f7``)?"""
+        return self.has_class("-panel-full")
+
+    def action_toggle_panel(self) -> None:
+        """f7: the whole playbook full-screen; again, back to where typing was."""
+        if self.panel_full:
+            self.action_panel_back()
+            return
+        self._focus_before_panel = self.focused
+        panel = self.query_one(PlaybookPanel)
+        self.add_class("-panel-full")
+        panel.set_full(True)
+        panel.focus()
+        self.refresh_bindings()
+
+    def action_panel_back(self) -> None:
+        """esc (or f7 again): the call's fields again, focus where it was."""
+        self._leave_panel(restore_focus=True)
+
+    def _leave_panel(self, restore_focus: bool) -> None:
+        if not self.panel_full:
+            return
+        self.remove_class("-panel-full")
+        self.query_one(PlaybookPanel).set_full(False)
+        before, self._focus_before_panel = self._focus_before_panel, None
+        if restore_focus:
+            if before is not None and before.is_attached and before.focusable:
+                before.focus()
+            else:
+                self.query_one("#note-input", Input).focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "panel_back":
+            return self.panel_full
+        return True
+
+    @property
+    def too_small(self) -> bool:
+        """Is the window below :data:`MIN_SIZE` (only "make it larger" shown)?"""
+        return self.has_class("-w-tiny") or self.has_class("-h-tiny")
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        """Remember where typing goes; a key that goes to a field of the call
+        (ctrl+n, f3…) leaves the full-screen panel."""
+        self._last_focus = event.widget
+        if self.panel_full and event.widget in self.query_one("#call-main").walk_children():
+            self._leave_panel(restore_focus=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._restore_focus)
+
+    def _restore_focus(self) -> None:
+        """Back from too small: typing goes where it went before (Textual drops the
+        focus of a field that disappears)."""
+        if self.too_small or self.focused is not None or not self.is_active:
+            return
+        last = self._last_focus
+        if last is not None and last.is_attached and last.region.area:
+            last.focus()
+        else:
+            self.query_one("#note-input", Input).focus()
 
     # -- actions ----------------------------------------------------------
     def action_focus_note(self) -> None:
