@@ -28,6 +28,8 @@ from typing import Any
 
 import pytest
 
+from tui.domain.model import SCHEMA_VERSION
+
 WIDTH = 100
 HEIGHT = 30
 KEY_PAUSE = 0.3
@@ -98,7 +100,7 @@ def export_json(binary: str, env: dict[str, str], data_dir: Path) -> dict[str, A
     result = run_cli(binary, env, "--data-dir", str(data_dir), "export", "--format", "json")
     document = json.loads(result.stdout)
     assert document["format"] == "holdtheline-export"
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == SCHEMA_VERSION
     return document
 
 

@@ -68,6 +68,8 @@ def migrate_document(doc: Any, path: Path) -> dict[str, Any]:
             "upgrade the app to open it"
         )
     migrated: dict[str, Any] = dict(doc)
+    # 1 → 2: calls gained ``gaps`` and hold segments ``id`` and ``revisions``; all have
+    # defaults (empty; a hold's id is its place in the call), so nothing to rewrite here.
     migrated["schema_version"] = SCHEMA_VERSION
     return migrated
 
