@@ -169,6 +169,10 @@ class LiveSession:
     def local_today_iso(self) -> str:
         return self._ctx.today().isoformat()
 
+    def now_iso(self) -> str:
+        """Now, as stored (UTC ISO-8601)."""
+        return self._ctx.now_iso()
+
     @property
     def save_status(self) -> SaveStatus:
         return self._ctx.store.status
