@@ -279,3 +279,26 @@ def test_revise_is_generic_and_refuses_unknown_fields_and_wrong_types() -> None:
         revise(segment, {"start_elapsed": "soon"}, "2026-11-24T15:00:00+00:00")
     assert segment.revisions == [] and segment.start_elapsed == 0.0
     assert revise(segment, {"start_elapsed": 0.0}, "2026-11-24T15:00:00+00:00") is None
+
+
+def test_the_dossier_shows_gaps_and_corrected_holds_apart() -> None:
+    from tui.domain.model import Case
+    from tui.export import render
+
+    clock = FrozenClock()
+    call = interrupted_after(clock, 100, on_hold=True)  # on hold 20–100 s, then closed
+    clock.advance(17 * 60)
+    live = resume(call, clock)
+    clock.advance(30)
+    live.toggle_hold()  # the hold after the gap: 100–130 s
+    clock.advance(50)
+    live.end("resolved")
+    case = Case(id="case-000000000001", title="Coverage", created_at=call.started_at)
+    clock.advance(600)
+    correct_hold(call, "hold-1", parse_clock("14:05:15", call), None, clock.now(), "late")
+    text = render("md", [case], [call], "2026-12-01T00:00:00+00:00")
+    assert "not recorded for 17m 00s (the app was closed)" in text
+    assert "App closed 14:06–14:23 (17m 00s, not recorded); call continued; still on hold" in text
+    assert "— corrected at 14:35; was 14:05–14:06" in text
+    assert "- Not recorded: 17m 00s" in text
+    assert "on hold 1m 55s (2 holds)" in text  # 85 s corrected + 30 s: never the gap
