@@ -218,6 +218,7 @@ async def test_on_hold_since_during_the_call(make_app, store: Store, data_dir: P
         assert "On hold since 14:10 (corrected at 14:20; was 14:20–…)" in log_text(app)
         text = _export_text(app)
         assert "ON HOLD" in text and "On hold  00:10:00" in text
+        assert "on hold so far" not in text  # the first call to them: the timer says it
     assert store.flush()
     (call,) = on_disk(data_dir)
     segment = call["hold_segments"][0]

@@ -126,6 +126,7 @@ Everything is saved to disk within a second while you type.
         super().__init__()
         self.session = session
         self._last_status = ""
+        self._tally: Text | None = None
 
     # -- layout -----------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -418,7 +419,10 @@ Everything is saved to disk within a second while you type.
         """Time on hold with the organisation (earlier calls + this one); the hold alert."""
         from tui.screens.call_context import hold_tally
 
-        self.query_one(NotesLog).border_subtitle = hold_tally(self.session)
+        tally = hold_tally(self.session)
+        if tally != self._tally:
+            self._tally = tally
+            self.query_one(NotesLog).border_subtitle = tally
         minutes = self.htl.config.hold_alert_minutes
         segment = self.session.hold_alert(minutes)
         if segment is not None:

@@ -63,11 +63,13 @@ def show_dropped(log: NotesLog, dropped: DroppedCall, same_rep_keys: list[str]) 
         log.write(line)
 
 
-def hold_tally(session: LiveSession) -> Text:
+def hold_tally(session: LiveSession) -> Text | None:
     """``4h 12m on hold so far in 5 calls to the Connector``: earlier calls (counted at
-    dial) plus this one's hold, live. The figures come first: a narrow log cuts the end."""
-    calls = session.earlier_hold.calls + 1
+    dial) plus this one's hold, live. The figures come first: a narrow log cuts the end.
+    None on the first call to an organisation (the timer already says it all)."""
+    if not session.earlier_hold.calls:
+        return None
     text = Text(format_duration(session.organisation_hold_seconds()), style="bold")
-    where = f"in {calls} calls to" if calls > 1 else "on this first call to"
-    text.append(f" on hold so far {where} {visible(session.call.organisation)}")
+    text.append(f" on hold so far in {session.earlier_hold.calls + 1} calls to "
+                f"{visible(session.call.organisation)}")
     return text

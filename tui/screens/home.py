@@ -9,6 +9,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.domain.model import INTERRUPTED
@@ -191,7 +192,10 @@ reps, notes and timer; the time the app was closed is kept apart.
     # -- continuing an interrupted call ----------------------------------------------------
     def _highlighted_call(self) -> str | None:
         """The id of the call highlighted in Recent calls (when that table has focus)."""
-        table = self.query_one("#calls-table", DataTable)
+        try:
+            table = self.query_one("#calls-table", DataTable)
+        except NoMatches:  # asked before the screen is composed
+            return None
         if not table.row_count or not table.has_focus:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
