@@ -59,6 +59,8 @@ from typing import Any
 
 import pytest
 
+from tui.domain.model import SCHEMA_VERSION
+
 WIDTH = 100
 HEIGHT = 30
 TIMEOUT = 30.0
@@ -217,7 +219,7 @@ def export_json(binary: str, env: dict[str, str], data_dir: Path) -> dict[str, A
     result = run_cli(binary, env, "--data-dir", str(data_dir), "export", "--format", "json")
     document = json.loads(result.stdout)
     assert document["format"] == "holdtheline-export"
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == SCHEMA_VERSION
     return document
 
 

@@ -15,10 +15,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from tui.domain.holds import describe_correction
 from tui.domain.model import Call
 from tui.domain.reps import RepRecord, matches
 from tui.domain.text import plural, visible
-from tui.domain.timefmt import format_elapsed
+from tui.domain.timefmt import format_duration, format_elapsed, format_local_time
 from tui.playbooks import Playbook
 from tui.screens.base import AppScreen
 from tui.screens.end_call import EndCallDialog
@@ -79,6 +80,12 @@ the call is recorded and consent was asked; `f5` redials a dropped call.
 item in full); `f7` or `esc` goes back to where you were typing. The call
 keeps running meanwhile.
 
+`f9` says "on hold since N minutes ago" (forgot ctrl+o?): the hold is
+back-dated and the correction kept with the time you pressed. Redialling a
+dropped call shows its reps, references and last notes; `ctrl+y` carries on
+with the same rep. A continued call (after the app closed) shows its record so
+far and the time the app was closed.
+
 On the note line, start with `ref:` to record a **reference number**
 (`ref: 88213`) or `promise:` to record a **promise**
 (`promise: will call back in 3 days`). Dates like "in 3 days",
@@ -117,6 +124,12 @@ Everything is saved to disk within a second while you type.
                 tooltip="The whole playbook full-screen (NEVER list first), and back"),
         Binding("escape", "panel_back", "Back", id="panel-back", show=False,
                 tooltip="Back from the full-screen playbook to where you were typing"),
+        Binding("f9", "hold_fix", "Hold since", priority=True, id="hold-fix", show=False,
+                tooltip="On hold since N minutes ago (forgot ctrl+o): back-dates the hold, "
+                "keeping the time pressed"),
+        Binding("ctrl+y", "same_rep", "Same rep", priority=True, id="same-rep",
+                tooltip="Redial: carry on with the dropped call's rep (fills name, ID, role, "
+                "department)"),
     ]
 
     COMMAND_TITLES: ClassVar[dict[str, str]] = {
@@ -127,6 +140,8 @@ Everything is saved to disk within a second while you type.
         "recording": "Recording and consent…", "redial": "Redial: the call dropped…",
         "rep-name": "Rep name", "rep-id": "Rep ID", "call-reps": "Rep directory…",
         "panel": "Panel: the whole playbook full-screen",
+        "hold-fix": "On hold since… (back-date a hold)",
+        "same-rep": "Same rep as the dropped call",
     }
     """How the command palette names each action (binding id → title)."""
 
@@ -138,6 +153,7 @@ Everything is saved to disk within a second while you type.
         """Every rep seen before (loaded in the background), to recognise one again."""
         self._focus_before_panel: Widget | None = None
         self._last_focus: Widget | None = None
+        self._tally: Text | None = None
 
     # -- layout -----------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -187,11 +203,13 @@ Everything is saved to disk within a second while you type.
         self._refresh_title()
         if call.redial_of:
             log.add_entry("rep", "Redialled after a dropped call", 0.0, call.started_at)
+        self._show_earlier(log)
         self._tick()
         self.set_interval(0.5, self._tick)
         self.set_interval(0.25, self._show_save_state)
         self.set_interval(HEARTBEAT_SECONDS, self.session.heartbeat)
         self._load_reps()
+        self.set_interval(1.0, self._watch_hold)
 
     @work(thread=True, exclusive=True, group="call-reps")
     def _load_reps(self) -> None:
@@ -263,6 +281,7 @@ Everything is saved to disk within a second while you type.
         self.session.set_rep_field(event.field, event.value)
         self._refresh_chain()
         self._show_save_state()
+        self.refresh_bindings()
 
     @on(Input.Changed, "#note-input")
     def _draft_changed(self, event: Input.Changed) -> None:
@@ -382,8 +401,12 @@ Everything is saved to disk within a second while you type.
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """esc leaves the full-screen panel only when it is shown; ``ctrl+y`` (same rep)
+        only on a redial whose first rep is not noted yet."""
         if action == "panel_back":
             return self.panel_full
+        if action == "same_rep":
+            return self.session.can_use_same_rep()
         return True
 
     @property
@@ -508,3 +531,68 @@ Everything is saved to disk within a second while you type.
             return
         call = self.session.end(result)
         self.dismiss(CallClosed(call))
+
+    # -- continued calls, redials, hold watch, hold fixes ----------------------------------
+    def _show_earlier(self, log: NotesLog) -> None:
+        """A continued call's record so far; a redial's dropped call."""
+        from tui.screens.call_context import replay, show_dropped
+
+        session = self.session
+        if session.resumed is not None:
+            replay(log, session.call, self.service.calls.claims_on(session.call))
+            gap = session.resumed
+            self.notify(f"Call continued: the app was closed for "
+                        f"{format_duration(gap.seconds())}"
+                        + ("; you were on hold (ctrl+o if no longer)" if gap.was_on_hold
+                           else "") + ".", markup=False, timeout=8)
+        if session.dropped is not None:
+            keys = self.htl.keys_for("same-rep") if session.can_use_same_rep() else []
+            show_dropped(log, session.dropped, keys)
+        self._watch_hold()
+
+    def _watch_hold(self) -> None:
+        """Time on hold with the organisation (earlier calls + this one); the hold alert."""
+        from tui.screens.call_context import hold_tally
+
+        tally = hold_tally(self.session)
+        if tally != self._tally:
+            self._tally = tally
+            self.query_one(NotesLog).border_subtitle = tally
+        minutes = self.htl.config.hold_alert_minutes
+        segment = self.session.hold_alert(minutes)
+        if segment is not None:
+            self.app.bell()
+            self.notify(f"On hold for {minutes} min (since {format_local_time(segment.start)}).",
+                        title="Still on hold", severity="warning", timeout=15, markup=False)
+
+    def action_same_rep(self) -> None:
+        try:
+            rep = self.session.same_rep_as_dropped()
+        except ServiceError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.query_one(RepForm).load(rep, len(self.session.call.reps))
+        self._refresh_chain()
+        self.query_one(NotesLog).add_entry(
+            "rep", f"Same rep as the dropped call: {rep.label()}", self.session.elapsed(),
+            self.session.now_iso())
+        self.refresh_bindings()
+
+    def action_hold_fix(self) -> None:
+        from tui.screens.hold_fix import hold_since_dialog
+
+        self.app.push_screen(hold_since_dialog(self.session.call.on_hold), self._hold_fixed)
+
+    def _hold_fixed(self, values: dict[str, str] | None) -> None:
+        if values is None:
+            return
+        try:
+            segment = self.session.hold_since(values["minutes"])
+        except ServiceError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.query_one(NotesLog).add_entry(
+            "hold", f"On hold since {format_local_time(segment.start)} "
+            f"({describe_correction(segment)})", segment.start_elapsed, segment.start)
+        self._tick()
+        self._watch_hold()
