@@ -121,7 +121,7 @@ async def wait_for(check: Any, timeout: float = 300.0) -> None:
         await asyncio.sleep(0.002)
 
 
-def ui_child(kind: str, data_dir: str | None, out: str) -> None:
+def ui_child(kind: str, data_dir: str | None) -> None:
     result: dict[str, Any] = {}
     if kind == "bare":
         from textual.app import App, ComposeResult
@@ -151,7 +151,7 @@ def ui_child(kind: str, data_dir: str | None, out: str) -> None:
                 result["filter_key"] = max(presses)
 
         asyncio.run(bare_main())
-        Path(out).write_text(json.dumps(result))
+        print("HTL-UI " + json.dumps(result), flush=True)
         return
 
     from textual.widgets import DataTable
@@ -267,14 +267,12 @@ def ui_child(kind: str, data_dir: str | None, out: str) -> None:
         asyncio.run(main())
     finally:
         store.close()
-    Path(out).write_text(json.dumps(result))
+    print("HTL-UI " + json.dumps(result), flush=True)
 
 
 # -- the parent ------------------------------------------------------------------------
 def run_ui(kind: str, data_dir: Path | None) -> dict[str, Any]:
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        out = handle.name
-    args = [sys.executable, str(Path(__file__).resolve()), "--ui-child", kind, "--out", out]
+    args = [sys.executable, str(Path(__file__).resolve()), "--ui-child", kind]
     if data_dir is not None:
         args += ["--data-dir", str(data_dir)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
@@ -282,9 +280,11 @@ def run_ui(kind: str, data_dir: Path | None) -> dict[str, Any]:
     if done.returncode != 0:
         print(f"ui child {kind} failed:\n{done.stderr[-3000:]}", flush=True)
         return {}
-    result: dict[str, Any] = json.loads(Path(out).read_text())
-    os.unlink(out)
-    return result
+    for line in done.stdout.splitlines():
+        if line.startswith("HTL-UI "):
+            result: dict[str, Any] = json.loads(line[len("HTL-UI "):])
+            return result
+    return {}
 
 
 def run_measured(args: list[str], timeout: float = 1800,
@@ -353,11 +353,15 @@ def ensure_data(root: Path, size: int) -> Path:
     import datagen
 
     data_dir = root / f"data-{size}"
-    if not (data_dir / ".bench-complete").exists():
-        shutil.rmtree(data_dir, ignore_errors=True)
-        stats = datagen.build(data_dir, size)
-        (data_dir / ".bench-complete").write_text("ok")
-        print(f"built {size} calls in {stats['seconds']:.1f} s", flush=True)
+    if data_dir.is_dir():
+        try:
+            datagen.verify(data_dir, size)
+            return data_dir
+        except (SystemExit, Exception):  # incomplete: build again
+            pass
+    shutil.rmtree(data_dir, ignore_errors=True)
+    stats = datagen.build(data_dir, size)
+    print(f"built {size} calls in {stats['seconds']:.1f} s", flush=True)
     return data_dir
 
 
@@ -393,10 +397,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma list of paint,ui,cli,import,demo")
     parser.add_argument("--ui-child", choices=["bare", "ours"], help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.ui_child:
-        ui_child(args.ui_child, args.data_dir, args.out)
+        ui_child(args.ui_child, args.data_dir)
         return 0
     sizes = [int(part) for part in args.sizes.split(",") if part.strip()]
     parts = set(args.only.split(","))

@@ -265,6 +265,8 @@ class Store:
                 ensure_private_dir(folder)
             if self._layout() < LAYOUT_VERSION:
                 self._migrate_v1()
+            elif not (self.data_dir / "layout.json").exists():
+                self._write_layout()
             self._load_all(write=True)
             self._recover()
         except BaseException:
@@ -272,7 +274,8 @@ class Store:
             raise
         self._thread = threading.Thread(target=self._writer, name="htl-writer", daemon=True)
         self._thread.start()
-        if backup and backups.due(self.data_dir, seconds=backups.OPEN_SECONDS):
+        if backup and (self._cases or self._summaries) and backups.due(
+                self.data_dir, seconds=backups.OPEN_SECONDS):
             self.backup_in_background("open")
 
     # -- the lock -----------------------------------------------------------
@@ -386,7 +389,7 @@ class Store:
         for row in rows:
             by_month.setdefault(shard_key(row.started_at), []).append(row)
         for month, month_rows in by_month.items():
-            self._write_shard_file(month, month_rows)
+            self._write_shard_file(month, month_rows, bulk=True)
         if hasattr(os, "sync"):
             os.sync()
         self._write_layout()
@@ -714,6 +717,25 @@ class Store:
                 done.append(f"{problem.relative} from the backup of {backup.created_at}")
         return done
 
+    def restore_backup(self, chosen: backups.BackupInfo) -> backups.BackupInfo:
+        """Make the data what ``chosen`` holds; the data as it is now is backed up first
+        (returned). Indexes are rebuilt from the restored files."""
+        if self.read_only:
+            raise StoreError("this data is open read-only")
+        before = self.backup_now("before-restore")
+        with self._db_lock:
+            backups.restore_files(self.data_dir, chosen)
+            ensure_private_dir(self.index_dir)
+            with self._jobs_lock:
+                self._cases, self._summaries, self._months = {}, {}, {}
+                self._sorted, self._revs, self._latest_calls = None, {}, {}
+            self._profile = Profile()
+            self.problems = []
+            if self._layout() < LAYOUT_VERSION:
+                self._migrate_v1()
+            self._load_all(write=True)
+        return before
+
     # -- the background writer -------------------------------------------
     def _enqueue(self, job: _Job) -> None:
         if self.read_only:
@@ -836,19 +858,23 @@ class Store:
     def _write_call(self, call_id: str, doc: dict[str, Any]) -> None:
         self._write_doc(self._call_path(call_id), "call", doc)
 
-    def _write_shard_file(self, month: str, rows: list[CallSummary]) -> None:
+    def _write_shard_file(self, month: str, rows: list[CallSummary], bulk: bool = False) -> None:
         rows = sorted(rows, key=lambda row: (row.started_at, row.id))
         path = self.index_dir / f"calls-{month}.json"
-        AtomicJSONStorage.write_bytes(path, encode_file("calls", [r.to_dict() for r in rows]))
+        encoded = encode_file("calls", [r.to_dict() for r in rows])
+        if bulk:  # the caller syncs once for many files
+            write_new_file(path, encoded)
+        else:
+            AtomicJSONStorage.write_bytes(path, encoded)
 
-    def _write_shard(self, month: str) -> None:
+    def _write_shard(self, month: str, bulk: bool = False) -> None:
         with self._jobs_lock:
             rows = [self._summaries[i] for i in self._months.get(month, ()) if i in
                     self._summaries]
         if not rows:
             (self.index_dir / f"calls-{month}.json").unlink(missing_ok=True)
             return
-        self._write_shard_file(month, rows)
+        self._write_shard_file(month, rows, bulk)
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything queued is on disk; False on timeout or error."""
@@ -1035,15 +1061,15 @@ class Store:
                     rows.append(call.summary_row())
                     if progress is not None and number % 1000 == 0:
                         progress(number)
-                if written and hasattr(os, "sync"):
-                    os.sync()
                 months: set[str] = set()
                 with self._jobs_lock:
                     for row in rows:
                         self._add_row(row)
                         months.add(shard_key(row.started_at))
                 for month in sorted(months):
-                    self._write_shard(month)
+                    self._write_shard(month, bulk=True)
+                if written and hasattr(os, "sync"):
+                    os.sync()
         except BaseException:
             self._undo_many(written, rows)
             raise
