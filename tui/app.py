@@ -6,6 +6,7 @@ the App only decides which screen or dialog is shown and when.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -98,6 +99,9 @@ class HoldTheLineApp(TypeAheadApp[None]):
                 markup=False,
             )
         self._storage_notices()
+        # Everything loaded so far (the index, the cases, the screens) lives as long as the
+        # app: keep it out of the collector's passes, so they stay short while typing.
+        self.call_after_refresh(gc.freeze)
         if self._resume:
             self.continue_call(self._resume)
         elif self._start is not None:
