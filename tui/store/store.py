@@ -142,7 +142,9 @@ def encode_file(table: str, docs: list[dict[str, Any]]) -> bytes:
 def shard_key(started_at: str) -> str:
     """The index file a call's row lives in: the UTC month it started (``2026-01``)."""
     key = started_at[:7]
-    return key if re.fullmatch(r"\d{4}-\d{2}", key) else "undated"
+    if len(key) == 7 and key[4] == "-" and key[:4].isdigit() and key[5:].isdigit():
+        return key
+    return "undated"
 
 
 @dataclass
@@ -259,7 +261,10 @@ class Store:
             raise StoreError(f"cannot use {self.data_dir}: {error.strerror}") from error
         self._take_lock()
         try:
-            self.swept_temp_files = sweep_temp_files(self.data_dir)
+            self.swept_temp_files = sum(
+                sweep_temp_files(folder, recursive=False)
+                for folder in (self.data_dir, self.calls_dir, self.cases_dir, self.index_dir)
+                if folder.is_dir())
             backups.finish_interrupted_restore(self.data_dir)
             for folder in (self.calls_dir, self.cases_dir, self.index_dir):
                 ensure_private_dir(folder)
@@ -513,9 +518,15 @@ class Store:
                 self._aside(path, f"{error.reason}; rebuilt from the call files", "rebuilt",
                             write)
                 continue
+            month = match[1]
+            ids = self._months.setdefault(month, set())
             for row in rows:
-                if shard_key(row.started_at) == match[1]:
+                if row.id not in self._summaries and shard_key(row.started_at) == month:
+                    self._summaries[row.id] = row
+                    ids.add(row.id)
+                elif shard_key(row.started_at) == month:
                     self._add_row(row)
+            self._sorted = None
 
     def _add_row(self, row: CallSummary) -> None:
         old = self._summaries.get(row.id)
