@@ -225,8 +225,9 @@ async def test_case_facts_are_read_out_and_ticked(make_app, store: Store,
             "Member ID: 123456789012",
             "Paid 2026-10-20  $412.50  manual  conf. BK-1  from checking",
         ]
-        facts.focus()
+        await pilot.press("ctrl+l", "tab")  # the steps, then the facts to read out
         await pilot.pause()
+        assert app.focused is facts
         assert "Member ID: 123456789012" in _export_text(app)
         facts.highlighted = 1
         await pilot.press("space")
