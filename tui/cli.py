@@ -243,6 +243,7 @@ def run_letters(args: argparse.Namespace) -> int:
 
 def run_letter(args: argparse.Namespace) -> int:
     service = _letters_service(args)
+    service.letters.get(args.id)
     case = service.letters.find_case(args.case)
     draft = service.letters.draft(args.id, case.id, args.call)
     if args.output:
