@@ -18,7 +18,7 @@ from tui import demo
 from tui.cli import main
 from tui.domain.clock import FrozenClock
 from tui.domain.model import Call, Case
-from tui.export.letters import compose_letter, letter_fields
+from tui.export.letters import letter_fields
 from tui.paths import shipped_playbooks_dir
 from tui.playbooks import FIELDS, load_letters, load_playbooks, validate_paths
 from tui.playbooks.letters import fields_list, missing_fields
