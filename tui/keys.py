@@ -27,6 +27,7 @@ def _classes() -> list[tuple[str, type[DOMNode]]]:
     from tui.screens.confirm import ConfirmDialog, ConfirmKeyDialog
     from tui.screens.end_call import EndCallDialog
     from tui.screens.form import FormDialog
+    from tui.screens.help import HelpDialog
     from tui.screens.history import HistoryScreen
     from tui.screens.home import HomeScreen
     from tui.screens.letter import LetterScreen
@@ -43,7 +44,7 @@ def _classes() -> list[tuple[str, type[DOMNode]]]:
         ("letter", LetterScreen), ("playbooks", PlaybooksScreen), ("reps", RepDirectoryScreen),
         ("forms", FormDialog),
         ("recording", RecordingDialog),
-        ("confirm", ConfirmDialog), ("confirm", ConfirmKeyDialog),
+        ("confirm", ConfirmDialog), ("confirm", ConfirmKeyDialog), ("help", HelpDialog),
     ]
 
 
