@@ -78,6 +78,9 @@ def _clean(text: str) -> str:
     return visible(text, keep_newlines=True)
 
 
+_HANGING = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
+
+
 # -- letters ----------------------------------------------------------------------------
 def letter_pdf(text: str, title: str, author: str = "",
                created: datetime | None = None) -> bytes:
@@ -91,10 +94,21 @@ def letter_pdf(text: str, title: str, author: str = "",
     pdf.add_page()
     pdf.set_font(FONT, "", 11)
     for line in _clean(text).split("\n"):
-        if line.strip():
-            pdf.multi_cell(0, 5.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-        else:
+        if not line.strip():
             pdf.ln(5.6)
+            continue
+        hanging = _HANGING.match(line)
+        if hanging is None:
+            pdf.multi_cell(0, 5.6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+            continue
+        # A list item: wrapped lines line up under its text, not under the dash.
+        indent = pdf.get_string_width(hanging.group(0))
+        pdf.cell(indent, 5.6, hanging.group(0))
+        pdf.set_left_margin(MARGIN + indent)
+        pdf.multi_cell(0, 5.6, line[hanging.end():], new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                       align="L")
+        pdf.set_left_margin(MARGIN)
+        pdf.set_x(MARGIN)
     return bytes(pdf.output())
 
 
