@@ -11,7 +11,7 @@ from typing import NoReturn
 from tui import __version__, paths
 from tui.config import Config, ConfigError, load_config
 from tui.domain.text import plural, visible
-from tui.export import FORMATS
+from tui.export import EXPORT_FORMATS
 from tui.launch import (
     LaunchError,
     NoTerminal,
@@ -89,7 +89,7 @@ def build_parser() -> Parser:
         "spreadsheet; json: everything, "
         "re-importable; ics: follow-ups and deadlines for a calendar.",
     )
-    export.add_argument("--format", required=True, choices=FORMATS, metavar="FORMAT",
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS, metavar="FORMAT",
                         help="md, pdf, csv, json or ics")
     export.add_argument("--case", metavar="TEXT", help="only this case (title or id)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -172,6 +172,7 @@ def run_playbooks(args: argparse.Namespace) -> int:
     dirs = playbook_sources(args.playbooks)
     if args.action == "validate":
         from tui.playbooks import validate_paths
+        from tui.playbooks.loader import is_letters_file
 
         targets: list[Path] = []
         for given in args.paths:
@@ -187,7 +188,9 @@ def run_playbooks(args: argparse.Namespace) -> int:
             print(f"{len(report.bad)} of {plural(len(report.checked), 'file')} have problems",
                   file=sys.stderr)
             return 1
-        print(f"{plural(len(report.checked), 'playbook file')} OK", file=sys.stderr)
+        letters = sum(1 for path in report.checked if is_letters_file(path))
+        print(f"{plural(len(report.checked) - letters, 'playbook file')} OK"
+              + (f"; {plural(letters, 'letters file')} OK" if letters else ""), file=sys.stderr)
         return 0
     found, problems = load_all_playbooks(args.playbooks)
     if args.action == "list":

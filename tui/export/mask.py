@@ -113,6 +113,8 @@ class Masker:
             document.tracking = mask(document.tracking)
             document.what = self.text(document.what)
             document.to = self.text(document.to)
+            document.text = self.text(document.text)
+            document.file = ""
         return out
 
     def call(self, call: Call) -> Call:
