@@ -4,6 +4,7 @@ layer (no Textual), for every kind of recorded item."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -325,3 +326,29 @@ def test_a_live_call_is_not_corrected(service: Service) -> None:
     session.enter_line("a note")
     with pytest.raises(ServiceError, match="Finish the call first"):
         service.calls.correct_item(session.call.id, "note", "note-1", {"text": "b"})
+
+
+def test_json_export_round_trips_the_history(service: Service, clock: FrozenClock,
+                                             tmp_path: Path) -> None:
+    case_id = _case(service)
+    payment = service.cases.add_payment(case_id, {"date": "2026-10-20", "amount": "412.50",
+                                                  "confirmation": "BK-77311"})
+    service.cases.correct(case_id, "payments", payment.id,
+                          {"date": "2026-10-20", "amount": "412.50",
+                           "confirmation": "BK-77313"}, "typo")
+    service.cases.remove(case_id, "identifiers", "Member ID", "wrong case")
+    call_id = _past_call(service, clock)
+    service.calls.correct_item(call_id, "reference", "ref-1", {"number": "88231"}, "misheard")
+    service.calls.remove_item(call_id, "note", "note-1", "not said")
+    exported = service.exports.write("json", tmp_path / "backup.json")
+    with Store.open(tmp_path / "other") as other:
+        fresh = Service(other, clock=clock)
+        report = fresh.import_file(exported.path)
+        assert (report.added_cases, report.added_calls) == (1, 1)
+        assert fresh.cases.get(case_id).to_dict() == service.cases.get(case_id).to_dict()
+        assert fresh.calls.load(call_id).to_dict() == service.calls.load(call_id).to_dict()
+        again = fresh.import_file(exported.path)
+        assert again.unchanged == 2 and not again.conflicts
+    case = service.cases.get(case_id)
+    assert case.payments[0].revisions[0].before == {"confirmation": "BK-77311"}
+    assert case.removed[0].value == "100482736615"
