@@ -337,7 +337,11 @@ printed on your notice.
         return self.query_one(TabbedContent).active or "overview"
 
     def action_tab(self, tab: str) -> None:
+        """Show ``tab`` with its table focused (Enter acts on the highlighted row)."""
         self.query_one(TabbedContent).active = tab
+        table = {"overview": "identifiers-table", "calls": "case-calls-table"}.get(
+            tab, f"{tab}-table")
+        self.query_one(f"#{table}", DataTable).focus()
 
     def action_export(self) -> None:
         self.htl.open_export_dialog(self.case.title)
