@@ -222,7 +222,8 @@ def test_service_corrects_identifiers_and_the_title(service: Service) -> None:
     service.cases.rename(case_id, {"title": "Coverage restricted (2026)", "home_state": "ma",
                                    "reason": "clearer"})
     case = service.cases.get(case_id)
-    assert case.revisions[-1].before == {"title": "Coverage restricted", "home_state": ""}
+    # The state given for the first time is not a correction; the title is.
+    assert case.revisions[-1].before == {"title": "Coverage restricted"}
     assert case.revisions[-1].reason == "clearer" and case.home_state == "MA"
     with pytest.raises(ServiceError, match="Value is needed"):
         service.cases.correct(case_id, "identifiers", "Member number",

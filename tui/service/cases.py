@@ -212,8 +212,12 @@ class CaseService:
         member = _text(values, "member")
 
         def apply(case: Case) -> None:
-            revise_case(case, {"title": title, "home_state": state.upper(), "member": member},
-                        self._ctx.now_iso(), _text(values, "reason"))
+            # A value given for the first time (empty until now) is not a correction.
+            new = {"title": title, "home_state": state.upper(), "member": member}
+            for name, value in new.items():
+                if not getattr(case, name):
+                    setattr(case, name, value)
+            revise_case(case, new, self._ctx.now_iso(), _text(values, "reason"))
 
         return self._change(case_id, apply)
 
