@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.domain.corrections import IDENTIFIER, Step, case_values, history, item_values
+from tui.domain.holds import hold_span
 from tui.domain.model import (
     Case,
     FieldValue,
@@ -80,6 +81,8 @@ def item_label(kind: str, item: Any) -> str:
         return f"Promised: {item.text}" + (f" (due {item.due})" if item.due else "")
     if kind == "rep":
         return f"Rep {item.label()}"
+    if kind == "hold":
+        return f"On hold {hold_span(item)}"
     return str(item)
 
 

@@ -231,8 +231,8 @@ counts in no total, and `u` restores it.
         steps = item_history(item, str(getattr(item, "at", "")
                                        or getattr(item, "start", "")
                                        or getattr(item, "joined_at", "")))
-        self.app.push_screen(HistoryDialog(
-            f"History: {KIND_WORDS[kind]} {item_label(kind, item)}", step_lines(steps)))
+        self.app.push_screen(HistoryDialog(f"History of this {KIND_WORDS[kind]}",
+                                           step_lines(steps), subtitle=item_label(kind, item)))
 
     def action_remove(self) -> None:
         if self.call.is_live:

@@ -28,6 +28,7 @@ from tui.domain.items import (
     KIND_WORDS,
     case_history,
     item_history,
+    item_label,
     removed_label,
     step_lines,
 )
@@ -103,19 +104,20 @@ printed on your notice.
         Binding("escape", "app.pop_screen", "Back", id="case-back"),
         Binding("c", "call", "Call", id="case-call", tooltip="Call about this case"),
         Binding("a", "add", "Add", id="case-add", tooltip="Add to this tab"),
-        Binding("e", "correct", "Correct", id="case-correct",
+        Binding("e", "correct", "Edit", id="case-correct",
                 tooltip="Correct the selected row (the original is kept)"),
         Binding("v", "history", "History", id="case-history",
                 tooltip="History of this item: as first recorded, then each correction"),
         Binding("delete", "remove", "Remove", id="case-remove",
                 tooltip="Remove the selected row (asks first; kept, can be restored)"),
-        Binding("u", "removed", "Removed", id="case-removed",
+        Binding("u", "removed", "Removed", show=False, id="case-removed",
                 tooltip="Rows removed from this case: restore one"),
         Binding("r", "rename", "Rename", id="case-rename",
                 tooltip="Rename the case or correct its state (the original is kept)"),
         Binding("h", "case_history", "Changes", show=False, id="case-changes",
                 tooltip="Every correction to the case's title, state and identifiers"),
-        Binding("s", "toggle_status", "Resolve/reopen", id="case-status"),
+        Binding("s", "toggle_status", "Resolve", id="case-status",
+                tooltip="Resolve the case, or reopen it"),
         Binding("x", "export", "Export", id="case-export",
                 tooltip="Export this case: dossier, spreadsheet, backup or calendar"),
         *[
@@ -528,8 +530,9 @@ printed on your notice.
         if selected is None:
             self.notify("Choose a row first.", severity="warning")
             return
-        kind, key, label = selected
+        kind, key, _ = selected
         case = self.case
+        item: Revisable | None = None
         if kind == "identifier":
             steps = case_history(case, [IDENTIFIER + key])
         else:
@@ -538,7 +541,10 @@ printed on your notice.
         lines = step_lines(steps)
         if len(steps) == 1:
             lines = [("Not corrected", "This is the value as first recorded.")]
-        self.app.push_screen(HistoryDialog(f"History: {KIND_WORDS[kind]} {label}", lines))
+        what = (f"{key}: {case.identifiers.get(key, '')}" if kind == "identifier"
+                else item_label(kind, item))
+        self.app.push_screen(HistoryDialog(f"History of this {KIND_WORDS[kind]}", lines,
+                                           subtitle=what))
 
     def action_case_history(self) -> None:
         """Every correction of the case's title, state, member and identifiers."""

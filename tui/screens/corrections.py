@@ -28,9 +28,12 @@ class HistoryDialog(Dialog[None]):
                 tooltip="Close the history"),
     ]
 
-    def __init__(self, title: str, lines: list[tuple[str, str]], note: str = "") -> None:
+    def __init__(self, title: str, lines: list[tuple[str, str]], note: str = "",
+                 subtitle: str = "") -> None:
         super().__init__()
         self.title_text = title
+        self.subtitle = subtitle
+        """The item as it is now (plain text)."""
         self.lines = lines
         """(heading, detail) plain text, oldest first."""
         self.note = note
@@ -38,6 +41,8 @@ class HistoryDialog(Dialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box", id="item-history"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
+            if self.subtitle:
+                yield Label(visible(self.subtitle), classes="dialog-note", markup=False)
             yield Static(self._text(), id="item-history-lines")
             yield Label(self.note or "The original is kept with every correction. "
                         "v or esc closes.", classes="dialog-note", markup=False)
@@ -45,11 +50,9 @@ class HistoryDialog(Dialog[None]):
     def _text(self) -> Text:
         text = Text()
         for number, (heading, detail) in enumerate(self.lines):
-            if number:
-                text.append("\n")
-            text.append(visible(heading), style="bold")
-            text.append("\n  ")
-            text.append(visible(detail))
+            text.append("\n" if number else "")
+            text.append(f"\n{visible(heading)}", style="bold")
+            text.append(f"\n  {visible(detail)}")
         return text
 
     def on_mount(self) -> None:
