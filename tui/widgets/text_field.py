@@ -21,6 +21,12 @@ MAX_PASTE = 64 * 1024
 """Longest paste a field takes (characters): a page of an email, not a whole file."""
 
 
+def pasted_text(text: str) -> str:
+    """A paste with its line breaks as ``\\n``: terminals send ``\\r`` (and Windows
+    copies ``\\r\\n``) for each line break of a paste."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def paste_problem(text: str) -> str | None:
     """Why a paste is refused, or None."""
     if len(text) > MAX_PASTE:
@@ -91,6 +97,6 @@ class NoteLine(TextField):
         if problem:
             self.notify(problem, severity="error", markup=False)
             return
-        text = self.value + event.text
+        text = self.value + pasted_text(event.text)
         self.value = ""
         self.post_message(self.Entered(self, text, pasted_lines=len(lines)))
