@@ -54,7 +54,7 @@ def test_a_whole_call_typed_in_one_burst_lands_in_order(
                  first, "Tab", first_id, "C-n", note_one, "Enter",
                  "C-r", second, "Tab", second_id, "C-n", note_two, "Enter",
                  "C-t", summary, "Tab", "Enter", "C-s")
-        tmux.wait_for(session, lambda s: "Recent calls" in s and case in s
+        tmux.wait_for(session, lambda s, case=case: "Recent calls" in s and case in s
                       and "End the call" not in s, timeout=60,
                       what="the home screen after the burst")
         tmux.send_key(session, "C-q")

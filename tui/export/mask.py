@@ -75,7 +75,7 @@ TEXT_FIELDS: dict[type[Revisable], tuple[str, ...]] = {
     Payment: ("note",),
     Notice: ("name", "says"),
     Claim: ("question", "says", "who", "party"),
-    DocumentSent: ("what", "to"),
+    DocumentSent: ("what", "to", "text"),
     Note: ("text",),
     Promise: ("text",),
 }

@@ -88,7 +88,9 @@ class CaseScreen(AppScreen[None]):
 Keys `1`–`6` switch tabs (6 is the timeline of calls, payments, notices,
 claims and documents; Enter opens a call). `a` adds to the tab you are on (an identifier, a
 payment, a notice, a claim or a document sent). `s` resolves or reopens the case, `c`
-calls about it.
+calls about it. `w` writes a letter filled from the case (a dispute, a complaint, a
+confirmation of a call…) to review, edit and keep with its documents; Enter on a
+saved letter in the documents tab opens it again (`e` corrects its date, how and to whom).
 
 Corrections keep the original: Enter or `e` on a row opens it in the same form to
 correct it (say why if you like); the row is marked ✎ and `v` shows its history: the
@@ -112,7 +114,7 @@ printed on your notice.
                 tooltip="Remove the selected row (asks first; kept, can be restored)"),
         Binding("u", "removed", "Removed", show=False, id="case-removed",
                 tooltip="Rows removed from this case: restore one"),
-        Binding("r", "rename", "Rename", id="case-rename",
+        Binding("r", "rename", "Rename", show=False, id="case-rename",
                 tooltip="Rename the case or correct its state (the original is kept)"),
         Binding("h", "case_history", "Changes", show=False, id="case-changes",
                 tooltip="Every correction to the case's title, state and identifiers"),
@@ -120,6 +122,8 @@ printed on your notice.
                 tooltip="Resolve the case, or reopen it"),
         Binding("x", "export", "Export", id="case-export",
                 tooltip="Export this case: dossier, spreadsheet, backup or calendar"),
+        Binding("w", "letter", "Letter", id="case-letter",
+                tooltip="Write a letter filled from this case: review, edit, save"),
         *[
             Binding(str(number), f"tab('{tab}')", tab.capitalize(), show=False,
                     id=f"case-tab-{tab}")
@@ -134,6 +138,7 @@ printed on your notice.
         "case-removed": "Restore a removed row…",
         "case-changes": "Corrections to the case's title, state and identifiers",
         "case-status": "Resolve or reopen the case", "case-export": "Export this case…",
+        "case-letter": "Write a letter…",
     }
     """How the command palette names each action (binding id → title)."""
 
@@ -347,6 +352,9 @@ printed on your notice.
 
     def action_export(self) -> None:
         self.htl.open_export_dialog(self.case.title)
+
+    def action_letter(self) -> None:
+        self.htl.open_letter(self.case_id)
 
     def action_call(self) -> None:
         self.htl.open_start_dialog(case_id=self.case_id)
@@ -580,6 +588,9 @@ printed on your notice.
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         table_id = event.data_table.id or ""
         kind = next((k for k, t in TABLES.items() if t == table_id), None)
+        if kind == "document" and any(d.id == event.row_key.value and d.text
+                                      for d in self.case.documents):
+            return  # a saved letter: Enter opens it (e corrects it)
         if kind is not None:
             self._correct(kind, str(event.row_key.value))
 
@@ -590,6 +601,12 @@ printed on your notice.
             call = self._calls.get(str(row_key.value))
             if call is not None:
                 self.htl.open_call(call, self.case.title)
+
+    @on(DataTable.RowSelected, "#documents-table")
+    def _open_letter(self, event: DataTable.RowSelected) -> None:
+        document = next((d for d in self.case.documents if d.id == event.row_key.value), None)
+        if document is not None and document.text:
+            self.htl.open_letter(self.case_id, document.id)
 
     @on(DataTable.RowSelected, "#case-calls-table")
     def _open_call(self, event: DataTable.RowSelected) -> None:
