@@ -26,7 +26,7 @@ from tui.domain.corrections import remove_item, revise, revise_case
 from tui.domain.live import LiveCall
 from tui.domain.model import Call, Case, Claim, DocumentSent, Notice, Payment
 from tui.domain.search import call_search_text, match_spans, matches, search_terms
-from tui.export import FORMATS, render
+from tui.export import BINARY, FORMATS, render
 from tui.export.csv_export import BOM, COLUMNS, safe_cell
 from tui.export.mask import mask, mask_records
 from tui.store import Store
@@ -647,7 +647,7 @@ def test_closed_pipe_is_quiet(seeded: Path) -> None:
     assert result.returncode == 141 and result.stderr == b""
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", [fmt for fmt in FORMATS if fmt not in BINARY])
 def test_masked_exports_mask_the_values_corrections_replaced(
         fmt: str, sample: tuple[list[Case], list[Call]]) -> None:
     cases, calls = sample
