@@ -289,7 +289,7 @@ def run_app(args: argparse.Namespace) -> int:
         app.run()
     finally:
         store.close()
-    return 0
+    return app.return_code or 0
 
 
 def _read_only_service(args: argparse.Namespace) -> Service:
@@ -373,6 +373,21 @@ def run_import(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except Exception as error:  # a bug: one paragraph and a crash log, no traceback
+        from tui.crashlog import crash_dir, crash_message, write_crash_log
+
+        try:
+            folder = crash_dir(paths.data_dir(args.data_dir))
+        except Exception:
+            folder = Path(os.devnull)
+        log = write_crash_log(error, folder)
+        print(crash_message(log, saved=True), file=sys.stderr)
+        return 70
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command == "export":
             return run_export(args)
