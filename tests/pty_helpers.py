@@ -54,8 +54,8 @@ class PtyApp:
         self.output = bytearray()
         self._lock = threading.Lock()
         self.process = subprocess.Popen(
-            [*(command or [holdtheline()]), *args], stdin=self.slave, stdout=self.slave, stderr=self.slave,
-            env=env, start_new_session=True, close_fds=True)
+            [*(command or [holdtheline()]), *args], stdin=self.slave, stdout=self.slave,
+            stderr=self.slave, env=env, start_new_session=True, close_fds=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
