@@ -203,6 +203,6 @@ def read_export(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
     except OSError as error:
         raise ServiceError(f"cannot read {path}: {error.strerror or error}") from None
     if size > limit:
-        raise ServiceError(f"{path} is larger than {limit // (1024 * 1024)} MB; "
+        raise ServiceError(f"{path} is larger than {limit / 2**20:g} MB; "
                            "not an export this app wrote")
     return b"".join(chunks)
