@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
@@ -94,6 +95,18 @@ class HoldTheLineApp(TypeAheadApp[None]):
         self._start_incoming = start_incoming
         self.ended_by_signal: int | None = None
         """The signal that ended the app (SIGTERM, SIGHUP, SIGINT), if one did."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own driver, except on Linux/macOS terminals: the one that keeps
+        pastes as text and survives bytes that are not UTF-8 (``tui.terminal``)."""
+        from textual.drivers.linux_driver import LinuxDriver
+
+        found = super().get_driver_class()
+        if found is LinuxDriver:
+            from tui.terminal import SafeLinuxDriver
+
+            return SafeLinuxDriver
+        return found
 
     def on_mount(self) -> None:
         from tui.screens.home import HomeScreen
@@ -217,12 +230,11 @@ class HoldTheLineApp(TypeAheadApp[None]):
         """A type-to-search list of every case, open and resolved."""
         from textual.command import SimpleCommand
 
-        commands = [
-            SimpleCommand(visible(case.title), partial(self.open_case, case.id),
-                          case.status)
-            for case in self.service.cases.list()
-        ]
-        self.search_commands(commands, placeholder="Open which case? Type to search…")
+        from tui.screens.commands import search_literal
+
+        commands = [SimpleCommand(case.title, partial(self.open_case, case.id), case.status)
+                    for case in self.service.cases.list()]
+        search_literal(self.screen, commands, "Open which case? Type to search…")
 
     # -- export -------------------------------------------------------------------------
     def open_export_dialog(self, case_title: str = "") -> None:

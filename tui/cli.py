@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from tui import __version__, paths
 from tui.config import Config, ConfigError, load_config
-from tui.domain.text import plural, visible
+from tui.domain.text import has_lone_surrogate, plural, visible, without_surrogates
 from tui.export import FORMATS
 from tui.launch import (
     LaunchError,
@@ -370,9 +370,25 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+TEXT_ARGUMENTS = {"case": "--case", "from_number": "--from", "grep": "--grep", "id": "ID"}
+"""Arguments that become stored or searched text (not file names)."""
+
+
+def _clean_text_arguments(args: argparse.Namespace) -> None:
+    """Bytes that are not UTF-8 in a text argument become U+FFFD, and the user is told
+    (Python hands them over as lone surrogates, which cannot be saved)."""
+    for attribute, label in TEXT_ARGUMENTS.items():
+        value = getattr(args, attribute, None)
+        if isinstance(value, str) and has_lone_surrogate(value):
+            setattr(args, attribute, without_surrogates(value))
+            print(f"holdtheline: {label}: bytes that are not UTF-8 were replaced with "
+                  "\ufffd", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _clean_text_arguments(args)
     try:
         return _dispatch(args)
     except Exception as error:  # a bug: one paragraph and a crash log, no traceback

@@ -34,6 +34,36 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
+def _picture(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟ (ESC is ␛)
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    if 0x80 <= code < 0xA0 or char in _BIDI_CONTROLS or unicodedata.category(char) == "Cs":
+        return "\ufffd"
+    return char
+
+
+def control_pictures(text: str) -> str:
+    """``text`` with every control, bidi or surrogate character replaced by one
+    visible character (ESC → ␛, C1 and bidi → U+FFFD): same length, for editable
+    fields, where the cursor counts characters."""
+    if all(" " <= char < "\x7f" for char in text):
+        return text
+    return "".join(_picture(char) for char in text)
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Text that cannot be written as UTF-8 (from bytes that were not UTF-8)."""
+    return any(0xD800 <= ord(char) <= 0xDFFF for char in text)
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, so that it can be saved."""
+    return text.encode("utf-8", "replace").decode("utf-8") if has_lone_surrogate(text) else text
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     """``1 call``, ``3 calls``, ``2 replies`` (with ``many``): the one plural rule."""
     return f"{count} {one if count == 1 else (many or one + 's')}"

@@ -21,6 +21,7 @@ from textual.widgets.selection_list import Selection
 
 from tui.domain.text import visible
 from tui.playbooks import Playbook
+from tui.widgets.shown import shown
 
 FLAG = {"weak": "unverified", "stale": "may be out of date", "conflict": "sources disagree"}
 
@@ -86,7 +87,7 @@ class PlaybookPanel(Vertical):
         self._show_facts(facts or [], read_out or [])
         self.playbook = playbook
         self._names = names
-        self.border_title = visible(playbook.name if playbook else organisation)
+        self.border_title = shown(playbook.name if playbook else organisation)
         never = self.query_one("#panel-never", Static)
         steps = self.query_one("#panel-steps", SelectionList)
         if playbook is None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from tui.domain.text import plural
+from tui.domain.text import control_pictures, plural
 
 MAX_PASTE = 64 * 1024
 """Longest paste a field takes (characters): a page of an email, not a whole file."""
@@ -29,11 +31,27 @@ def paste_problem(text: str) -> str | None:
     return None
 
 
+class ControlPictures(Highlighter):
+    """Shows control and bidi characters in a field as visible ones (ESC as ␛).
+
+    Textual's ``Input`` draws its value as it is: an ESC typed or pasted would go to
+    the terminal as part of an escape sequence. The value itself is untouched; only
+    what is drawn changes, one character for one, so the cursor stays in place.
+    """
+
+    def highlight(self, text: Text) -> None:
+        shown = control_pictures(text.plain)
+        if shown != text.plain:
+            text.plain = shown
+
+
 class TextField(Input):
-    """An ``Input`` whose pastes keep every line, as spaces."""
+    """An ``Input`` whose pastes keep every line, as spaces, and whose value is
+    drawn with control characters made visible."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("select_on_focus", False)
+        kwargs.setdefault("highlighter", ControlPictures())
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def on_paste(self, event: events.Paste) -> None:
