@@ -10,7 +10,13 @@ from typing import NoReturn
 
 from tui import __version__, paths
 from tui.config import Config, ConfigError, load_config
-from tui.domain.text import has_lone_surrogate, plural, visible, without_surrogates
+from tui.domain.text import (
+    has_lone_surrogate,
+    plural,
+    terminal_text,
+    visible,
+    without_surrogates,
+)
 from tui.export import FORMATS
 from tui.launch import (
     LaunchError,
@@ -180,7 +186,7 @@ def run_playbooks(args: argparse.Namespace) -> int:
             known = ", ".join(sorted(found)) or "none"
             raise CliError(f"no playbook with id '{args.id}' (known: {known})")
         names = {pid: pb.name for pid, pb in found.items()}
-        sys.stdout.write(render_text(shown, names))
+        _write_stdout(render_text(shown, names))
     if problems:
         files = sorted({str(p.path) for p in problems})
         print(f"{plural(len(files), 'playbook file')} could not be loaded: {', '.join(files)} "
@@ -298,7 +304,10 @@ def _read_only_service(args: argparse.Namespace) -> Service:
 
 
 def _write_stdout(text: str) -> None:
-    """UTF-8 whatever the locale, bytes exactly as rendered."""
+    """UTF-8 whatever the locale, bytes exactly as rendered; on a terminal, with any
+    control character left in the data shown as ``\x1b`` instead of obeyed."""
+    if _is_terminal(sys.stdout):
+        text = terminal_text(text)
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         sys.stdout.write(text)
@@ -306,6 +315,13 @@ def _write_stdout(text: str) -> None:
     sys.stdout.flush()
     buffer.write(text.encode("utf-8"))
     buffer.flush()
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _BIDI_CONTROLS = {
@@ -34,6 +35,14 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
+def terminal_text(text: str) -> str:
+    """Output for a terminal: lines and tabs kept, every other control, C1 or bidi
+    character written visibly (``\x1b``), so the data can never steer the terminal."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join("\t".join(visible(part) for part in line.split("\t"))
+                     for line in lines)
+
+
 def _picture(char: str) -> str:
     code = ord(char)
     if code < 0x20:
@@ -54,14 +63,17 @@ def control_pictures(text: str) -> str:
     return "".join(_picture(char) for char in text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def has_lone_surrogate(text: str) -> bool:
     """Text that cannot be written as UTF-8 (from bytes that were not UTF-8)."""
-    return any(0xD800 <= ord(char) <= 0xDFFF for char in text)
+    return _SURROGATE.search(text) is not None
 
 
 def without_surrogates(text: str) -> str:
     """``text`` with lone surrogates replaced by U+FFFD, so that it can be saved."""
-    return text.encode("utf-8", "replace").decode("utf-8") if has_lone_surrogate(text) else text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

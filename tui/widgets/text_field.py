@@ -17,10 +17,27 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from tui.domain.text import control_pictures, plural
+from tui.domain.text import (
+    control_pictures,
+    has_lone_surrogate,
+    plural,
+    without_surrogates,
+)
 
 MAX_PASTE = 64 * 1024
 """Longest paste a field takes (characters): a page of an email, not a whole file."""
+
+
+SURROGATES_REPLACED = "Characters that cannot be saved as text were replaced with \ufffd."
+
+
+def cleaned_paste(widget: Input, event: events.Paste) -> str:
+    """The pasted text, with lone surrogates (bytes that were not UTF-8) replaced by
+    U+FFFD, and the user told: they could never be written to disk."""
+    if not has_lone_surrogate(event.text):
+        return event.text
+    widget.notify(SURROGATES_REPLACED, severity="warning", markup=False)
+    return without_surrogates(event.text)
 
 
 def paste_problem(text: str) -> str | None:
@@ -61,7 +78,8 @@ class TextField(Input):
         if problem:
             self.notify(problem, severity="error", markup=False)
             return
-        lines = event.text.splitlines() or [event.text]
+        text = cleaned_paste(self, event)
+        lines = text.splitlines() or [text]
         if len(lines) > 1:
             self.notify(f"Pasted {plural(len(lines), 'line')}: line breaks became spaces.",
                         markup=False)
@@ -109,6 +127,6 @@ class NoteLine(TextField):
         if problem:
             self.notify(problem, severity="error", markup=False)
             return
-        text = self.value + event.text
+        text = self.value + cleaned_paste(self, event)
         self.value = ""
         self.post_message(self.Entered(self, text, pasted_lines=len(lines)))
