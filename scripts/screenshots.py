@@ -26,11 +26,13 @@ from tui.demo import build_story  # noqa: E402
 from tui.domain.clock import FrozenClock  # noqa: E402
 from tui.paths import shipped_playbooks_dir  # noqa: E402
 from tui.playbooks import load_playbooks  # noqa: E402
-from tui.screens.start_call import CallRequest  # noqa: E402
+from tui.service import CallRequest, Service  # noqa: E402
 from tui.store import Store  # noqa: E402
 
 OUT = ROOT / "screenshots"
 SIZE = (100, 30)
+NARROW = (60, 20)
+"""Below 80 columns the playbook goes under the call."""
 
 
 def seed(store: Store) -> None:
@@ -43,7 +45,7 @@ async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     await pilot.pause()  # let pending edits reach the store first
-    pilot.app.store.flush()
+    pilot.app.service.flush()
     for screen in pilot.app.screen_stack:
         if hasattr(screen, "_show_save_state"):
             screen._show_save_state()
@@ -58,7 +60,7 @@ async def main() -> None:
         clock = FrozenClock()
         store = Store.open(Path(tmp) / "data")
         seed(store)
-        app = HoldTheLineApp(store, playbooks, problems, clock=clock)
+        app = HoldTheLineApp(Service(store, playbooks, problems, clock=clock))
         async with app.run_test(size=SIZE) as pilot:
             await no_blink(pilot)
             app.save_screenshot("home.svg", str(OUT))
@@ -77,7 +79,7 @@ async def main() -> None:
             app.save_screenshot("history.svg", str(OUT))
             await pilot.press("escape")
             await pilot.pause()
-            app.screen.open_case(store.list_cases()[0].id)
+            app.open_case(store.list_cases()[0].id)
             await pilot.pause()
             app.save_screenshot("case.svg", str(OUT))
             await pilot.press("4")
@@ -89,7 +91,7 @@ async def main() -> None:
             "ma-health-connector",
             playbooks["ma-health-connector"].main_number,
         )
-        app = HoldTheLineApp(store, playbooks, problems, clock=clock, start=request)
+        app = HoldTheLineApp(Service(store, playbooks, problems, clock=clock), start=request)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press(*"Dana", "tab", *"4471")
@@ -104,10 +106,19 @@ async def main() -> None:
             await pilot.press("ctrl+l", "space", "down", "space", "down")
             await no_blink(pilot)
             app.save_screenshot("live-call-checklist.svg", str(OUT))
+            await pilot.press("f7")
+            await no_blink(pilot)
+            app.save_screenshot("live-call-panel.svg", str(OUT))
+            await pilot.press("f7")
+            await pilot.resize_terminal(*NARROW)
+            await pilot.press("ctrl+n", *"Supervisor: Lee", "enter")
+            await no_blink(pilot)
+            app.save_screenshot("live-call-narrow.svg", str(OUT))
+            await pilot.resize_terminal(*SIZE)
             await pilot.press("ctrl+t")
             await pilot.pause()
-            await pilot.press("down", "down", "space", "tab", *"Billing will review the payments")
-            await pilot.press("tab", "tab", *"will call back in 3 days")
+            await pilot.press(*"Billing will review the payments", "tab", "down", "down", "enter")
+            await pilot.press("tab", *"will call back in 3 days")
             await no_blink(pilot)
             app.save_screenshot("end-call.svg", str(OUT))
             await pilot.press("escape")

@@ -168,6 +168,7 @@ async def test_every_dialog_is_centred(make_app, store) -> None:  # type: ignore
     from tui.screens.confirm import ConfirmDialog
     from tui.screens.end_call import EndCallDialog
     from tui.screens.form import Field, FormDialog
+    from tui.screens.help import HelpDialog
     from tui.screens.recording import RecordingDialog
     from tui.service import CallRequest, RecordingChoice
 
@@ -180,6 +181,7 @@ async def test_every_dialog_is_centred(make_app, store) -> None:  # type: ignore
             FormDialog("New case", [Field("title", "Title")]),
             RecordingDialog("MA", RecordingChoice(False, False, "")),
             EndCallDialog(session),
+            HelpDialog("## Help\n\nShort.", [("f1", "Help")], ["f1"]),
         ]
         for dialog in dialogs:
             app.push_screen(dialog)

@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tui.demo import synthetic
 from tui.store import Store
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+pytestmark = pytest.mark.slow
 
 
 def _run(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:

@@ -316,11 +316,36 @@ def test_generate_ends_before_until(tmp_path: Path) -> None:
     assert datetime.fromisoformat(last.started_at) > until - timedelta(days=10)
 
 
-def test_generate_2000_calls_all_load(tmp_path: Path) -> None:
-    """How fast is a benchmark's business (bench/); here: every generated call is there."""
+def test_generate_2000_calls_syncs_the_disk_a_fixed_number_of_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What keeps ``demo --calls N`` quick: no fsync per call file.
+
+    (How quick is measured by bench/, not asserted here.) The number of fsync
+    and sync calls does not grow with the number of calls.
+    """
+    syncs = {"fsync": 0, "sync": 0}
+    real_fsync, real_sync = os.fsync, os.sync
+
+    def fsync(fd: int) -> None:
+        syncs["fsync"] += 1
+        real_fsync(fd)
+
+    def sync() -> None:
+        syncs["sync"] += 1
+        real_sync()
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "sync", sync)
+    demo.generate(tmp_path / "small", 20)
+    small = dict(syncs)
+    syncs.update(fsync=0, sync=0)
     demo.generate(tmp_path / "big", 2000)
-    store = Store.open(tmp_path / "big", read_only=True)
-    assert len(store.call_summaries()) == 2000
+    assert syncs == small
+    assert small["sync"] == 1
+    assert len(list((tmp_path / "big" / "calls").glob("*.json"))) == 2000
+    with Store.open(tmp_path / "big", read_only=True) as store:
+        assert len(store.call_summaries()) == 2000
 
 
 # -- the command ----------------------------------------------------------------------------

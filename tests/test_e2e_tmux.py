@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -13,13 +12,14 @@ import pytest
 
 from tests.tmux_helpers import Tmux, export_json, holdtheline_binary, run_cli
 
-pytestmark = pytest.mark.tmux
+pytestmark = [pytest.mark.tmux, pytest.mark.slow]
 
 CASE = "Coverage restricted"
 ORGANISATION = "Massachusetts Health Connector"
 NOTE = "[bold]paid[/bold] on 11/01"
 SUMMARY = "Billing will review the restriction"
 SESSION = "call"
+NOTE_PLACEHOLDER = "Note (Enter adds it)"
 
 
 def _local_date(iso: str) -> date:
@@ -49,52 +49,79 @@ def test_whole_call_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
         what="the live call screen",
     )
     assert f"Case: {CASE}" in screen
-    time.sleep(0.3)  # let the first-name field take focus
+    # Every step below is sent alone and awaited on screen before the next one
+    # (see tests/tmux_helpers.py): text where it is shown, focus by its signs.
+    tmux.wait_focus(SESSION, "First name", context="Rep 1 ", what="focus on rep 1's first name")
 
     # First rep: name, Tab, ID.
     tmux.send_text(SESSION, "Dana")
+    tmux.wait_for(SESSION, " Rep 1 Dana ", what="'Dana' in the first-name field")
     tmux.send_key(SESSION, "Tab")
+    tmux.wait_focus(SESSION, "Rep ID", what="focus on rep 1's ID")
     tmux.send_text(SESSION, "4471")
     tmux.wait_for(SESSION, "1. Dana #4471", what="rep 1 in the rep chain")
 
     # A note with markup-looking text: shown and stored literally.
     tmux.send_key(SESSION, "C-n")
+    tmux.wait_focus(SESSION, NOTE_PLACEHOLDER, what="focus on the note line")
     tmux.send_text(SESSION, NOTE)
+    tmux.wait_for(SESSION, NOTE, what="the note in the note line")
     tmux.send_key(SESSION, "Enter")
-    # In the notes log (after its elapsed-time stamp), not just in the input line.
+    # In the notes log (after its elapsed-time stamp), and the note line empty again.
     logged_note = re.compile(r"\d{2}:\d{2}:\d{2} .*" + re.escape(NOTE))
     during_call = tmux.wait_for(
-        SESSION, lambda s: logged_note.search(s) is not None, what="the note in the notes log"
+        SESSION,
+        lambda s: logged_note.search(s) is not None and NOTE_PLACEHOLDER in s,
+        what="the note in the notes log",
     )
 
-    # Hold on, about 1.2 s, hold off.
+    # Hold on; wait until the screen counts at least a second on hold; hold off.
     tmux.send_key(SESSION, "C-o")
     tmux.wait_for(SESSION, "ON HOLD", what="the HOLD badge")  # the big badge by the timer
-    time.sleep(1.2)
+    held_a_second = re.compile(r"On hold  (?!00:00:00)\d\d:\d\d:\d\d")
+    tmux.wait_for(
+        SESSION,
+        lambda s: "ON HOLD" in s and held_a_second.search(s) is not None,
+        what="a second on hold counted by the timer",
+    )
     tmux.send_key(SESSION, "C-o")
     tmux.wait_for(SESSION, "Off hold (held", what="the end of the hold segment")
 
+    # Focus stays on the note line through hold on / off.
     tmux.send_text(SESSION, "ref: 88213")
+    tmux.wait_for(SESSION, "ref: 88213", what="the reference in the note line")
     tmux.send_key(SESSION, "Enter")
     logged_ref = re.compile(r"REF\s+88213")
-    tmux.wait_for(SESSION, lambda s: logged_ref.search(s) is not None, what="the reference")
+    tmux.wait_for(
+        SESSION,
+        lambda s: logged_ref.search(s) is not None and NOTE_PLACEHOLDER in s,
+        what="the reference in the notes log",
+    )
     tmux.send_text(SESSION, "promise: will call back in 3 days")
+    tmux.wait_for(SESSION, "promise: will call back in 3 days", what="the promise in the note line")
     tmux.send_key(SESSION, "Enter")
     logged_promise = re.compile(r"PROMISE\s+will call back in 3 days\s+due\b")
-    tmux.wait_for(SESSION, lambda s: logged_promise.search(s) is not None, what="the promise")
+    tmux.wait_for(
+        SESSION,
+        lambda s: logged_promise.search(s) is not None and NOTE_PLACEHOLDER in s,
+        what="the promise in the notes log",
+    )
 
     # Transfer: the second rep.
     tmux.send_key(SESSION, "C-r")
-    tmux.wait_for(SESSION, "Rep 2", what="the second rep's form")
+    tmux.wait_focus(SESSION, "First name", context="Rep 2 ", what="focus on rep 2's first name")
     tmux.send_text(SESSION, "Lee")
     tmux.wait_for(SESSION, "2. Lee", what="rep 2 in the rep chain")
 
-    # Hang up: outcome radio set has focus; Tab to the summary; ctrl+s confirms.
+    # Hang up: the summary has focus when the dialog first shows; Tab to the
+    # outcomes (none is chosen for you), Enter picks the first, ctrl+s saves.
     tmux.send_key(SESSION, "C-t")
-    tmux.wait_for(SESSION, "End the call", what="the end-call dialog")
-    tmux.send_key(SESSION, "Tab")
+    tmux.wait_focus(SESSION, "What happened, in one line", what="focus on the summary")
     tmux.send_text(SESSION, SUMMARY)
     tmux.wait_for(SESSION, SUMMARY, what="the summary in the dialog")
+    tmux.send_key(SESSION, "Tab")
+    tmux.send_key(SESSION, "Enter")
+    tmux.wait_for(SESSION, "Outcome: resolved", what="the outcome chosen")
     tmux.send_key(SESSION, "C-s")
     tmux.wait_for(
         SESSION,
@@ -108,8 +135,8 @@ def test_whole_call_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
         what="the home screen with the saved call",
     )
 
-    tmux.send_key(SESSION, "C-q", pause=0)
-    assert tmux.wait_exit(SESSION, timeout=20) == (0, None)
+    tmux.send_key(SESSION, "C-q")
+    assert tmux.wait_exit(SESSION) == (0, None)
 
     # -- what was saved --------------------------------------------------------
     document = export_json(binary, tmux.env, data_dir)

@@ -1,13 +1,16 @@
 """The wheel carries the shipped playbooks and stylesheets, and finds them once installed.
 
-Builds a wheel of this checkout (pip fetches the build backend, hatchling, from PyPI
-when it is not cached), unpacks it into a temporary folder, and loads the playbooks from
-there in a subprocess whose working directory is outside the checkout.
+Builds a wheel of this checkout offline: no build isolation, so pip uses the build
+backend (hatchling, in the ``test`` extras) already installed next to the tests instead
+of fetching it, and no index at all. Installs it the same way (``--no-deps --no-index
+--target``) into a temporary folder, and loads the playbooks from there in a subprocess
+whose working directory is outside the checkout.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -39,13 +42,21 @@ CHECK = textwrap.dedent("""
 """)
 
 
+def _offline_env() -> dict[str, str]:
+    """pip with no index, no links to look through and no proxy to reach: offline."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
+    env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS="", PIP_CONFIG_FILE=os.devnull,
+               PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+    return env
+
+
 def test_wheel_ships_playbooks_and_stylesheets(tmp_path: Path) -> None:
     assert len(SHIPPED_IDS) == 8
     wheels = tmp_path / "wheels"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(wheels),
-         str(REPO)],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--no-index", "--quiet", "-w", str(wheels), str(REPO)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path, env=_offline_env(),
     )
     assert build.returncode == 0, build.stderr[-3000:]
     built = sorted(wheels.glob("holdtheline-*.whl"))
@@ -64,7 +75,7 @@ def test_wheel_ships_playbooks_and_stylesheets(tmp_path: Path) -> None:
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet",
          "--target", str(site), str(wheel)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=_offline_env(),
     )
     assert install.returncode == 0, install.stderr[-3000:]
 

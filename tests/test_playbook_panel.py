@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from textual.widgets import OptionList, SelectionList, Static
@@ -17,6 +18,7 @@ from tui.screens.playbooks import PlaybooksScreen
 from tui.service import CallRequest, Service
 from tui.store import Store
 
+from .pilot_helpers import wait_for_command
 from .test_call_flow import _export_text, on_disk
 
 REQUEST = CallRequest(
@@ -47,6 +49,38 @@ async def test_panel_shows_numbers_never_steps_and_flags(make_app) -> None:
         assert "⚠" in text  # sources flagged weak / stale / conflict
         steps = app.screen.query_one("#panel-steps", SelectionList)
         assert steps.option_count == len(app.service.playbooks["ma-health-connector"].steps)
+
+
+async def test_panel_shows_trust_at_each_fact(make_app) -> None:
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = panel_text(app)
+        flat = " ".join(text.split())
+        # NEVER items, deadlines and steps carry their labels when not plain ok.
+        assert "Give a card number: the Connector takes no credit or debit cards" in flat
+        assert "without a read-back advice, not an official rule" in flat
+        assert "⚠ sources disagree: 30, 35 or 60 days" in flat
+        assert "⚠ may be out of date" in flat
+        # The playbook-wide line, links and what the office cannot take.
+        assert "About these facts" in text and "Facts last checked 2026-11" in flat
+        assert "Links" in text and "https://betterhealthconnector.com/appeal-form" in flat
+        assert "Cannot help with" in text and "Payment plans: the Connector offers none" in flat
+        assert "Sources:" not in text  # the old count of sources is gone
+        steps = app.screen.query_one("#panel-steps", SelectionList)
+        prompts = [str(steps.get_option_at_index(i).prompt) for i in range(steps.option_count)]
+        assert any("retro request" in p and "advice, not an official rule" in p
+                   for p in prompts)
+
+
+async def test_trust_is_judged_on_the_apps_date(make_app, clock: FrozenClock) -> None:
+    clock.advance(400 * 86400)  # more than a year after the facts were checked
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        flat = " ".join(panel_text(app).split())
+        assert "⚠ due for re-check (last checked 2026-11)" in flat
+        assert re.search(r"Facts last checked 2026-11; \d+ due for re-check", flat)
 
 
 async def test_ticking_steps_is_saved_with_the_call(make_app, store: Store,
@@ -96,7 +130,7 @@ async def test_switch_playbook_mid_call_by_key(make_app, store: Store, data_dir:
         await pilot.press("ctrl+b")
         await pilot.pause()
         await pilot.press(*"neighborhood")
-        await pilot.pause(0.3)
+        await wait_for_command(pilot, "Neighborhood Health Plan")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
@@ -125,7 +159,7 @@ async def test_switch_from_the_command_palette(make_app) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Playbook: cable")
-        await pilot.pause(0.3)
+        await wait_for_command(pilot, "Playbook: Cable")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)

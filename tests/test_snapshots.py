@@ -23,7 +23,9 @@ async def _no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
         if hasattr(screen, "_show_save_state"):
             screen._show_save_state()
     await pilot.pause()
-    await pilot.pause(0.1)  # let the style change of the indicator land
+    # Let the indicator's style change land: wait for it, not for a fixed time.
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
 
 
 def test_home_screen_empty(snap_compare, make_app) -> None:  # type: ignore[no-untyped-def]
@@ -95,7 +97,101 @@ def test_live_call_panel_wide(snap_compare, make_app, clock: FrozenClock) -> Non
         await pilot.press("ctrl+l", "space", "down", "space", "down")
         await _no_blink(pilot)
 
-    assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(120, 36))
+    assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(120, 40))
+
+
+def _paid_case(store: Store) -> None:
+    """The case of REQUEST with identifiers and payments to read out."""
+    from tui.domain.model import Case, Payment
+
+    case = Case.create("Coverage restricted", "2026-11-01T15:00:00+00:00")
+    case.identifiers = {"Member ID": "100482736615", "Insurer member ID": "NHP 30418872-01"}
+    case.payments = [
+        Payment(id="p1", date="2026-09-20", amount="412.50", method="manual",
+                confirmation="BP7731-5520", account="savings …0937"),
+        Payment(id="p2", date="2026-10-29", amount="412.50", method="manual",
+                confirmation="BP7731-6684", account="checking …4821"),
+    ]
+    store.save_case(case)
+
+
+def test_live_call_facts_at_100x32(snap_compare, make_app, store: Store,  # type: ignore[no-untyped-def]
+                                   clock: FrozenClock) -> None:
+    """The facts to read out, each in full (wrapped), beside the call."""
+    _paid_case(store)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press(*"Dana", "tab", *"4471")
+        clock.advance(312)
+        await pilot.press("ctrl+l", "tab", "down", "down", "down")
+        await _no_blink(pilot)
+
+    assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(100, 32))
+
+
+def _typed_call(clock: FrozenClock):  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press(*"Dana", "tab", *"4471")
+        clock.advance(754)
+        await pilot.press("ctrl+n", *"Asked for a supervisor", "enter", "ctrl+o")
+        await pilot.press(*"Billing will")
+        await _no_blink(pilot)
+
+    return run_before
+
+
+def test_live_call_narrow_60x20(snap_compare, make_app, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    """Below 80 columns: the playbook under the call, every field on screen."""
+    assert snap_compare(make_app(start=REQUEST), run_before=_typed_call(clock),
+                        terminal_size=(60, 20))
+
+
+def test_live_call_smallest_40x12(snap_compare, make_app, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    """The smallest window drawn: name, ID, refused, timer, hold, note line, NEVER."""
+    assert snap_compare(make_app(start=REQUEST), run_before=_typed_call(clock),
+                        terminal_size=(40, 12))
+
+
+def test_live_call_too_small(snap_compare, make_app, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(start=REQUEST), run_before=_typed_call(clock),
+                        terminal_size=(36, 10))
+
+
+def test_live_call_panel_full_screen(snap_compare, make_app, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    """f7: the whole playbook, every NEVER item in full, the timer still running."""
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press(*"Dana")
+        clock.advance(95)
+        await pilot.press("f7")
+        await _no_blink(pilot)
+
+    assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_live_call_light_theme(snap_compare, make_app, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
+    """Focus and ticks in the light theme: the note line focused, a ticked box."""
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.press(*"Dana", "tab", "tab", "space")
+        await pilot.press("ctrl+n", *"Refused to give an ID")
+        await _no_blink(pilot)
+
+    assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_help_scrolls(snap_compare, make_app) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await _no_blink(pilot)
+
+    assert snap_compare(make_app(start=REQUEST), run_before=run_before, terminal_size=(100, 32))
 
 
 def _rich_case(store: Store) -> str:

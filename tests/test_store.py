@@ -8,7 +8,9 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,18 @@ from tui.domain.model import Case
 from tui.store import Store, StoreCorrupt, StoreError, StoreLocked
 from tui.store import store as store_module
 from tui.store.atomic import atomic_write
+
+TIMEOUT = 30.0
+"""Generous bound for anything awaited here: a busy machine is slow, not wrong."""
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.01)
 
 
 def new_call(store: Store, clock: FrozenClock, title: str = "Coverage restricted") -> LiveCall:
@@ -34,39 +48,58 @@ def stored_call(data_dir: Path, call_id: str) -> dict:
     return raw["call"]["1"]
 
 
-def test_every_edit_reaches_disk_within_a_second(store: Store, clock: FrozenClock,
-                                                  data_dir: Path) -> None:
+def test_every_edit_reaches_disk_by_itself(store: Store, clock: FrozenClock,
+                                           data_dir: Path) -> None:
+    """No flush, no close: the background writer puts the edit on disk on its own.
+
+    How soon is a matter for bench/save_cost.py; here only that it happens (with a
+    generous bound, so a busy machine cannot fail it) and that the writer's wait
+    for more keystrokes is well inside the one-second promise.
+    """
+    assert store_module.DEBOUNCE_SECONDS < 0.5
     live = new_call(store, clock)
     live.call.draft_note = "Dana said the payment posted"
-    began = time.monotonic()
     store.save_call(live.call)
-    while time.monotonic() - began < 1.0:
-        path = data_dir / "calls" / f"{live.call.id}.json"
-        if path.exists() and stored_call(data_dir, live.call.id)["draft_note"].startswith("Dana"):
-            break
-        time.sleep(0.02)
-    assert stored_call(data_dir, live.call.id)["draft_note"] == "Dana said the payment posted"
-    assert time.monotonic() - began < 1.0
+    path = data_dir / "calls" / f"{live.call.id}.json"
+
+    def on_disk() -> bool:
+        try:
+            return stored_call(data_dir, live.call.id)["draft_note"] == live.call.draft_note
+        except (OSError, ValueError, KeyError):  # not written yet
+            return False
+
+    wait_until(on_disk, what=f"the draft note in {path}")
 
 
 def test_save_call_does_not_wait_for_the_disk(store: Store, clock: FrozenClock,
+                                               data_dir: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """save_call returns while the disk write is still blocked in the writer thread."""
     live = new_call(store, clock)
-    store.flush()
-    slow_write = store_module.Store._write_call
-
-    def slow(self: Store, call_id: str, doc: dict) -> None:
-        time.sleep(0.5)
-        slow_write(self, call_id, doc)
-
-    monkeypatch.setattr(store_module.Store, "_write_call", slow)
-    began = time.monotonic()
-    live.call.draft_note = "x"
-    store.save_call(live.call)
-    assert time.monotonic() - began < 0.05
-    assert store.status.pending
     assert store.flush()
+    caller = threading.current_thread()
+    writing, release = threading.Event(), threading.Event()
+    real_write = store_module.Store._write_call
+
+    def blocked(self: Store, call_id: str, doc: dict) -> None:
+        if threading.current_thread() is caller:
+            raise AssertionError("save_call wrote to disk on the caller's thread")
+        writing.set()
+        release.wait(TIMEOUT)
+        real_write(self, call_id, doc)
+
+    monkeypatch.setattr(store_module.Store, "_write_call", blocked)
+    try:
+        live.call.draft_note = "x"
+        store.save_call(live.call)  # returns although the write cannot finish
+        assert writing.wait(TIMEOUT), "the writer thread never started the write"
+        assert store.status.pending
+        assert stored_call(data_dir, live.call.id)["draft_note"] == ""
+    finally:
+        release.set()
+    assert store.flush(timeout=TIMEOUT)
     assert not store.status.pending
+    assert stored_call(data_dir, live.call.id)["draft_note"] == "x"
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o002, 0o022])
@@ -192,25 +225,30 @@ def test_disk_full_is_retried_and_reported(store: Store, clock: FrozenClock, dat
     live = new_call(store, clock)
     assert store.flush()
     failures = {"left": 2}
+    error_seen = threading.Event()
     real = store_module.Store._write_call
 
     def flaky(self: Store, call_id: str, doc: dict) -> None:
         if failures["left"]:
             failures["left"] -= 1
             raise OSError(errno.ENOSPC, "No space left on device")
+        # The retry that succeeds waits until the test has seen the error, so
+        # the error cannot come and go between two looks at the status.
+        error_seen.wait(TIMEOUT)
         real(self, call_id, doc)
 
     monkeypatch.setattr(store_module, "RETRY_SECONDS", 0.05)
     monkeypatch.setattr(store_module.Store, "_write_call", flaky)
     live.call.draft_note = "must survive a full disk"
     store.save_call(live.call)
-    deadline = time.monotonic() + 2
-    seen_error = None
-    while time.monotonic() < deadline and failures["left"]:
-        seen_error = store.status.error or seen_error
-        time.sleep(0.01)
-    assert seen_error == "No space left on device"
-    assert store.flush(timeout=3)
+    try:
+        wait_until(lambda: store.status.error is not None, what="the error in the status")
+        assert store.status.error == "No space left on device"
+        assert store.status.pending
+    finally:
+        error_seen.set()
+    assert store.flush(timeout=TIMEOUT)
+    assert failures["left"] == 0
     assert stored_call(data_dir, live.call.id)["draft_note"] == "must survive a full disk"
     assert store.status.error is None
 
@@ -238,12 +276,21 @@ def test_a_save_rewrites_only_the_live_call(store: Store, clock: FrozenClock,
         store.save_call(live.call, index=True)
     current = new_call(store, clock, title="current")
     assert store.flush()
-    before = {p: p.stat().st_mtime_ns for p in data_dir.rglob("*.json")}
-    time.sleep(0.01)
+
+    def identity(path: Path) -> tuple[int, int]:
+        # An atomic write renames a new file over the old one: while both exist
+        # they have different inodes, so a rewritten file always has a new one
+        # (and no wait for the clock to tick over the mtime resolution is needed).
+        info = path.stat()
+        return info.st_ino, info.st_mtime_ns
+
+    before = {p: identity(p) for p in data_dir.rglob("*.json")}
     current.call.draft_note = "typing"
     store.save_call(current.call)
     assert store.flush()
-    changed = [p.name for p in data_dir.rglob("*.json") if p.stat().st_mtime_ns != before[p]]
+    after = {p: identity(p) for p in data_dir.rglob("*.json")}
+    assert sorted(after) == sorted(before)
+    changed = [p.name for p in after if after[p] != before[p]]
     assert changed == [f"{current.call.id}.json"]
 
 
@@ -259,21 +306,43 @@ def test_store_and_domain_do_not_import_textual() -> None:
 
 def test_saved_indicator_only_worries_after_a_second(store: Store, clock: FrozenClock,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The status dates the oldest unsaved edit; "overdue" means older than a second.
+
+    No stopwatch: the write is held with an Event, and ``overdue`` is asked about
+    moments relative to the recorded time.
+    """
     live = new_call(store, clock)
     assert store.flush()
     status = store.status
-    assert not status.pending and not status.overdue(time.monotonic())
-    slow_write = store_module.Store._write_call
+    assert not status.pending and status.pending_since is None
+    assert not status.overdue(time.monotonic() + 3600)  # nothing pending: never overdue
+    writing, release = threading.Event(), threading.Event()
+    real_write = store_module.Store._write_call
 
-    def slow(self: Store, call_id: str, doc: dict) -> None:
-        time.sleep(1.3)
-        slow_write(self, call_id, doc)
+    def blocked(self: Store, call_id: str, doc: dict) -> None:
+        writing.set()
+        release.wait(TIMEOUT)
+        real_write(self, call_id, doc)
 
-    monkeypatch.setattr(store_module.Store, "_write_call", slow)
-    live.call.draft_note = "slow disk"
-    store.save_call(live.call)
-    assert not store.status.overdue(time.monotonic())
-    time.sleep(1.1)
-    assert store.status.overdue(time.monotonic())
-    assert store.flush()
+    monkeypatch.setattr(store_module.Store, "_write_call", blocked)
+    try:
+        before = time.monotonic()
+        live.call.draft_note = "slow disk"
+        store.save_call(live.call)
+        after = time.monotonic()
+        assert writing.wait(TIMEOUT)
+        live.call.draft_note = "slow disk, more"
+        store.save_call(live.call)  # a newer edit does not make the oldest one younger
+        status = store.status
+        assert status.pending
+        since = status.pending_since
+        assert since is not None and before <= since <= after
+        assert not status.overdue(since + 0.9)
+        assert status.overdue(since + 1.1)
+    finally:
+        release.set()
+    assert store.flush(timeout=TIMEOUT)
     assert store.status.pending_since is None
+    assert not store.status.overdue(time.monotonic() + 3600)
+
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePath
@@ -82,6 +82,7 @@ class HoldTheLineApp(TypeAheadApp[None]):
         start_incoming: bool = False,
         config: Config | None = None,
         env: dict[str, str] | None = None,
+        resume: str = "",
     ) -> None:
         super().__init__()
         self.service = service
@@ -93,6 +94,8 @@ class HoldTheLineApp(TypeAheadApp[None]):
         self._start_playbook = start_playbook
         self._start_case = start_case
         self._start_incoming = start_incoming
+        self._resume = resume
+        """An interrupted call to continue at once (``holdtheline call --resume``)."""
         self.ended_by_signal: int | None = None
         """The signal that ended the app (SIGTERM, SIGHUP, SIGINT), if one did."""
 
@@ -128,7 +131,9 @@ class HoldTheLineApp(TypeAheadApp[None]):
                 timeout=8,
                 markup=False,
             )
-        if self._start is not None:
+        if self._resume:
+            self.continue_call(self._resume)
+        elif self._start is not None:
             self.begin_call(self._start)
         elif self._ask_to_start:
             self.open_start_dialog(case_title=self._start_case, playbook_id=self._start_playbook,
@@ -168,6 +173,17 @@ class HoldTheLineApp(TypeAheadApp[None]):
             return
         self.push_screen(CallScreen(session), self._call_closed)
 
+    def continue_call(self, call_id: str) -> None:
+        """Continue an interrupted call: the same call, its timer going on."""
+        from tui.screens.call import CallScreen
+
+        try:
+            session = self.service.calls.resume(call_id)
+        except ServiceError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.push_screen(CallScreen(session), self._call_closed)
+
     def call_again(self, call_id: str) -> None:
         """Call a past call's organisation again (linked to it if it dropped)."""
         request, redial_of = self.service.calls.again(call_id)
@@ -189,11 +205,18 @@ class HoldTheLineApp(TypeAheadApp[None]):
 
         self.push_screen(CaseScreen(case_id))
 
-    def open_call(self, call: Call, case_title: str) -> None:
-        """A past call, read-only."""
+    def open_call(self, call: Call, case_title: str,
+                  changed: Callable[[Call], None] | None = None) -> None:
+        """A past call, read-only except for corrections (kept with the original);
+        ``changed`` gets the call as saved when one was made."""
         from tui.screens.call_detail import CallDetailScreen
 
-        self.push_screen(CallDetailScreen(call, case_title, self.service.calls.claims_on(call)))
+        def closed(result: Call | None) -> None:
+            if result is not None and changed is not None:
+                changed(result)
+
+        self.push_screen(CallDetailScreen(call, case_title, self.service.calls.claims_on(call)),
+                         closed)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette: the screen's own actions by what they do, then the usual ones."""
@@ -300,11 +323,13 @@ class HoldTheLineApp(TypeAheadApp[None]):
 
     # -- keys ---------------------------------------------------------------------------
     def action_toggle_help(self) -> None:
-        """F1: the keys and the screen's help, beside the screen."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """F1: the screen's help and keys in a box that scrolls; F1 again closes it."""
+        from tui.screens.help import HelpDialog
+
+        if isinstance(self.screen, HelpDialog):
+            self.screen.dismiss(None)
         else:
-            self.action_show_help_panel()
+            self.push_screen(HelpDialog.for_screen(self.screen, self.keys_for("help")))
 
     async def action_quit(self) -> None:
         """Quit; with a call still running, ask first (the same key again quits)."""

@@ -82,6 +82,9 @@ def build_parser() -> Parser:
                       help="they called you: log an incoming call")
     call.add_argument("--from", dest="from_number", metavar="NUMBER",
                       help="with --incoming: the number they called from")
+    call.add_argument("--resume", action="store_true",
+                      help="continue the most recent interrupted call (the app quit, crashed "
+                      "or was killed during it): the same call, its timer going on")
     export = commands.add_parser(
         "export",
         help="write a dossier (md), spreadsheet (csv), full backup (json) or calendar (ics)",
@@ -265,6 +268,10 @@ def run_app(args: argparse.Namespace) -> int:
 
     wanted = getattr(args, "playbook", None) or ""
     case_text = getattr(args, "case", None)
+    resume = args.command == "call" and args.resume
+    if resume and (case_text is not None or wanted):
+        raise CliError("--resume continues the last interrupted call; leave out --case and "
+                       "--playbook")
     if args.command == "call" and case_text is not None and not case_text.strip():
         raise CliError("--case needs a title, e.g. --case \"Coverage restricted\"")
     config = _config(args)
@@ -277,14 +284,22 @@ def run_app(args: argparse.Namespace) -> int:
         service = Service(store, playbooks, problems)
         start = None
         incoming = bool(getattr(args, "incoming", False))
-        if args.command == "call" and case_text and wanted:
+        resume_id = ""
+        if resume:
+            latest = service.calls.latest_interrupted()
+            if latest is None:
+                raise CliError("no interrupted call to continue (a call is kept as "
+                               "interrupted when the app quits or dies during it)")
+            resume_id = latest.id
+        elif args.command == "call" and case_text and wanted:
             start = service.calls.request_for_playbook(case_text, wanted)
             if incoming:
                 start.direction, start.number = "incoming", args.from_number or ""
         app = HoldTheLineApp(
             service,
             start=start,
-            ask_to_start=args.command == "call" and start is None,
+            resume=resume_id,
+            ask_to_start=args.command == "call" and start is None and not resume,
             start_playbook=wanted,
             start_case=(case_text or "").strip(),
             start_incoming=incoming,

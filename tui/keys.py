@@ -27,6 +27,7 @@ def _classes() -> list[tuple[str, type[DOMNode]]]:
     from tui.screens.confirm import ConfirmDialog, ConfirmKeyDialog
     from tui.screens.end_call import EndCallDialog
     from tui.screens.form import FormDialog
+    from tui.screens.help import HelpDialog
     from tui.screens.history import HistoryScreen
     from tui.screens.home import HomeScreen
     from tui.screens.playbooks import PlaybooksScreen
@@ -41,7 +42,7 @@ def _classes() -> list[tuple[str, type[DOMNode]]]:
         ("history", HistoryScreen), ("statistics", StatsScreen), ("past call", CallDetailScreen),
         ("playbooks", PlaybooksScreen), ("reps", RepDirectoryScreen), ("forms", FormDialog),
         ("recording", RecordingDialog),
-        ("confirm", ConfirmDialog), ("confirm", ConfirmKeyDialog),
+        ("confirm", ConfirmDialog), ("confirm", ConfirmKeyDialog), ("help", HelpDialog),
     ]
 
 

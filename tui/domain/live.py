@@ -9,9 +9,11 @@ import arrow
 
 from tui.domain.clock import Clock
 from tui.domain.dates import parse_due
+from tui.domain.holds import on_hold_since
 from tui.domain.model import (
     INTERRUPTED,
     Call,
+    Gap,
     HoldSegment,
     Note,
     PlaybookUse,
@@ -21,7 +23,7 @@ from tui.domain.model import (
     as_outcome,
     new_id,
 )
-from tui.domain.timefmt import to_iso
+from tui.domain.timefmt import parse_iso, to_iso
 
 REF_PREFIX = re.compile(r"^\s*(?:ref|reference|ticket)\s*[:#]\s*", re.IGNORECASE)
 PROMISE_PREFIX = re.compile(r"^\s*(?:promise|promised)\s*[:#]\s*", re.IGNORECASE)
@@ -115,9 +117,16 @@ class LiveCall:
             segment = self.call.hold_segments[-1]
             segment.end, segment.end_elapsed = at, elapsed
         else:
-            self.call.hold_segments.append(HoldSegment(start=at, start_elapsed=elapsed))
+            self.call.hold_segments.append(
+                HoldSegment(start=at, start_elapsed=elapsed, id=self.call.next_hold_id()))
         self.touch()
         return self.call.on_hold
+
+    def hold_since(self, seconds_ago: float) -> HoldSegment:
+        """"On hold since ``seconds_ago`` ago" (a forgotten ctrl+o), kept as a correction."""
+        segment = on_hold_since(self.call, self.elapsed(), self.clock.now(), seconds_ago)
+        self.touch()
+        return segment
 
     # -- reps -------------------------------------------------------------
     @property
@@ -228,10 +237,10 @@ class LiveCall:
 def recover_interrupted(call: Call) -> Call:
     """A call found still live after a crash: end it as interrupted.
 
-    The end time is the last moment recorded (start + last saved elapsed).
+    The end time is the last moment recorded: the last saved call time, as wall time
+    (after the last time the app was closed and the call continued, if any).
     """
-    start = arrow.get(call.started_at)
-    end_iso = to_iso(start.shift(seconds=call.duration_seconds).datetime)
+    end_iso = to_iso(call.wall_at(call.duration_seconds))
     if call.on_hold:
         segment = call.hold_segments[-1]
         segment.end, segment.end_elapsed = end_iso, call.duration_seconds
@@ -243,3 +252,35 @@ def recover_interrupted(call: Call) -> Call:
     call.status = "ended"
     call.outcome = INTERRUPTED
     return call
+
+
+class ResumeError(ValueError):
+    """A call that cannot be continued, with a one-line message."""
+
+
+def resume(call: Call, clock: Clock) -> LiveCall:
+    """Continue an interrupted call: the same call, live again, its clock going on from
+    where it stopped; the time the app was closed is kept as a ``Gap``.
+
+    The outcome "interrupted" is cleared (the gap records that it happened). A call that
+    was on hold when the app went away is put on hold again from now, as a new segment
+    (the other side of the gap), so the HOLD badge shows what was last known.
+    """
+    if call.is_live or call.outcome != INTERRUPTED or call.ended_at is None:
+        raise ResumeError(f"only an interrupted call can be continued (this one is "
+                          f"{call.outcome_label()})")
+    now = to_iso(clock.now())
+    stopped = call.duration_seconds
+    last = call.hold_segments[-1] if call.hold_segments else None
+    was_on_hold = (last is not None and last.end_elapsed is not None
+                   and last.end_elapsed >= stopped)
+    end = now if parse_iso(now) > parse_iso(call.ended_at) else call.ended_at
+    call.gaps.append(Gap(start=call.ended_at, end=end, start_elapsed=stopped,
+                         was_on_hold=was_on_hold))
+    call.status = "live"
+    call.outcome = None
+    call.ended_at = None
+    if was_on_hold:
+        call.hold_segments.append(HoldSegment(start=end, start_elapsed=stopped,
+                                              id=call.next_hold_id()))
+    return LiveCall(call, clock, elapsed_offset=stopped)

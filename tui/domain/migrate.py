@@ -1,7 +1,8 @@
 """Bringing stored and exported documents up to the current schema.
 
 Version 2: payment amounts are stored as money (``"1204.50"``), not as typed
-(``"$1,204.50"``). Every migration step is here, for the store and for import alike.
+(``"$1,204.50"``). Version 3: calls may hold gaps, hold ids and corrections. Every
+migration step is here, for the store and for import alike.
 """
 
 from __future__ import annotations
@@ -44,5 +45,7 @@ def migrate(doc: Any) -> dict[str, Any]:
         migrated["payments"] = [dict(p) if isinstance(p, dict) else p
                                 for p in migrated.get("payments", [])]
         _v1_to_v2(migrated)
+    # 2 → 3: calls gained gaps, hold ids and revisions; all have defaults (empty; a
+    # hold's id is its place in the call), so there is nothing to rewrite.
     migrated["schema_version"] = SCHEMA_VERSION
     return migrated

@@ -15,14 +15,22 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
 from tui.domain.money import MONEY_PATTERN, shown
+from tui.domain.timefmt import parse_iso
 
-SCHEMA_VERSION = 2
-"""Version of every stored document; bump it and add a step to ``tui.domain.migrate``."""
+SCHEMA_VERSION = 3
+"""Version of every stored document; bump it and add a step to ``tui.domain.migrate``.
+
+2: payment amounts stored as money (``"412.50"``).
+3: calls may carry ``gaps`` (the app was closed and the call continued) and hold
+segments an ``id`` and ``revisions`` (corrections, the original kept). Older documents
+read as version 3 with those empty; an older app refuses version 3 documents instead of
+silently dropping the new fields (evidence would be lost)."""
 
 ROLES = ("agent", "supervisor", "other")
 OUTCOMES = ("resolved", "escalated", "callback promised", "no progress", "disconnected")
@@ -47,6 +55,10 @@ ItemId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 still plain letters, digits, ``-`` and ``_``."""
 Money = Annotated[str, msgspec.Meta(pattern=MONEY_PATTERN)]
 """An amount as stored: ``"412.50"`` (see ``tui.domain.money``)."""
+OptionalItemId = Annotated[str, msgspec.Meta(pattern=r"^(?:[A-Za-z0-9][A-Za-z0-9_-]{0,63})?$")]
+"""An item id, or empty in documents written before the item had one."""
+FieldValue = str | float | int | bool | None
+"""A value a correction can replace: the plain JSON scalars."""
 Role = Literal["agent", "supervisor", "other"]
 Outcome = Literal[
     "resolved", "escalated", "callback promised", "no progress", "disconnected", "interrupted"
@@ -174,17 +186,84 @@ class Note(Record):
     at: str
 
 
-class HoldSegment(Record):
-    """One stretch on hold; ``end`` is empty while still on hold."""
+class Revision(Record):
+    """One correction of a recorded item: when it was made, why, and what it replaced.
+
+    The shape every correctable item shares (see ``Revisable``): the item keeps its
+    current, corrected values in its own fields and a list of revisions, oldest first.
+    ``before`` holds only the fields this correction changed, with the values they had
+    just before it, so applying the ``before`` of every revision, newest first, gives
+    back the item exactly as first recorded. Nothing is ever thrown away.
+    """
+
+    at: str
+    """When the correction was made (UTC ISO)."""
+    before: dict[str, FieldValue]
+    """Field name → its value before this correction (only the fields changed)."""
+    reason: str = ""
+    """Why, in the user's words or as the app describes it ("on hold since 12 min ago")."""
+
+
+class Revisable(Record, kw_only=True):
+    """A recorded item that can be corrected afterwards without losing the original.
+
+    Subclasses add their own fields (and an ``id`` so a correction can name the item);
+    ``tui.domain.corrections.revise`` is the one way to change them after the fact.
+    """
+
+    revisions: list[Revision] = msgspec.field(default_factory=list)
+    """Corrections, oldest first (empty: as recorded)."""
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.revisions)
+
+    def original_values(self) -> dict[str, Any]:
+        """The fields that were corrected, with the values first recorded."""
+        found: dict[str, Any] = {}
+        for revision in reversed(self.revisions):
+            found.update(revision.before)
+        return found
+
+
+class HoldSegment(Revisable):
+    """One stretch on hold; ``end`` is empty while still on hold.
+
+    Corrected values (``revisions`` not empty) are the ones every total uses."""
 
     start: str
     start_elapsed: float
     end: str | None = None
     end_elapsed: float | None = None
+    id: OptionalItemId = ""
+    """``hold-N``: its place among the call's holds, from 1 (holds are only ever added,
+    never removed or reordered, so it never changes). Documents written before holds
+    had ids get the same when read."""
 
     def seconds(self, now_elapsed: float) -> float:
         end = self.end_elapsed if self.end_elapsed is not None else now_elapsed
         return max(0.0, end - self.start_elapsed)
+
+
+class Gap(Record):
+    """A stretch when the app was closed (quit, crash, kill) and the call went on.
+
+    The call's clock stands still during a gap: ``elapsed`` stamps on either side of it
+    follow on, so call time (and hold and talk time) never includes it. Its wall-clock
+    length is kept here and shown apart, as time not recorded."""
+
+    start: str
+    """Last moment recorded before the app went away (UTC ISO)."""
+    end: str
+    """When the call was continued (UTC ISO)."""
+    start_elapsed: float
+    """Call time at which the app went away (and at which recording went on)."""
+    was_on_hold: bool = False
+    """The call was on hold when the app went away (a new hold started on continuing)."""
+
+    def seconds(self) -> float:
+        """Wall-clock length (never negative)."""
+        return max(0.0, (parse_iso(self.end) - parse_iso(self.start)).total_seconds())
 
 
 class Reference(Record):
@@ -360,8 +439,53 @@ class Call(Record):
     their_state: str = ""
     redial_of: OptionalId = ""
     """The dropped call this one redials, if any."""
+    gaps: list[Gap] = msgspec.field(default_factory=list)
+    """Times the app was closed during this call and the call was continued, oldest first."""
     schema_version: int = SCHEMA_VERSION
     type: Literal["call"] = "call"
+
+    def __post_init__(self) -> None:
+        for number, segment in enumerate(self.hold_segments, start=1):
+            if not segment.id:
+                segment.id = f"hold-{number}"
+
+    def gap_seconds(self) -> float:
+        """Wall-clock time the app was closed during the call (not call time)."""
+        return sum(gap.seconds() for gap in self.gaps)
+
+    def wall_at(self, elapsed: float) -> datetime:
+        """The wall time (UTC) at ``elapsed`` seconds of call time, gaps skipped."""
+        base, base_elapsed = parse_iso(self.started_at), 0.0
+        for gap in self.gaps:
+            if gap.start_elapsed <= elapsed:
+                base, base_elapsed = parse_iso(gap.end), gap.start_elapsed
+        return base + timedelta(seconds=elapsed - base_elapsed)
+
+    def elapsed_at(self, moment: datetime) -> float | None:
+        """Call time at wall time ``moment``; None before the call or while the app was
+        closed (inside a gap)."""
+        start = parse_iso(self.started_at)
+        if moment < start:
+            return None
+        base, base_elapsed = start, 0.0
+        for gap in self.gaps:
+            if moment < parse_iso(gap.start):
+                break
+            if moment < parse_iso(gap.end):
+                return None
+            base, base_elapsed = parse_iso(gap.end), gap.start_elapsed
+        return base_elapsed + (moment - base).total_seconds()
+
+    def next_hold_id(self) -> str:
+        """The id of the next hold segment (``hold-N``, unique in this call)."""
+        used = {segment.id for segment in self.hold_segments}
+        number = len(self.hold_segments) + 1
+        while f"hold-{number}" in used:
+            number += 1
+        return f"hold-{number}"
+
+    def hold_by_id(self, hold_id: str) -> HoldSegment | None:
+        return next((s for s in self.hold_segments if s.id == hold_id), None)
 
     def hold_seconds(self, now_elapsed: float | None = None) -> float:
         """Total time on hold; an open segment counts up to ``now_elapsed``."""

@@ -28,6 +28,9 @@ class Stats:
     longest_hold: float = 0.0
     """The most time on hold in one call."""
     talk_seconds: float = 0.0
+    not_recorded_seconds: float = 0.0
+    """Wall time the app was closed during calls that were then continued: neither hold
+    nor talk (call time stops while the app is closed), shown on its own."""
     distinct_reps: int = 0
     refused_id: int = 0
     """Distinct reps who refused to give an ID."""
@@ -79,6 +82,7 @@ def compute(calls: Iterable[Call], today: date, case: Case | None = None) -> Sta
         stats.hold_seconds += hold
         stats.hold_per_call.append(hold)
         stats.talk_seconds += call.talk_seconds()
+        stats.not_recorded_seconds += call.gap_seconds()
         stats.longest_hold = max(stats.longest_hold, hold)
         for rep in call.reps:
             key = identity(call.organisation, rep)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tui.domain.model import Call, Case, Claim
-from tui.domain.timefmt import format_duration, parse_iso
+from tui.domain.holds import describe_correction
+from tui.domain.model import Call, Case, Claim, Gap
+from tui.domain.timefmt import format_duration, format_local_time, parse_iso
 
 
 @dataclass
@@ -21,9 +22,27 @@ class Event:
     call_id: str = ""
 
 
+def gap_text(gap: Gap) -> str:
+    """``App closed 14:05–14:22 (17m 00s); call continued``."""
+    held = "; still on hold" if gap.was_on_hold else ""
+    return (f"App closed {format_local_time(gap.start)}–{format_local_time(gap.end)} "
+            f"({format_duration(gap.seconds())}, not recorded); call continued{held}")
+
+
+def not_recorded_text(call: Call) -> str:
+    """``not recorded for 17m 00s (the app was closed)``, or ``""`` without gaps."""
+    if not call.gaps:
+        return ""
+    times = f", {len(call.gaps)} times" if len(call.gaps) > 1 else ""
+    return f"not recorded for {format_duration(call.gap_seconds())} (the app was closed{times})"
+
+
 def call_events(call: Call, claims: Iterable[Claim] = ()) -> list[Event]:
     """Dial, holds, reps and transfers, notes, references, promises, claims made on the
-    call, playbooks, end."""
+    call, playbooks, times the app was closed, end.
+
+    Ordered by call time, then wall time; a gap is stamped with the moment the call was
+    continued, after everything recorded before the app went away."""
     where = f" {'from' if call.incoming else 'at'} {call.number_dialled}" if (
         call.number_dialled) else ""
     opening = f"{call.organisation} called" if call.incoming else f"Dialled {call.organisation}"
@@ -38,8 +57,12 @@ def call_events(call: Call, claims: Iterable[Claim] = ()) -> list[Event]:
         verb = "On the line" if number == 1 else "Transferred to"
         events.append(Event(rep.joined_at or call.started_at, "rep",
                             f"{verb}: {rep.label()}", rep.joined_elapsed))
+    for gap in call.gaps:
+        events.append(Event(gap.end, "gap", gap_text(gap), gap.start_elapsed))
     for segment in call.hold_segments:
-        events.append(Event(segment.start, "hold", "On hold", segment.start_elapsed))
+        corrected = describe_correction(segment)
+        mark = f" ({corrected})" if corrected else ""
+        events.append(Event(segment.start, "hold", f"On hold{mark}", segment.start_elapsed))
         if segment.end is not None and segment.end_elapsed is not None:
             length = format_duration(segment.end_elapsed - segment.start_elapsed)
             events.append(Event(segment.end, "hold", f"Off hold (held {length})",
@@ -64,7 +87,7 @@ def call_events(call: Call, claims: Iterable[Claim] = ()) -> list[Event]:
         who = f" ({claim.who})" if claim.who else ""
         events.append(Event(at, "claim", f"Claim: {claim.question}: {claim.party}{who} says "
                             f"{claim.says}", elapsed))
-    events.sort(key=lambda e: (e.elapsed if e.elapsed is not None else 0.0))
+    events.sort(key=lambda e: (e.elapsed if e.elapsed is not None else 0.0, parse_iso(e.at)))
     if call.ended_at:
         outcome = call.outcome or "ended"
         text = f"Call ended: {outcome}" + (f" — {call.summary}" if call.summary else "")
@@ -84,9 +107,11 @@ def case_events(case: Case, calls: list[Call]) -> list[Event]:
     for call in calls:
         hold = format_duration(call.hold_seconds())
         outcome = call.outcome or ("in progress" if call.is_live else "")
+        gap = not_recorded_text(call)
         events.append(Event(call.started_at, "call",
                             f"Call to {call.organisation}: {format_duration(call.duration_seconds)}"
-                            f", {hold} on hold, {outcome}".rstrip(", "), call_id=call.id))
+                            f", {hold} on hold, {outcome}".rstrip(", ")
+                            + (f"; {gap}" if gap else ""), call_id=call.id))
     for payment in case.payments:
         events.append(Event(payment.date, "payment", f"Paid {payment.label()}"))
     for notice in case.notices:

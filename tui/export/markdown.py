@@ -16,11 +16,13 @@ from datetime import date
 from tui.domain.claims import ClaimGroup
 from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
 from tui.domain.followups import done_on, promise_status
+from tui.domain.holds import describe_correction
 from tui.domain.model import Call, Case, Profile, Rep
 from tui.domain.money import shown, total
 from tui.domain.stats import Stats
 from tui.domain.text import join_words, plural, visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local
+from tui.domain.timeline import gap_text, not_recorded_text
 from tui.export.common import (
     STATUS_WORDS,
     CaseFacts,
@@ -245,16 +247,21 @@ def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) 
         f"on hold {format_duration(call.hold_seconds())} ({plural(holds, 'hold')})"
         if holds else "not put on hold"
     )
+    gap = not_recorded_text(call)
     lines.append(
         f"- Length: {format_duration(call.duration_seconds)}{ended}; {held}; talking "
-        f"{format_duration(call.talk_seconds())}"
+        f"{format_duration(call.talk_seconds())}" + (f"; {gap}" if gap else "")
     )
     for segment in call.hold_segments:
         end = segment.end_elapsed if segment.end_elapsed is not None else call.duration_seconds
+        corrected = describe_correction(segment)
         lines.append(
             f"  - on hold {format_elapsed(segment.start_elapsed)}–{format_elapsed(end)} "
             f"({format_duration(segment.seconds(call.duration_seconds))})"
+            + (f" — {corrected}" if corrected else "")
         )
+    for closed in call.gaps:
+        lines.append(f"  - {gap_text(closed)}")
     lines.append("- Representatives, in the order spoken to:")
     for index, rep in enumerate(call.reps, start=1):
         joined = f"on the line from {format_elapsed(rep.joined_elapsed)}"
@@ -314,6 +321,9 @@ def _totals(total: Stats) -> list[str]:
         f"{format_duration(total.longest_hold)})"
     )
     lines.append(f"- Time talking: {format_duration(total.talk_seconds)}")
+    if total.not_recorded_seconds >= 1:
+        lines.append(f"- Not recorded: {format_duration(total.not_recorded_seconds)} (the app "
+                     "was closed during calls that then continued; neither hold nor talk)")
     refused = f" ({total.refused_id} refused to give an ID)" if total.refused_id else ""
     lines.append(f"- Distinct representatives: {total.distinct_reps}{refused}")
     refused_ref = (

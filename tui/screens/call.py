@@ -8,16 +8,18 @@ from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from tui.domain.holds import describe_correction
 from tui.domain.model import Call
 from tui.domain.reps import RepRecord, matches
 from tui.domain.text import plural, visible
-from tui.domain.timefmt import format_elapsed
+from tui.domain.timefmt import format_duration, format_elapsed, format_local_time
 from tui.playbooks import Playbook
 from tui.screens.base import AppScreen
 from tui.screens.end_call import EndCallDialog
@@ -37,6 +39,8 @@ from tui.widgets.text_field import NoteLine
 
 HEARTBEAT_SECONDS = 5.0
 """How often the call's running length is saved even when nothing is typed."""
+MIN_SIZE = (40, 12)
+"""The smallest window the call is drawn in; below it, a calm "make it larger"."""
 
 
 @dataclass
@@ -55,6 +59,14 @@ class CallScreen(AppScreen[CallClosed]):
 
     CSS_PATH = "call.tcss"
     AUTO_FOCUS = "#rep-name"
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-w-tiny"), (MIN_SIZE[0], "-w-narrow"), (80, "-w-wide"),
+    ]
+    """Width classes: below 80 columns the playbook goes under the call (stacked)."""
+    VERTICAL_BREAKPOINTS = [
+        (0, "-h-tiny"), (MIN_SIZE[1], "-h-short"), (16, "-h-medium"), (24, "-h-tall"),
+    ]
+    """Height classes: below 24 lines the timer is one line and the fields lose their gaps."""
     HELP = """\
 ## Live call
 
@@ -63,6 +75,16 @@ Type the rep's **first name**, Tab to their **ID**, role and department.
 
 `ctrl+k` records who says what (a claim) on the case; `f2` records whether
 the call is recorded and consent was asked; `f5` redials a dropped call.
+
+`f7` shows the whole playbook full-screen (the NEVER list first, every
+item in full); `f7` or `esc` goes back to where you were typing. The call
+keeps running meanwhile.
+
+`f9` says "on hold since N minutes ago" (forgot ctrl+o?): the hold is
+back-dated and the correction kept with the time you pressed. Redialling a
+dropped call shows its reps, references and last notes; `ctrl+y` carries on
+with the same rep. A continued call (after the app closed) shows its record so
+far and the time the app was closed.
 
 On the note line, start with `ref:` to record a **reference number**
 (`ref: 88213`) or `promise:` to record a **promise**
@@ -98,6 +120,16 @@ Everything is saved to disk within a second while you type.
                 tooltip="Go to the current rep's first name"),
         Binding("f4", "focus_rep_id", "Rep ID", priority=True, id="rep-id", show=False,
                 tooltip="Go to the current rep's ID"),
+        Binding("f7", "toggle_panel", "Panel", priority=True, id="panel",
+                tooltip="The whole playbook full-screen (NEVER list first), and back"),
+        Binding("escape", "panel_back", "Back", id="panel-back", show=False,
+                tooltip="Back from the full-screen playbook to where you were typing"),
+        Binding("f9", "hold_fix", "Hold since", priority=True, id="hold-fix", show=False,
+                tooltip="On hold since N minutes ago (forgot ctrl+o): back-dates the hold, "
+                "keeping the time pressed"),
+        Binding("ctrl+y", "same_rep", "Same rep", priority=True, id="same-rep",
+                tooltip="Redial: carry on with the dropped call's rep (fills name, ID, role, "
+                "department)"),
     ]
 
     COMMAND_TITLES: ClassVar[dict[str, str]] = {
@@ -107,6 +139,9 @@ Everything is saved to disk within a second while you type.
         "steps": "Steps: the playbook's checklist", "claim": "Claim: who says what…",
         "recording": "Recording and consent…", "redial": "Redial: the call dropped…",
         "rep-name": "Rep name", "rep-id": "Rep ID", "call-reps": "Rep directory…",
+        "panel": "Panel: the whole playbook full-screen",
+        "hold-fix": "On hold since… (back-date a hold)",
+        "same-rep": "Same rep as the dropped call",
     }
     """How the command palette names each action (binding id → title)."""
 
@@ -116,6 +151,9 @@ Everything is saved to disk within a second while you type.
         self._last_status = ""
         self._reps: list[RepRecord] = []
         """Every rep seen before (loaded in the background), to recognise one again."""
+        self._focus_before_panel: Widget | None = None
+        self._last_focus: Widget | None = None
+        self._tally: Text | None = None
 
     # -- layout -----------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -142,6 +180,11 @@ Everything is saved to disk within a second while you type.
                     id="note-input",
                 )
             yield PlaybookPanel(id="playbook-panel")
+        yield Static(
+            f"Make the window larger.\n\nThe call needs at least {MIN_SIZE[0]}×{MIN_SIZE[1]}. "
+            "It is still running; everything typed so far is kept.",
+            id="too-small", markup=False,
+        )
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -160,11 +203,13 @@ Everything is saved to disk within a second while you type.
         self._refresh_title()
         if call.redial_of:
             log.add_entry("rep", "Redialled after a dropped call", 0.0, call.started_at)
+        self._show_earlier(log)
         self._tick()
         self.set_interval(0.5, self._tick)
         self.set_interval(0.25, self._show_save_state)
         self.set_interval(HEARTBEAT_SECONDS, self.session.heartbeat)
         self._load_reps()
+        self.set_interval(1.0, self._watch_hold)
 
     @work(thread=True, exclusive=True, group="call-reps")
     def _load_reps(self) -> None:
@@ -185,8 +230,8 @@ Everything is saved to disk within a second while you type.
         call = self.session.call
         self.query_one(PlaybookPanel).show(
             self.session.playbook, call.organisation, call.checklist,
-            self.service.playbook_names(), facts=self.session.facts(),
-            read_out=call.read_out,
+            self.service.playbook_names(), today=self.service.today(),
+            facts=self.session.facts(), read_out=call.read_out,
         )
 
     # -- saving -----------------------------------------------------------
@@ -236,6 +281,7 @@ Everything is saved to disk within a second while you type.
         self.session.set_rep_field(event.field, event.value)
         self._refresh_chain()
         self._show_save_state()
+        self.refresh_bindings()
 
     @on(Input.Changed, "#note-input")
     def _draft_changed(self, event: Input.Changed) -> None:
@@ -319,6 +365,77 @@ Everything is saved to disk within a second while you type.
 
     def action_focus_steps(self) -> None:
         self.query_one(PlaybookPanel).focus_steps()
+
+    # -- layout actions -------------------------------------------------------
+    @property
+    def panel_full(self) -> bool:
+        """Is the playbook shown full-screen (``f7``)?"""
+        return self.has_class("-panel-full")
+
+    def action_toggle_panel(self) -> None:
+        """f7: the whole playbook full-screen; again, back to where typing was."""
+        if self.panel_full:
+            self.action_panel_back()
+            return
+        self._focus_before_panel = self.focused
+        panel = self.query_one(PlaybookPanel)
+        self.add_class("-panel-full")
+        panel.set_full(True)
+        panel.focus()
+        self.refresh_bindings()
+
+    def action_panel_back(self) -> None:
+        """esc (or f7 again): the call's fields again, focus where it was."""
+        self._leave_panel(restore_focus=True)
+
+    def _leave_panel(self, restore_focus: bool) -> None:
+        if not self.panel_full:
+            return
+        self.remove_class("-panel-full")
+        self.query_one(PlaybookPanel).set_full(False)
+        before, self._focus_before_panel = self._focus_before_panel, None
+        if restore_focus:
+            if before is not None and before.is_attached and before.focusable:
+                before.focus()
+            else:
+                self.query_one("#note-input", Input).focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """esc leaves the full-screen panel only when it is shown; ``ctrl+y`` (same rep)
+        only on a redial whose first rep is not noted yet."""
+        if action == "panel_back":
+            return self.panel_full
+        if action == "same_rep":
+            return self.session.can_use_same_rep()
+        return True
+
+    @property
+    def too_small(self) -> bool:
+        """Is the window below :data:`MIN_SIZE` (only "make it larger" shown)?"""
+        return self.has_class("-w-tiny") or self.has_class("-h-tiny")
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        """Remember where typing goes; a key that goes to a field of the call
+        (ctrl+n, f3…) leaves the full-screen panel."""
+        self._last_focus = event.widget
+        if self.panel_full and event.widget in self.query_one("#call-main").walk_children():
+            self._leave_panel(restore_focus=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._restore_focus)
+
+    def _restore_focus(self) -> None:
+        """Back from too small: typing goes where it went before (Textual drops the
+        focus of a field that disappears)."""
+        if self.too_small or self.focused is not None or not self.is_active:
+            return
+        last = self._last_focus
+        if last is not None and last.is_attached and last.region.area:
+            last.focus()
+        else:
+            self.query_one("#note-input", Input).focus()
 
     # -- actions ----------------------------------------------------------
     def action_focus_note(self) -> None:
@@ -415,3 +532,68 @@ Everything is saved to disk within a second while you type.
             return
         call = self.session.end(result)
         self.dismiss(CallClosed(call))
+
+    # -- continued calls, redials, hold watch, hold fixes ----------------------------------
+    def _show_earlier(self, log: NotesLog) -> None:
+        """A continued call's record so far; a redial's dropped call."""
+        from tui.screens.call_context import replay, show_dropped
+
+        session = self.session
+        if session.resumed is not None:
+            replay(log, session.call, self.service.calls.claims_on(session.call))
+            gap = session.resumed
+            self.notify(f"Call continued: the app was closed for "
+                        f"{format_duration(gap.seconds())}"
+                        + ("; you were on hold (ctrl+o if no longer)" if gap.was_on_hold
+                           else "") + ".", markup=False, timeout=8)
+        if session.dropped is not None:
+            keys = self.htl.keys_for("same-rep") if session.can_use_same_rep() else []
+            show_dropped(log, session.dropped, keys)
+        self._watch_hold()
+
+    def _watch_hold(self) -> None:
+        """Time on hold with the organisation (earlier calls + this one); the hold alert."""
+        from tui.screens.call_context import hold_tally
+
+        tally = hold_tally(self.session)
+        if tally != self._tally:
+            self._tally = tally
+            self.query_one(NotesLog).border_subtitle = tally
+        minutes = self.htl.config.hold_alert_minutes
+        segment = self.session.hold_alert(minutes)
+        if segment is not None:
+            self.app.bell()
+            self.notify(f"On hold for {minutes} min (since {format_local_time(segment.start)}).",
+                        title="Still on hold", severity="warning", timeout=15, markup=False)
+
+    def action_same_rep(self) -> None:
+        try:
+            rep = self.session.same_rep_as_dropped()
+        except ServiceError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.query_one(RepForm).load(rep, len(self.session.call.reps))
+        self._refresh_chain()
+        self.query_one(NotesLog).add_entry(
+            "rep", f"Same rep as the dropped call: {rep.label()}", self.session.elapsed(),
+            self.session.now_iso())
+        self.refresh_bindings()
+
+    def action_hold_fix(self) -> None:
+        from tui.screens.hold_fix import hold_since_dialog
+
+        self.app.push_screen(hold_since_dialog(self.session.call.on_hold), self._hold_fixed)
+
+    def _hold_fixed(self, values: dict[str, str] | None) -> None:
+        if values is None:
+            return
+        try:
+            segment = self.session.hold_since(values["minutes"])
+        except ServiceError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.query_one(NotesLog).add_entry(
+            "hold", f"On hold since {format_local_time(segment.start)} "
+            f"({describe_correction(segment)})", segment.start_elapsed, segment.start)
+        self._tick()
+        self._watch_hold()

@@ -191,6 +191,10 @@ printed on your notice.
             f"{stats.kept} kept, {stats.broken} broken"
             + (f" ({stats.kept_late} kept late)" if stats.kept_late else "")
         )
+        if stats.not_recorded_seconds >= 1:
+            text.append(f"\nNot recorded: {format_duration(stats.not_recorded_seconds)} (the app "
+                        "was closed during calls that then continued; neither hold nor talk)",
+                        style="dim")
         if stats.hold_per_call:
             text.append("\nHold per call: ", style="dim")
             text.append(sparkline(stats.hold_per_call), style="yellow")

@@ -18,6 +18,7 @@ from tui.domain.text import visible
 from tui.screens.dialog import Dialog
 from tui.service import EndCallResult, LiveSession
 from tui.widgets.text_field import TextField
+from tui.widgets.ticks import TickBox
 
 
 class EndCallDialog(Dialog[EndCallResult | None]):
@@ -61,7 +62,7 @@ class EndCallDialog(Dialog[EndCallResult | None]):
             yield Label("Next step", classes="field-label")
             yield TextField(placeholder="e.g. call the Governor's office if no letter by Friday",
                         id="next-step", compact=True)
-            yield Checkbox("The rep refused to give a reference number", id="ref-refused",
+            yield TickBox("The rep refused to give a reference number", id="ref-refused",
                            compact=True)
             yield Static("", id="read-back")
             with Horizontal(id="end-buttons", classes="dialog-buttons"):

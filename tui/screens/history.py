@@ -187,7 +187,12 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
     @on(DataTable.RowSelected, "#history-table")
     def _open(self, event: DataTable.RowSelected) -> None:
         call = next(c for c in self.calls if c.id == event.row_key.value)
-        self.htl.open_call(call, self.titles.get(call.case_id, ""))
+        self.htl.open_call(call, self.titles.get(call.case_id, ""), self._corrected)
+
+    def _corrected(self, call: Call) -> None:
+        """A call was corrected on its own screen: show it as saved."""
+        self.calls = [call if c.id == call.id else c for c in self.calls]
+        self.refresh_table()
 
     @on(DataTable.HeaderSelected, "#history-table")
     def _header(self, event: DataTable.HeaderSelected) -> None:

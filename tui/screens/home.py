@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Static
 
+from tui.domain.model import INTERRUPTED
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
 from tui.screens.base import AppScreen
@@ -37,6 +39,10 @@ Press `c` to start a call: pick or name the case, then who you are calling.
 notices and deadlines, claims, documents). Enter on a recent call opens it,
 read-only. On a follow-up, `space` marks it done (or, if it is done, not done
 again). `i` holds your details, which head the dossier.
+
+A call still running when the app quit or died is kept as **interrupted**
+(marked in Recent calls). On it, `u` continues it: the same call, with its
+reps, notes and timer; the time the app was closed is kept apart.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "start_call", "Start call", id="start-call",
@@ -58,6 +64,9 @@ again). `i` holds your details, which head the dossier.
         Binding("r", "call_again", "Call again", id="call-again", show=False,
                 tooltip="Call the highlighted recent call's organisation again "
                 "(linked to it if it dropped)"),
+        Binding("u", "continue_call", "Continue", id="continue-call",
+                tooltip="Continue the highlighted interrupted call (the same call; the "
+                "time the app was closed is kept apart)"),
     ]
 
     COMMAND_TITLES: ClassVar[dict[str, str]] = {
@@ -66,8 +75,14 @@ again). `i` holds your details, which head the dossier.
         "playbooks": "Playbooks", "followup-done": "Follow-up done",
         "call-again": "Call again: the highlighted recent call",
         "profile": "Your details…", "rep-directory": "Rep directory",
+        "continue-call": "Continue the highlighted interrupted call",
     }
     """How the command palette names each action (binding id → title)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._interrupted: set[str] = set()
+        """Ids of the interrupted calls listed in Recent calls."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,7 +92,7 @@ again). `i` holds your details, which head the dossier.
             yield DataTable(id="followups-table", cursor_type="row")
             yield Static("Cases", classes="section-title")
             yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
-            yield Static("Recent calls", classes="section-title")
+            yield Static("Recent calls", classes="section-title", id="recent-title")
             yield DataTable(id="calls-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -117,16 +132,26 @@ again). `i` holds your details, which head the dossier.
             cases.add_row(shown, str(row.calls), last, key=row.case.id)
         calls = self.query_one("#calls-table", DataTable)
         calls.clear()
+        self._interrupted = set()
         for summary, title in view.recent:
+            outcome = cell(summary.outcome_label())
+            if summary.outcome == INTERRUPTED:
+                self._interrupted.add(summary.id)
+                outcome.stylize("bold reverse")
             calls.add_row(
                 format_local(summary.started_at, "MMM D HH:mm"),
                 cell(title),
                 cell(summary.organisation),
                 format_duration(summary.duration_seconds),
                 format_duration(summary.hold_seconds),
-                cell(summary.outcome_label()),
+                outcome,
                 key=summary.id,
             )
+        recent = Text("Recent calls", style="bold")
+        if self._interrupted:
+            recent.append("  (u on an interrupted call continues it)", style="dim")
+        self.query_one("#recent-title", Static).update(recent)
+        self.refresh_bindings()
         self._show_followups(view)
         empty = self.query_one("#home-empty", Static)
         empty.display = view.empty
@@ -181,6 +206,37 @@ again). `i` holds your details, which head the dossier.
             return
         call_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         self.htl.call_again(call_id)
+
+    # -- continuing an interrupted call ----------------------------------------------------
+    def _highlighted_call(self) -> str | None:
+        """The id of the call highlighted in Recent calls (when that table has focus)."""
+        try:
+            table = self.query_one("#calls-table", DataTable)
+        except NoMatches:  # asked before the screen is composed
+            return None
+        if not table.row_count or not table.has_focus:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``u`` (continue) only on an interrupted call: shown in the footer only then."""
+        if action == "continue_call":
+            return self._highlighted_call() in self._interrupted
+        return True
+
+    @on(DataTable.RowHighlighted, "#calls-table")
+    def _call_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.refresh_bindings()
+
+    def action_continue_call(self) -> None:
+        call_id = self._highlighted_call()
+        if call_id is None or call_id not in self._interrupted:
+            self.notify("Pick an interrupted call in Recent calls first.", severity="warning")
+            return
+        self.htl.continue_call(call_id)
 
     def action_new_case(self) -> None:
         from tui.screens.form import Field, FormDialog

@@ -16,6 +16,7 @@ from tui.domain.text import visible
 from tui.screens.dialog import Dialog
 from tui.service import RecordingChoice
 from tui.widgets.text_field import TextField
+from tui.widgets.ticks import TickBox
 
 
 class RecordingDialog(Dialog[RecordingChoice | None]):
@@ -34,8 +35,8 @@ class RecordingDialog(Dialog[RecordingChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="recording-dialog", classes="dialog-box"):
             yield Label("Recording this call?", id="recording-title", classes="dialog-title")
-            yield Checkbox("I am recording this call", self.choice.recorded, id="recorded")
-            yield Checkbox("I asked for consent and they agreed", self.choice.consent_asked,
+            yield TickBox("I am recording this call", self.choice.recorded, id="recorded")
+            yield TickBox("I asked for consent and they agreed", self.choice.consent_asked,
                            id="consent")
             yield Label("Their US state (where the rep is), if known", classes="field-label")
             yield TextField(self.choice.their_state, placeholder="e.g. MA", id="their-state",

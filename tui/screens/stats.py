@@ -69,6 +69,9 @@ class StatsScreen(AppScreen[None]):
                     f"{plural(total.distinct_reps, 'different rep')}", style="bold")
         if total.broken:
             text.append(f" · {plural(total.broken, 'broken promise')}", style="bold red")
+        if total.not_recorded_seconds >= 1:
+            text.append(f" · not recorded {format_duration(total.not_recorded_seconds)} "
+                        "(the app was closed during calls)", style="dim")
         self.query_one("#stats-total", Static).update(text)
         self.query_one(Sparkline).data = [value / 60 for value in total.hold_per_call] or [0]
         for table_id, groups in (

@@ -5,7 +5,15 @@ writes through the store and applies the domain's rules.
 """
 
 from tui.service.base import ServiceError
-from tui.service.calls import CallRequest, EndCallResult, LiveSession, RecordingChoice
+from tui.service.calls import (
+    CallRequest,
+    DroppedCall,
+    EndCallResult,
+    LiveSession,
+    OrganisationHold,
+    RecordingChoice,
+    hold_clock,
+)
 from tui.service.cases import CaseView
 from tui.service.exports import ExportResult, with_extension
 from tui.service.imports import ImportReport
@@ -15,13 +23,16 @@ __all__ = [
     "CallRequest",
     "CaseRow",
     "CaseView",
+    "DroppedCall",
     "EndCallResult",
     "ExportResult",
     "HomeView",
     "ImportReport",
     "LiveSession",
+    "OrganisationHold",
     "RecordingChoice",
     "Service",
     "ServiceError",
+    "hold_clock",
     "with_extension",
 ]

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tui.domain.dates import DateProblem, describe, understand_date
-from tui.domain.live import LiveCall, NoteResult, promise_text
+from tui.domain.holds import HoldProblem, correct_hold, parse_clock, parse_minutes_ago
+from tui.domain.live import LiveCall, NoteResult, ResumeError, promise_text, resume
 from tui.domain.model import (
     INTERRUPTED,
     OUTCOMES,
@@ -20,12 +21,14 @@ from tui.domain.model import (
     CallSummary,
     Case,
     Claim,
+    Gap,
     HoldSegment,
     Note,
     PlaybookUse,
     Rep,
     as_role,
 )
+from tui.domain.timefmt import format_local
 from tui.playbooks import Playbook
 from tui.service.base import Context, ServiceError
 from tui.service.cases import CaseService
@@ -65,6 +68,34 @@ class EndCallResult:
 
 
 @dataclass
+class DroppedCall:
+    """What a redial shows of the call that dropped: who, which references, last notes."""
+
+    call: Call
+    last_rep: Rep | None
+    """The last rep who was noted (name, ID or a refusal), to carry on with."""
+    last_notes: list[Note]
+    """The last few notes, oldest first."""
+
+
+LAST_NOTES = 3
+"""Notes of the dropped call a redial shows."""
+
+
+@dataclass
+class OrganisationHold:
+    """Time on hold with one organisation on earlier calls (counted once, at dial)."""
+
+    organisation: str
+    seconds: float
+    calls: int
+
+
+def same_organisation(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+@dataclass
 class RecordingChoice:
     """Is the call recorded, was consent asked, and the other side's state."""
 
@@ -73,15 +104,29 @@ class RecordingChoice:
     their_state: str
 
 
+def hold_clock(iso: str) -> str:
+    """A hold's time as the correction form shows and reads it: local ``HH:mm:ss``."""
+    return format_local(iso, "HH:mm:ss")
+
+
 class LiveSession:
     """A call in progress: every change goes through here and is saved at once."""
 
     def __init__(self, ctx: Context, cases: CaseService, live: LiveCall,
-                 playbook: Playbook | None) -> None:
+                 playbook: Playbook | None, *, dropped: DroppedCall | None = None,
+                 earlier_hold: OrganisationHold | None = None,
+                 resumed: Gap | None = None) -> None:
         self._ctx = ctx
         self._cases = cases
         self.live = live
         self.playbook = playbook
+        self.dropped = dropped
+        """The dropped call this one redials (None if it is not a redial)."""
+        self.earlier_hold = earlier_hold or OrganisationHold(live.call.organisation, 0.0, 0)
+        """Hold time with this organisation on other calls, counted when dialling."""
+        self.resumed = resumed
+        """The gap just closed, when this session continues an interrupted call."""
+        self._alerted: set[str] = set()
 
     # -- what the screen shows ------------------------------------------------
     @property
@@ -105,6 +150,20 @@ class LiveSession:
 
     def talk_seconds(self) -> float:
         return self.live.talk_seconds()
+
+    def organisation_hold_seconds(self) -> float:
+        """Time on hold with this organisation so far: earlier calls plus this one."""
+        return self.earlier_hold.seconds + self.hold_seconds()
+
+    def hold_alert(self, minutes: int | None) -> HoldSegment | None:
+        """The hold now running, the first time it passes ``minutes`` (once per hold)."""
+        if not minutes or not self.call.on_hold:
+            return None
+        segment = self.call.hold_segments[-1]
+        if segment.id in self._alerted or segment.seconds(self.elapsed()) < minutes * 60:
+            return None
+        self._alerted.add(segment.id)
+        return segment
 
     def facts(self) -> list[str]:
         """The case's facts to read out (identifiers, payments)."""
@@ -130,6 +189,9 @@ class LiveSession:
             return "no date understood yet"
         passed = " (that date has passed!)" if due < self.today() else ""
         return f"due {describe(due, self.today())}{passed}"
+    def now_iso(self) -> str:
+        """Now, as stored (UTC ISO-8601)."""
+        return self._ctx.now_iso()
 
     @property
     def save_status(self) -> SaveStatus:
@@ -187,6 +249,34 @@ class LiveSession:
         self.live.toggle_hold()
         self.save()
         return self.call.hold_segments[-1]
+
+    def hold_since(self, minutes: str) -> HoldSegment:
+        """"On hold since ``minutes`` minutes ago": starts or corrects the hold, keeping
+        the start as pressed in the segment's revisions."""
+        try:
+            segment = self.live.hold_since(parse_minutes_ago(minutes))
+        except HoldProblem as error:
+            raise ServiceError(str(error)) from None
+        self.save(index=True)
+        return segment
+
+    def can_use_same_rep(self) -> bool:
+        """A redial whose dropped call noted a rep, and no rep noted yet on this one."""
+        return (self.dropped is not None and self.dropped.last_rep is not None
+                and len(self.call.reps) == 1 and not self.current_rep.noted)
+
+    def same_rep_as_dropped(self) -> Rep:
+        """Carry on with the dropped call's last rep: name, ID, role, department."""
+        if not self.can_use_same_rep():
+            raise ServiceError("no rep from the dropped call to carry on with")
+        assert self.dropped is not None and self.dropped.last_rep is not None
+        before = self.dropped.last_rep
+        rep = self.current_rep
+        rep.first_name, rep.rep_id, rep.id_refused = (before.first_name, before.rep_id,
+                                                      before.id_refused)
+        rep.role, rep.department = before.role, before.department
+        self.save(index=True)
+        return rep
 
     def next_rep(self) -> tuple[str, Rep]:
         """A transfer: returns the previous rep's label and the new (empty) rep."""
@@ -277,6 +367,74 @@ class CallService:
         self._followups = followups
         self._live: list[LiveSession] = []
 
+    def _earlier_hold(self, organisation: str, call_id: str) -> OrganisationHold:
+        """Hold time with ``organisation`` on every other call (from the index: cheap)."""
+        rows = [row for row in self._ctx.store.call_summaries()
+                if row.id != call_id and same_organisation(row.organisation, organisation)]
+        return OrganisationHold(organisation, sum(row.hold_seconds for row in rows), len(rows))
+
+    def _dropped(self, call_id: str) -> DroppedCall | None:
+        if not call_id or not self._ctx.store.has_call(call_id):
+            return None
+        call = self._ctx.store.load_call(call_id)
+        noted = [rep for rep in call.reps if rep.noted]
+        return DroppedCall(call, noted[-1] if noted else None, call.notes[-LAST_NOTES:])
+
+    def _session(self, live: LiveCall, playbook: Playbook | None,
+                 resumed: Gap | None = None) -> LiveSession:
+        call = live.call
+        session = LiveSession(self._ctx, self._cases, live, playbook,
+                              dropped=self._dropped(call.redial_of),
+                              earlier_hold=self._earlier_hold(call.organisation, call.id),
+                              resumed=resumed)
+        self._live = [s for s in self._live if s.call.is_live]
+        self._live.append(session)
+        session.save(index=True)
+        return session
+
+    def resume(self, call_id: str) -> LiveSession:
+        """Continue an interrupted call: the same call, live again; the time the app was
+        closed is kept in the call as a gap."""
+        if any(s.call.id == call_id for s in self.live_sessions()):
+            raise ServiceError("this call is already running")
+        call = self.load(call_id)
+        try:
+            live = resume(call, self._ctx.clock)
+        except ResumeError as error:
+            raise ServiceError(str(error)) from None
+        case = self._ctx.store.get_case(call.case_id)
+        live.home_state = case.home_state if case else ""
+        playbook = self._ctx.playbooks.get(call.playbook_id) if call.playbook_id else None
+        return self._session(live, playbook, resumed=call.gaps[-1])
+
+    def latest_interrupted(self) -> CallSummary | None:
+        """The call interrupted most recently (``holdtheline call --resume``), if any."""
+        rows = [row for row in self._ctx.store.call_summaries()
+                if not row.is_live and row.outcome == INTERRUPTED]
+        return max(rows, key=lambda row: row.ended_at or row.started_at, default=None)
+
+    def correct_hold(self, call_id: str, hold_id: str, start: str, end: str,
+                     reason: str = "") -> Call:
+        """After the call: a hold's start and end as local times of day (``14:02`` or
+        ``14:02:30``); a time left as shown is not changed. The correction is kept with
+        the original; returns the call as saved."""
+        call = self.load(call_id)
+        segment = call.hold_by_id(hold_id)
+        if segment is None:
+            raise ServiceError(f"this call has no hold {hold_id}")
+        try:
+            new_start = (None if start.strip() == hold_clock(segment.start)
+                         else parse_clock(start, call))
+            new_end = (None if segment.end and end.strip() == hold_clock(segment.end)
+                       else parse_clock(end, call))
+            revision = correct_hold(call, hold_id, new_start, new_end, self._ctx.clock.now(),
+                                    reason)
+        except HoldProblem as error:
+            raise ServiceError(str(error)) from None
+        if revision is not None:
+            self._ctx.store.save_call(call, index=True)
+        return call
+
     def start(self, request: CallRequest, redial_of: str = "") -> LiveSession:
         """Dial: the case is found or created, the timer starts now."""
         if not request.case_title.strip():
@@ -300,11 +458,7 @@ class CallService:
             self._followups.set_done(call_id, index)
             live.call.fulfils.append(key)
         live.home_state = case.home_state
-        session = LiveSession(self._ctx, self._cases, live, playbook)
-        self._live = [s for s in self._live if s.call.is_live]
-        self._live.append(session)
-        session.save(index=True)
-        return session
+        return self._session(live, playbook)
 
     def request_for_playbook(self, case_text: str, playbook_id: str) -> CallRequest:
         """``holdtheline call --case … --playbook …``: dial this playbook's main number."""

@@ -10,10 +10,15 @@ from tui.domain.timefmt import format_elapsed
 
 
 class CallClock(Horizontal):
-    """Total time in big digits; hold and talk times; an unmistakable HOLD badge."""
+    """Total time in big digits; hold and talk times; an unmistakable HOLD badge.
+
+    ``#total-line`` repeats the total in plain text for layouts too small for the
+    big digits (the screen's stylesheet shows one or the other).
+    """
 
     def compose(self) -> ComposeResult:
         yield Digits("00:00:00", id="total-time")
+        yield Static("00:00:00", id="total-line")
         with Vertical(id="time-split"):
             yield Static("", id="hold-time")
             yield Static("", id="talk-time")
@@ -22,6 +27,7 @@ class CallClock(Horizontal):
     def show(self, total: float, hold: float, talk: float, on_hold: bool) -> None:
         """Refresh the figures (called about twice a second)."""
         self.query_one("#total-time", Digits).update(format_elapsed(total))
+        self.query_one("#total-line", Static).update(format_elapsed(total))
         self.query_one("#hold-time", Static).update(f"On hold  {format_elapsed(hold)}")
         self.query_one("#talk-time", Static).update(f"Talking  {format_elapsed(talk)}")
         badge = self.query_one("#hold-badge", Static)

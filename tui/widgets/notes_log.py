@@ -15,6 +15,7 @@ _KIND_STYLE = {
     "claim": ("CLAIM ", "bold"),
     "rep": ("", "italic"),
     "hold": ("", "italic"),
+    "gap": ("APP CLOSED", "bold"),
 }
 
 

@@ -1,29 +1,40 @@
 """The side panel: the playbook for whoever is being called.
 
-NEVER warnings stay pinned at the top; below them, in a scrolling column:
-what to say for the highlighted step, the steps as a checklist, numbers and
-menu path, what to have ready, escalation targets, deadlines and the sources
-whose status is not "ok". All text is shown literally.
+NEVER warnings stay pinned at the top, each in full; below them, in a
+scrolling column: what to say for the highlighted step, the steps as a
+checklist, the case's facts to read out, numbers and menu path, what to have
+ready, escalation targets, deadlines, links, what the office cannot help with,
+and how recently the facts were checked. Every fact carries its trust label
+when there is something to say ("unverified", "sources disagree: 30 or 60
+days", "due for re-check (last checked 2025-03)"). All text is shown
+literally: it is built as Content, never parsed as markup.
+
+When the NEVER list is taller than its share of the panel it scrolls, and a
+line under it says so. ``full`` shows the whole panel as one scrolling page
+(the call screen's full-screen panel).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.domain.text import visible
-from tui.playbooks import Playbook
+from tui.playbooks import Playbook, Trust, trust_of
 from tui.widgets.shown import shown
+from tui.widgets.ticks import Checklist
 
-FLAG = {"weak": "unverified", "stale": "may be out of date", "conflict": "sources disagree"}
+WARN_STYLE = "$text-warning bold"
+NOTE_STYLE = "$foreground-muted italic"
 
 
 def step_key(playbook: Playbook, index: int) -> str:
@@ -31,8 +42,56 @@ def step_key(playbook: Playbook, index: int) -> str:
     return f"{playbook.id}#{index + 1}: {playbook.steps[index].title}"
 
 
-class PlaybookPanel(Vertical):
-    """Shows one playbook; posts ``StepToggled`` when a step is ticked."""
+def trust_label(trust: Trust) -> Content:
+    """A fact's trust label to put after it, styled by level; empty when plain ok."""
+    if not trust.label or trust.level not in ("warn", "note"):
+        return Content("")
+    if trust.flagged:
+        return Content.styled(f"⚠ {visible(trust.label)}", WARN_STYLE)
+    return Content.styled(visible(trust.label), NOTE_STYLE)
+
+
+def with_trust(text: Content, trust: Trust) -> Content:
+    """``text`` followed by its trust label (if any), two spaces apart."""
+    label = trust_label(trust)
+    return Content.assemble(text, "  ", label) if label else text
+
+
+class BulletList(Vertical):
+    """A titled list whose items wrap under their own text (a hanging indent)."""
+
+    DEFAULT_CSS = """
+    BulletList {
+        height: auto;
+        & > .bullet-item { height: auto; }
+        & > .bullet-item > .bullet-mark { width: 2; height: 1; }
+        & > .bullet-item > .bullet-text { width: 1fr; height: auto; }
+    }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._title = Content("")
+        self._mark = "•"
+        self._items: list[Content] = []
+
+    def compose(self) -> ComposeResult:
+        if self._title:
+            yield Static(self._title, classes="bullet-title")
+        for item in self._items:
+            with Horizontal(classes="bullet-item"):
+                yield Static(self._mark, classes="bullet-mark", markup=False)
+                yield Static(item, classes="bullet-text")
+
+    def set_items(self, title: Content, mark: str, items: Iterable[Content]) -> None:
+        """Show ``items`` under ``title``; hidden when there are none."""
+        self._title, self._mark, self._items = title, mark, list(items)
+        self.display = bool(self._items)
+        self.refresh(recompose=True)
+
+
+class PlaybookPanel(VerticalScroll, can_focus=False):
+    """Shows one playbook; posts ``StepToggled`` / ``FactToggled`` when ticked."""
 
     @dataclass
     class FactToggled(Message):
@@ -53,66 +112,62 @@ class PlaybookPanel(Vertical):
         self.playbook: Playbook | None = None
         self._names: dict[str, str] = {}
         self._loading = False
+        self._today = dt.date.min
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="panel-never")
-        with VerticalScroll(id="panel-scroll"):
+        with VerticalScroll(id="panel-never", can_focus=False):
+            yield BulletList(id="panel-never-list")
+        yield Static("", id="panel-never-more")
+        with VerticalScroll(id="panel-scroll", can_focus=False):
             yield Static("", id="panel-say")
             yield Static("Steps  (ctrl+l, space ticks)", id="panel-steps-title",
                          classes="panel-heading", markup=False)
-            yield SelectionList[int](id="panel-steps", compact=True)
+            yield Checklist[int](id="panel-steps", compact=True)
             yield Static("Your facts  (space ticks what you read out)", id="panel-facts-title",
                          classes="panel-heading", markup=False)
-            yield SelectionList[str](id="panel-facts", compact=True)
+            yield Checklist[str](id="panel-facts", compact=True)
             yield Static("", id="panel-phones")
-            yield Static("", id="panel-ready")
+            yield BulletList(id="panel-ready")
             yield Static("", id="panel-escalate")
-            yield Static("", id="panel-deadlines")
-            yield Static("", id="panel-sources")
+            yield BulletList(id="panel-deadlines")
+            yield BulletList(id="panel-links")
+            yield BulletList(id="panel-cannot")
+            yield Static("", id="panel-trust")
 
+    # -- showing a playbook ---------------------------------------------------
     def show(
         self,
         playbook: Playbook | None,
         organisation: str,
         checklist: dict[str, bool],
         names: dict[str, str],
+        today: dt.date,
         facts: list[str] | None = None,
         read_out: list[str] | None = None,
     ) -> None:
         """Show ``playbook`` with the call's ticks; ``names`` maps ids to names.
 
-        ``facts`` are the case's own facts to read out; ``read_out`` those
-        already ticked on this call.
+        Trust labels are judged on ``today`` (the app's date). ``facts`` are the
+        case's own facts to read out; ``read_out`` those already ticked on this call.
         """
         self._show_facts(facts or [], read_out or [])
         self.playbook = playbook
         self._names = names
+        self._today = today
         self.border_title = shown(playbook.name if playbook else organisation)
-        never = self.query_one("#panel-never", Static)
         steps = self.query_one("#panel-steps", SelectionList)
         if playbook is None:
-            never.display = False
-            self._set("#panel-phones", Text(
-                f"No playbook for {visible(organisation)}.\n"
-                "Note every name, ID and reference number. Switch with ctrl+b.",
-                style="dim",
-            ))
-            for name in ("#panel-say", "#panel-ready", "#panel-escalate",
-                         "#panel-deadlines", "#panel-sources"):
-                self._set(name, None)
-            steps.display = False
-            self.query_one("#panel-steps-title").display = False
+            self._show_none(organisation)
             return
-        never.display = bool(playbook.never)
-        never.update(self._never_text(playbook))
+        self._show_never(playbook)
         self._set("#panel-phones", self._phones_text(playbook))
         self._loading = True
         try:
             steps.clear_options()
             steps.add_options(
-                Selection(Content(f"{i + 1}. {visible(step.title)}"), i,
+                Selection(self._step_prompt(playbook, i), i,
                           checklist.get(step_key(playbook, i), False))
-                for i, step in enumerate(playbook.steps)
+                for i in range(len(playbook.steps))
             )
         finally:
             self._loading = False
@@ -126,11 +181,33 @@ class PlaybookPanel(Vertical):
         if playbook.steps:
             steps.highlighted = first_open
         self._show_say(first_open)
-        self._set("#panel-ready", self._list_text("Have ready", playbook.before_you_call, "•"))
+        self._list("#panel-ready", "Have ready", "•", playbook.before_you_call)
         self._set("#panel-escalate", self._escalate_text(playbook))
-        self._set("#panel-deadlines", self._deadlines_text(playbook))
-        self._set("#panel-sources", self._sources_text(playbook))
+        self._show_deadlines(playbook)
+        self.query_one("#panel-links", BulletList).set_items(
+            Content.styled("Links", "bold"), "→",
+            (with_trust(Content.assemble((visible(link.label), "bold"), "\n",
+                                         visible(link.url)), self._trust(link))
+             for link in playbook.links),
+        )
+        self._list("#panel-cannot", "Cannot help with", "–", playbook.cannot_help_with)
+        self._set("#panel-trust", self._trust_text(playbook))
         self.query_one("#panel-scroll").scroll_home(animate=False)
+        self.scroll_home(animate=False)
+        self.call_after_refresh(self._show_never_more)
+
+    def _show_none(self, organisation: str) -> None:
+        self.query_one("#panel-never").display = False
+        self.query_one("#panel-never-more").display = False
+        self._set("#panel-phones", Content.styled(
+            f"No playbook for {visible(organisation)}.\n"
+            "Note every name, ID and reference number. Switch with ctrl+b.", "dim"))
+        for name in ("#panel-say", "#panel-escalate", "#panel-trust"):
+            self._set(name, None)
+        for name in ("#panel-ready", "#panel-deadlines", "#panel-links", "#panel-cannot"):
+            self.query_one(name, BulletList).set_items(Content(""), "", [])
+        self.query_one("#panel-steps").display = False
+        self.query_one("#panel-steps-title").display = False
 
     def _show_facts(self, facts: list[str], read_out: list[str]) -> None:
         widget = self.query_one("#panel-facts", SelectionList)
@@ -145,79 +222,102 @@ class PlaybookPanel(Vertical):
         widget.display = bool(facts)
         self.query_one("#panel-facts-title").display = bool(facts)
 
+    def _show_never(self, playbook: Playbook) -> None:
+        box = self.query_one("#panel-never")
+        box.display = bool(playbook.never)
+        self.query_one("#panel-never-list", BulletList).set_items(
+            Content.styled("NEVER", "bold"), "✗",
+            (with_trust(Content(visible(item)), self._trust(item)) for item in playbook.never),
+        )
+
+    def _show_never_more(self) -> None:
+        """Under a NEVER list cut short by the panel's size: say so, and how to see it all."""
+        box = self.query_one("#panel-never")
+        hidden = box.display and box.show_vertical_scrollbar
+        more = self.query_one("#panel-never-more", Static)
+        more.display = hidden
+        if hidden:
+            count = len(self.playbook.never) if self.playbook else 0
+            more.update(Content(f"▼ more below · f7 shows all {count}"))
+
+    def on_mount(self) -> None:
+        box = self.query_one("#panel-never")
+        self.watch(box, "show_vertical_scrollbar", self._never_clipped, init=False)
+
+    def _never_clipped(self, _clipped: bool) -> None:
+        self.call_after_refresh(self._show_never_more)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_never_more)
+
     # -- pieces -------------------------------------------------------------
-    def _set(self, selector: str, text: Text | None) -> None:
+    def _trust(self, fact: object) -> Trust:
+        return trust_of(fact, self._today)
+
+    def _set(self, selector: str, text: Content | None) -> None:
         widget = self.query_one(selector, Static)
         widget.display = text is not None and bool(text.plain.strip())
         widget.update(text or "")
 
-    @staticmethod
-    def _never_text(playbook: Playbook) -> Text:
-        text = Text()
-        text.append("NEVER", style="bold")
-        for item in playbook.never:
-            text.append(f"\n✗ {visible(item)}")
-        return text
+    def _list(self, selector: str, title: str, mark: str, items: list[str]) -> None:
+        self.query_one(selector, BulletList).set_items(
+            Content.styled(title, "bold"), mark,
+            (with_trust(Content(visible(item)), self._trust(item)) for item in items),
+        )
 
-    @staticmethod
-    def _phones_text(playbook: Playbook) -> Text:
-        text = Text()
+    def _step_prompt(self, playbook: Playbook, index: int) -> Content:
+        step = playbook.steps[index]
+        return with_trust(Content(f"{index + 1}. {visible(step.title)}"), self._trust(step))
+
+    def _phones_text(self, playbook: Playbook) -> Content:
+        parts: list[Content | str] = []
         for number, phone in enumerate(playbook.phones):
             if number:
-                text.append("\n\n")
-            text.append(visible(phone.number), style="bold")
-            text.append(f"  {visible(phone.label)}")
+                parts.append("\n\n")
+            parts.append(with_trust(
+                Content.assemble((visible(phone.number), "bold"), f"  {visible(phone.label)}"),
+                self._trust(phone)))
             if phone.tty:
-                text.append(f"\nTTY {visible(phone.tty)}", style="dim")
+                parts += ["\n", with_trust(Content.styled(f"TTY {visible(phone.tty)}", "dim"),
+                                           self._trust(phone.tty))]
             if phone.hours:
-                text.append(f"\n{visible(phone.hours)}", style="dim")
+                parts += ["\n", with_trust(Content.styled(visible(phone.hours), "dim"),
+                                           self._trust(phone.hours))]
             if phone.menu:
-                text.append("\nMenu: ", style="bold")
-                text.append(" › ".join(visible(choice) for choice in phone.menu))
-        return text
+                labels = [trust_label(self._trust(choice)) for choice in phone.menu]
+                menu = Content.assemble(
+                    ("Menu: ", "bold"), " › ".join(visible(choice) for choice in phone.menu))
+                shown = next((label for label in labels if label), Content(""))
+                parts += ["\n", Content.assemble(menu, "  ", shown) if shown else menu]
+        return Content.assemble(*parts)
 
-    @staticmethod
-    def _list_text(title: str, items: list[str], bullet: str) -> Text:
-        text = Text()
-        text.append(title, style="bold")
-        for item in items:
-            text.append(f"\n{bullet} {visible(item)}")
-        return text if items else Text()
-
-    def _escalate_text(self, playbook: Playbook) -> Text:
+    def _escalate_text(self, playbook: Playbook) -> Content:
         if not playbook.escalate_to:
-            return Text()
-        text = Text()
-        text.append("Escalate to  (ctrl+g)", style="bold")
+            return Content("")
+        lines: list[Content | str] = [Content.styled("Escalate to  (ctrl+g)", "bold")]
         for target in playbook.escalate_to:
-            text.append(f"\n↗ {visible(self._names.get(target, target))}")
-        return text
+            lines.append(f"\n↗ {visible(self._names.get(target, target))}")
+        return Content.assemble(*lines)
 
-    @staticmethod
-    def _deadlines_text(playbook: Playbook) -> Text:
-        if not playbook.deadlines:
-            return Text()
-        text = Text()
-        text.append("Deadlines", style="bold")
+    def _show_deadlines(self, playbook: Playbook) -> None:
+        items = []
         for deadline in playbook.deadlines:
             start = f" from {visible(deadline.from_)}" if deadline.from_ else ""
-            text.append(f"\n▸ {visible(deadline.name)}: {deadline.days} days{start}")
-        text.append("\nCheck the date on your notice.", style="italic")
-        return text
+            text = Content(f"{visible(deadline.name)}: {deadline.days} days{start}")
+            items.append(with_trust(text, self._trust(deadline)))
+        if items:
+            items.append(Content.styled("Check the date on your notice.", "italic"))
+        self.query_one("#panel-deadlines", BulletList).set_items(
+            Content.styled("Deadlines", "bold"), "▸", items)
 
-    @staticmethod
-    def _sources_text(playbook: Playbook) -> Text:
-        if not playbook.sources:
-            return Text()
-        flagged = [s for s in playbook.sources if s.status in FLAG]
-        text = Text()
-        text.append(f"Sources: {len(playbook.sources)}", style="bold")
-        if flagged:
-            text.append(f", {len(flagged)} flagged", style="bold")
-        for source in flagged:
-            text.append(f"\n⚠ {FLAG[source.status]}: ", style="bold")
-            text.append(f"{visible(source.title)} ({visible(source.date)})")
-        return text
+    def _trust_text(self, playbook: Playbook) -> Content:
+        summary = playbook.trust_summary(self._today)
+        flagged = any(self._trust(fact).flagged for _, fact in playbook.facts())
+        return Content.assemble(
+            ("About these facts", "bold"), "\n",
+            (visible(summary), WARN_STYLE if flagged else ""),
+            ("\n⚠ marks a fact to check before relying on it." if flagged else "", "dim"),
+        )
 
     def _show_say(self, index: int | None) -> None:
         playbook = self.playbook
@@ -225,20 +325,38 @@ class PlaybookPanel(Vertical):
             self._set("#panel-say", None)
             return
         step = playbook.steps[index]
-        text = Text()
-        text.append(f"Step {index + 1}: {visible(step.title)}", style="bold")
+        parts: list[Content | str] = [with_trust(
+            Content.styled(f"Step {index + 1}: {visible(step.title)}", "bold"),
+            self._trust(step))]
         if step.say:
-            text.append("\nSay: ", style="bold")
-            text.append(f"“{visible(step.say)}”", style="italic")
+            parts += ["\n", Content.styled("Say: ", "bold"),
+                      Content.styled(f"“{visible(step.say)}”", "italic")]
         for tip in step.tips:
-            text.append(f"\n· {visible(tip)}", style="dim")
-        self._set("#panel-say", text)
+            parts += ["\n", with_trust(Content.styled(f"· {visible(tip)}", "dim"),
+                                       self._trust(tip))]
+        self._set("#panel-say", Content.assemble(*parts))
+
+    # -- full-screen ----------------------------------------------------------
+    def set_full(self, full: bool) -> None:
+        """Show the whole panel as one scrolling page (or back to pinned NEVER)."""
+        self.set_class(full, "-full")
+        self.can_focus = full
+        self.scroll_home(animate=False)
+        self.call_after_refresh(self._show_never_more)
 
     # -- events -------------------------------------------------------------
     @on(SelectionList.SelectionHighlighted, "#panel-steps")
     def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
         event.stop()
         self._show_say(event.selection_index)
+        if event.selection_list.has_focus:
+            # The step's text above has changed height: once laid out again, bring
+            # the list in use back into view.
+            self.call_after_refresh(self.call_after_refresh, self._steps_in_view)
+
+    def _steps_in_view(self) -> None:
+        steps = self.query_one("#panel-steps")
+        self.query_one("#panel-scroll").scroll_to_widget(steps, animate=False, top=True)
 
     @on(SelectionList.SelectionToggled, "#panel-steps")
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:

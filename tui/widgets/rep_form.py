@@ -6,16 +6,22 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select
 
 from tui.domain.model import ROLES, Rep
 from tui.widgets.text_field import TextField
+from tui.widgets.ticks import TickBox
 
 
-class RepForm(Vertical):
-    """Edits one rep in place; posts ``RepForm.Edited`` on every change."""
+class RepForm(Container):
+    """Edits one rep in place; posts ``RepForm.Edited`` on every change.
+
+    The fields are laid out on a grid by the screen's stylesheet (two rows when
+    wide, three when narrow), in the order Tab visits them: first name, ID,
+    "Refused ID" (beside the ID it stands for), role, department.
+    """
 
     @dataclass
     class Edited(Message):
@@ -29,24 +35,18 @@ class RepForm(Vertical):
         self._loading = False
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="rep-row"):
-            yield Label("Rep 1", id="rep-number")
-            yield TextField(
-                placeholder="First name", id="rep-name", compact=True, select_on_focus=False
-            )
-            yield TextField(placeholder="Rep ID", id="rep-id", compact=True, select_on_focus=False)
-        with Horizontal(classes="rep-row"):
-            yield Select(
-                [(role.capitalize(), role) for role in ROLES],
-                value="agent",
-                allow_blank=False,
-                id="rep-role",
-                compact=True,
-            )
-            yield TextField(
-                placeholder="Department", id="rep-dept", compact=True, select_on_focus=False
-            )
-            yield Checkbox("Refused ID", id="rep-refused", compact=True)
+        yield Label("Rep 1", id="rep-number")
+        yield TextField(placeholder="First name", id="rep-name", select_on_focus=False)
+        yield TextField(placeholder="Rep ID", id="rep-id", select_on_focus=False)
+        yield TickBox("Refused ID", id="rep-refused", compact=True)
+        yield Select(
+            [(role.capitalize(), role) for role in ROLES],
+            value="agent",
+            allow_blank=False,
+            id="rep-role",
+            compact=True,
+        )
+        yield TextField(placeholder="Department", id="rep-dept", select_on_focus=False)
 
     def load(self, rep: Rep, number: int) -> None:
         """Show ``rep`` (the ``number``-th on this call) without posting edits."""
@@ -82,9 +82,13 @@ class RepForm(Vertical):
 
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves on to the next field, like Tab."""
+        """Enter moves on to the next field, like Tab, but from the ID straight to the
+        role: a second Enter must not tick "Refused ID" by accident."""
         event.stop()
-        self.screen.focus_next()
+        if event.input.id == "rep-id":
+            self.query_one("#rep-role", Select).focus()
+        else:
+            self.screen.focus_next()
 
     @on(Select.Changed)
     def _role_changed(self, event: Select.Changed) -> None:
