@@ -13,10 +13,13 @@ SIGKILL at a random moment:
 * ``export``  ``holdtheline export --format json -o FILE``.
 
 After every kill: every JSON file in the data folder must parse (an unreadable file
-is a loss); for typing rounds the read-only export must hold every key sent more
-than 1 s before the kill; an export file, if there, must be complete JSON. Rounds
-share a data folder (a new one every 50 rounds), so the next start also recovers
-what the kill left (a live call ends as interrupted). Prints the figures; exit 1 on
+is a loss); for typing rounds the read-only export must hold every key the app had
+handled more than 1 s before the kill (handled: the key's text was on the screen,
+which the app draws only after handling it); an export file, if there, must be
+complete JSON. Import and
+export rounds share a data folder (a new one every 50 rounds), so each works on
+what the last kill left; typing rounds each get a fresh folder, so that the name field
+shows no suggestion from an earlier round. Prints the figures; exit 1 on
 any loss.
 """
 
@@ -61,7 +64,7 @@ def typing_round(env: dict[str, str], data: Path, case: str, rng: random.Random,
     """(keys sent more than 1 s before the kill, of those lost, note)."""
     app = PtyApp(["--data-dir", str(data), "call", "--case", case,
                   "--playbook", "health-insurer"], env)
-    sent: list[tuple[str, str, float]] = []
+    sent: list[tuple[str, str, float, float | None]] = []
     try:
         app.wait_for("First name", "Saved", timeout=60)
         time.sleep(0.3)
@@ -82,13 +85,18 @@ def typing_round(env: dict[str, str], data: Path, case: str, rng: random.Random,
                 time.sleep(0.3)
             else:
                 app.type(char)
-                sent.append((field, char, time.monotonic()))
+                sent.append((field, char, time.monotonic(), None))
                 time.sleep(KEY_GAP)
         while time.monotonic() < kill_at:
             time.sleep(0.01)
         killed = time.monotonic()
         sigkill(app.pid)
         app.process.wait()
+        typed = {"name": "", "note": "", "summary": ""}
+        for index, (field, char, at, _shown) in enumerate(sent):
+            typed[field] += char
+            # the last few characters: enough to be unique on the screen
+            sent[index] = (field, char, at, app.shown_at(typed[field][-12:], at))
     finally:
         app.close()
     done = run_cli(env, "--data-dir", str(data), "export", "--format", "json")
@@ -97,7 +105,8 @@ def typing_round(env: dict[str, str], data: Path, case: str, rng: random.Random,
     document = json.loads(done.stdout)
     case_ids = {c["id"] for c in document["cases"] if c["title"] == case}
     calls = [c for c in document["calls"] if c["case_id"] in case_ids]
-    old = [(f, c) for f, c, at in sent if at < killed - KEPT_AFTER]
+    old = [(f, c) for f, c, _at, shown in sent
+           if shown is not None and shown < killed - KEPT_AFTER]
     old_name = "".join(c for f, c in old if f == "name")
     old_note = "".join(c for f, c in old if f == "note")
     if not calls:
@@ -128,7 +137,14 @@ def busy_loops(count: int) -> list[subprocess.Popen[bytes]]:
             for _ in range(count)]
 
 
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # runs the clean-up: busy loops, temp folder
+
+
 def main() -> int:
+    import signal
+
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261124)
@@ -158,9 +174,15 @@ def main() -> int:
             kind = rng.choices(["type", "hangup", "import", "export"], [4, 2, 2, 2])[0]
             kinds[kind] += 1
             if kind in ("type", "hangup"):
-                old, lost, note = typing_round(env, data, f"Kill {number}", rng,
-                                               kind == "hangup")
-                figures["keys older than 1 s"] += old
+                # A fresh folder: no rep seen before, so the name field shows no
+                # suggestion, and what is on the screen is only what was handled.
+                old, lost, note = typing_round(env, root / f"call-{number}", f"Kill {number}",
+                                               rng, kind == "hangup")
+                bad = unreadable_files(root / f"call-{number}")
+                figures["unreadable files"] += len(bad)
+                problems += [f"round {number}: unreadable {b}" for b in bad]
+                shutil.rmtree(root / f"call-{number}", ignore_errors=True)
+                figures["keys handled more than 1 s before the kill"] += old
                 figures["keys lost"] += lost
                 if lost:
                     problems.append(f"round {number}: lost {lost} keys: {note}")
@@ -179,7 +201,7 @@ def main() -> int:
                         problems.append(f"round {number}: partial export {target}")
                 else:
                     figures["exports not written (killed first)"] += 1
-            if data.exists():
+            if kind in ("import", "export") and data.exists():
                 bad = unreadable_files(data)
                 figures["unreadable files"] += len(bad)
                 problems += [f"round {number}: unreadable {b}" for b in bad]

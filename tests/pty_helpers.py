@@ -52,6 +52,8 @@ class PtyApp:
         fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
         self.attrs_before = termios.tcgetattr(self.slave)
         self.output = bytearray()
+        self.chunks: list[tuple[float, int]] = []
+        """(time read, length of ``output`` after it): when each part arrived."""
         self._lock = threading.Lock()
         self.process = subprocess.Popen(
             [*(command or [holdtheline()]), *args], stdin=self.slave, stdout=self.slave,
@@ -73,6 +75,23 @@ class PtyApp:
                 return
             with self._lock:
                 self.output += chunk
+                self.chunks.append((time.monotonic(), len(self.output)))
+
+    def shown_at(self, text: str, since: float) -> float | None:
+        """When ``text`` first appeared on the terminal after ``since`` (None: never).
+
+        Keys are drawn only once the app has handled them, so this is an upper bound
+        on when a typed key was handled.
+        """
+        with self._lock:
+            chunks = list(self.chunks)
+            raw = bytes(self.output)
+        start = next((end for at, end in reversed(chunks) if at <= since), 0)
+        wanted = text.encode("utf-8")
+        for at, end in chunks:
+            if at > since and wanted in ANSI.sub(b"", raw[start:end]):
+                return at
+        return None
 
     def raw(self) -> bytes:
         with self._lock:

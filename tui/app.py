@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -46,6 +47,8 @@ class ExportChoice:
 
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 """Signals that end the app the way ctrl+q does: calls kept, everything written."""
+SIGNAL_DRAIN_SECONDS = 2.0
+"""After a signal, how long keys already received may still be handled before saving."""
 
 
 class Crashed(Exception):
@@ -357,6 +360,14 @@ class HoldTheLineApp(TypeAheadApp[None]):
         if self.ended_by_signal is not None:
             return
         self.ended_by_signal = signum
+        self._end_after_typing(signum, time.monotonic() + SIGNAL_DRAIN_SECONDS)
+
+    def _end_after_typing(self, signum: int, deadline: float) -> None:
+        """Keys already received (held by the type-ahead gate on a busy machine) are
+        handled first, for at most ``SIGNAL_DRAIN_SECONDS``; then everything is saved."""
+        if self.typing_pending() and time.monotonic() < deadline:
+            self.set_timer(0.02, partial(self._end_after_typing, signum, deadline))
+            return
         try:
             self.service.shutdown()
         finally:
