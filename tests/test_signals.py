@@ -47,15 +47,20 @@ def _start_call(tmp_path: Path, name: str) -> tuple[PtyApp, Path, dict[str, str]
                   "--playbook", "health-insurer"], env)
     app.wait_for("First name", "Saved")
     time.sleep(0.3)
+    # Each step waits until the app has drawn what was typed (it has handled it): on a
+    # busy machine keys can take seconds to be handled, and only handled keys count.
     app.type("Dana")
-    time.sleep(0.3)
+    app.wait_for("Dana")
     app.key("ctrl+n")
     time.sleep(0.3)
+    mark = len(app.raw())
     app.type(f"kept {CANARY}")
-    time.sleep(0.2)
+    app.wait_for(CANARY, since=mark)
     app.key("enter")
-    time.sleep(0.2)
+    time.sleep(0.3)
+    mark = len(app.raw())
     app.type("typed just now")  # the draft note, not entered yet
+    app.wait_for("typed just now", since=mark)
     return app, data, env
 
 
