@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,6 +55,36 @@ async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause(0.1)  # let the style change of the indicator land
 
 
+async def letter_screenshots(app, pilot, tmp: Path) -> None:  # type: ignore[no-untyped-def]
+    """A letter being reviewed (w on the case), and the first pages of the dossier and of
+    that letter as PDF, rendered to PNG with pdftoppm (poppler-utils) when it is there."""
+    from textual.widgets import OptionList
+
+    await pilot.press("w")
+    await pilot.pause()
+    listing = app.screen.query_one(OptionList)
+    ids = [listing.get_option_at_index(n).id for n in range(listing.option_count)]
+    listing.highlighted = ids.index("connector-billing-dispute")
+    await pilot.press("enter")
+    await pilot.pause()
+    app.screen.query_one("#letter-text").scroll_to(y=14, animate=False)
+    await pilot.pause()
+    app.save_screenshot("letter.svg", str(OUT))
+    letter = app.screen.text
+    await pilot.press("escape")
+    await pilot.pause()
+    dossier = tmp / "dossier.pdf"
+    app.service.exports.write("pdf", dossier)
+    letter_pdf = app.service.letters.write(letter, tmp / "letter.pdf",
+                                           "Billing dispute and reinstatement request")
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm not found (apt-get install poppler-utils): PDF pages not rendered")
+        return
+    for pdf, name in ((dossier, "dossier-pdf"), (letter_pdf, "letter-pdf")):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1",
+                        "-singlefile", str(pdf), str(OUT / name)], check=True)
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     playbooks, problems = load_playbooks([shipped_playbooks_dir()])
@@ -85,6 +117,7 @@ async def main() -> None:
             await pilot.press("4")
             await pilot.pause()
             app.save_screenshot("case-claims.svg", str(OUT))
+            await letter_screenshots(app, pilot, Path(tmp))
         request = CallRequest(
             store.list_cases()[0].title,
             "Massachusetts Health Connector",
@@ -124,7 +157,8 @@ async def main() -> None:
             await pilot.press("escape")
             await pilot.press("ctrl+q")
         store.close()
-    print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.svg')))} to {OUT}")
+    shots = sorted(p.name for p in [*OUT.glob("*.svg"), *OUT.glob("*.png")])
+    print(f"wrote {', '.join(shots)} to {OUT}")
 
 
 if __name__ == "__main__":

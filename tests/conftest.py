@@ -86,16 +86,25 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
 
 @pytest.fixture
 def busy_cores() -> Iterator[None]:
-    """Both cores kept busy (two shell busy loops) while the test runs."""
+    """Both cores kept busy (two shell busy loops) while the test runs.
+
+    Each loop runs in its own process group, ended as a group: killing only
+    ``timeout`` would leave its shell spinning after the test."""
+    import os
+    import signal
     import subprocess
 
     loops = [
-        subprocess.Popen(["timeout", "600", "sh", "-c", "while :; do :; done"])
+        subprocess.Popen(["timeout", "600", "sh", "-c", "while :; do :; done"],
+                         start_new_session=True)
         for _ in range(2)
     ]
     try:
         yield
     finally:
         for loop in loops:
-            loop.kill()
+            try:
+                os.killpg(loop.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             loop.wait()

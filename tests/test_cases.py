@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, SelectionList
+from textual.widgets import DataTable, Input, RichLog, SelectionList
 
 from tui.domain.clock import FrozenClock
 from tui.domain.live import LiveCall
@@ -225,8 +225,9 @@ async def test_case_facts_are_read_out_and_ticked(make_app, store: Store,
             "Member ID: 123456789012",
             "Paid 2026-10-20  $412.50  manual  conf. BK-1  from checking",
         ]
-        facts.focus()
+        await pilot.press("ctrl+l", "tab")  # the steps, then the facts to read out
         await pilot.pause()
+        assert app.focused is facts
         assert "Member ID: 123456789012" in _export_text(app)
         facts.highlighted = 1
         await pilot.press("space")
@@ -315,7 +316,9 @@ async def test_dropped_call_redials_after_the_same_key_again(make_app, store: St
         assert isinstance(app.screen, CallScreen)
         second = app.screen.session.call
         assert second.id != first and second.redial_of == first
-        assert "Redialled after a dropped call" in _export_text(app)
+        log = app.screen.query_one("#notes-log", RichLog)
+        logged = " ".join(" ".join(strip.text for strip in log.lines).split())
+        assert "Redialled after a dropped call" in logged
         await pilot.press("ctrl+q", "ctrl+q")
     assert store.flush()
     calls = {c["id"]: c for c in on_disk(data_dir)}

@@ -14,7 +14,7 @@ from tui import __version__
 from tui.cli import main
 from tui.domain.clock import FrozenClock
 from tui.domain.live import LiveCall
-from tui.domain.model import Case
+from tui.domain.model import SCHEMA_VERSION, Case
 from tui.store import Store
 
 
@@ -114,7 +114,7 @@ def test_export_json_is_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     result = run("export", "--format", "json")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["format"] == "holdtheline-export" and doc["schema_version"] == 2
+    assert doc["format"] == "holdtheline-export" and doc["schema_version"] == SCHEMA_VERSION
     (case,) = doc["cases"]
     (call,) = doc["calls"]
     assert case["title"] == "Coverage restricted" and call["case_id"] == case["id"]
@@ -126,7 +126,7 @@ def test_export_json_is_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert call["hold_segments"][0]["end_elapsed"] == 660
     assert call["started_at"] == "2026-11-24T14:05:00+00:00"
     for document in (case, call):
-        assert document["schema_version"] == 2
+        assert document["schema_version"] == SCHEMA_VERSION
 
 
 def test_export_markdown_log(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from tui.domain.checks import date_check, date_hint
 from tui.domain.dates import DateProblem, add_business_days, describe, parse_due, read_date
 from tui.domain.migrate import migrate
-from tui.domain.model import RecordError
+from tui.domain.model import SCHEMA_VERSION, RecordError
 from tui.domain.money import parse_money, shown, stored, total
 
 TUESDAY = date(2026, 11, 24)
@@ -121,6 +121,7 @@ def test_old_documents_get_their_amounts_as_money() -> None:
            "payments": [{"amount": "$1,204.00"}, {"amount": "412.5"}]}
     migrated = migrate(doc)
     assert [p["amount"] for p in migrated["payments"]] == ["1204.00", "412.50"]
-    assert migrated["schema_version"] == 2 and doc["payments"][0]["amount"] == "$1,204.00"
+    assert migrated["schema_version"] == SCHEMA_VERSION
+    assert doc["payments"][0]["amount"] == "$1,204.00"
     with pytest.raises(RecordError, match="payments\\[0\\].amount"):
         migrate({"type": "case", "payments": [{"amount": "about 400"}]})

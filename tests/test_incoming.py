@@ -74,7 +74,7 @@ async def test_home_logs_an_incoming_call_in_one_key(make_app, store: Store,  # 
         assert call.incoming and call.fulfils == [key]
         text = screen_text(app)
         assert "They called: Connector urgent line" in text
-        assert "PROMISE" in text and "call they" in text
+        assert "PROMISE This is the call" in text and "they promised" in text
     (item,) = Service(store, {}, [], clock).followups.all()
     assert item.done
 

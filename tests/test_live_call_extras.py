@@ -44,6 +44,19 @@ async def test_a_multi_line_paste_is_one_note_with_its_line_breaks(make_app) -> 
         assert app.screen.query_one("#note-input").value == "next"
 
 
+async def test_a_paste_from_a_terminal_keeps_its_line_breaks(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Terminals send a carriage return for each line break of a paste (tmux, xterm),
+    Windows copies carriage return + line feed: both are stored as line breaks."""
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        app.post_message(events.Paste("Reference:\rTK-4471\r\nBP7731"))
+        await pilot.pause()
+        assert [n.text for n in app.screen.session.call.notes] == [
+            "Reference:\nTK-4471\nBP7731"]
+
+
 async def test_pastes_into_one_line_fields_keep_every_line_or_are_refused(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(start=REQUEST)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:

@@ -218,7 +218,7 @@ async def test_on_hold_since_during_the_call(make_app, store: Store, data_dir: P
         assert "On hold since 14:10 (corrected at 14:20; was 14:20–…)" in log_text(app)
         text = _export_text(app)
         assert "ON HOLD" in text and "On hold  00:10:00" in text
-        assert "on hold so far" not in text  # the first call to them: the timer says it
+        assert "on hold with them" not in text  # the first call to them: the timer says it
     assert store.flush()
     (call,) = on_disk(data_dir)
     segment = call["hold_segments"][0]
@@ -242,7 +242,7 @@ async def test_hold_time_with_the_organisation_and_the_hold_alert(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CallScreen)
-        assert "2h 30m on hold so far in 3 calls to Massachusetts Health" in _export_text(app)
+        assert "2h 30m on hold with them so far, 3 calls" in _export_text(app)
         await pilot.press("ctrl+o")
         clock.advance(19 * 60)
         screen._watch_hold()
@@ -254,7 +254,7 @@ async def test_hold_time_with_the_organisation_and_the_hold_alert(
         assert rings == [1]
         alerts = [n for n in app._notifications if "On hold for 20 min" in n.message]
         assert len(alerts) == 1 and alerts[0].severity == "warning"
-        assert "2h 50m on hold so far in 3 calls" in _export_text(app)
+        assert "2h 50m on hold with them so far, 3 calls" in _export_text(app)
         await pilot.press("ctrl+o", "ctrl+o")  # a new hold: its own alert later
         clock.advance(20 * 60)
         screen._watch_hold()

@@ -46,7 +46,11 @@ def _wait_on_disk(data_dir: Path, check: Callable[[dict[str, Any]], bool], what:
     raise AssertionError(f"timed out waiting for {what} on disk; last saved: {last}")
 
 
-def test_a_killed_call_continues_with_resume(tmux: Tmux, tmp_path: Path) -> None:
+@pytest.mark.parametrize("load", ["idle", "both cores busy"])
+def test_a_killed_call_continues_with_resume(tmux: Tmux, tmp_path: Path, load: str,
+                                             request: pytest.FixtureRequest) -> None:
+    if load != "idle":
+        request.getfixturevalue("busy_cores")
     binary = holdtheline_binary()
     data_dir = tmp_path / "data"
     tmux.start("first", [binary, "--data-dir", str(data_dir), "call", "--case", CASE,
@@ -93,7 +97,7 @@ def test_a_killed_call_continues_with_resume(tmux: Tmux, tmp_path: Path) -> None
     tmux.send_key("again", "C-s")
     tmux.wait_for("again", lambda s: "Recent calls" in s and "End the call" not in s
                   and "resolved" in s, what="the home screen with the ended call")
-    tmux.send_key("again", "C-q", pause=0)
+    tmux.send_key("again", "C-q")
     assert tmux.wait_exit("again", timeout=20) == (0, None)
 
     document = export_json(binary, tmux.env, data_dir)

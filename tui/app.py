@@ -208,6 +208,12 @@ class HoldTheLineApp(TypeAheadApp[None]):
 
         self.push_screen(CaseScreen(case_id))
 
+    def open_letter(self, case_id: str, document_id: str = "") -> None:
+        """Write a letter from the case (or open a saved one again)."""
+        from tui.screens.letter import LetterScreen
+
+        self.push_screen(LetterScreen(case_id, document_id))
+
     def open_call(self, call: Call, case_title: str,
                   changed: Callable[[Call], None] | None = None) -> None:
         """A past call, read-only except for corrections (kept with the original);

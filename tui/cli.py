@@ -21,6 +21,7 @@ from tui.export import FORMATS
 from tui.launch import (
     LaunchError,
     NoTerminal,
+    load_all_letters,
     load_all_playbooks,
     playbook_sources,
     require_terminal,
@@ -87,13 +88,15 @@ def build_parser() -> Parser:
                       "or was killed during it): the same call, its timer going on")
     export = commands.add_parser(
         "export",
-        help="write a dossier (md), spreadsheet (csv), full backup (json) or calendar (ics)",
+        help="write a dossier (md or pdf), spreadsheet (csv), full backup (json) or "
+        "calendar (ics)",
         description="Export cases and calls. md: a dossier to send to an escalation "
-        "office; csv: one row per call, for a spreadsheet; json: everything, "
+        "office; pdf: the same dossier, printable; csv: one row per call, for a "
+        "spreadsheet; json: everything, "
         "re-importable; ics: follow-ups and deadlines for a calendar.",
     )
     export.add_argument("--format", required=True, choices=FORMATS, metavar="FORMAT",
-                        help="md, csv, json or ics")
+                        help="md, pdf, csv, json or ics")
     export.add_argument("--case", metavar="TEXT", help="only this case (title or id)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     export.add_argument("--mask", action="store_true",
@@ -135,6 +138,26 @@ def build_parser() -> Parser:
     done = followup_actions.add_parser("done", help="mark a follow-up done (--undo: not done)")
     done.add_argument("id", metavar="ID", help="the follow-up's id, as listed (call-…#n)")
     done.add_argument("--undo", action="store_true", help="mark it not done again")
+    letters = commands.add_parser(
+        "letters", help="list the letters that can be written from a case",
+        description="List every letter template: its id (for 'holdtheline letter ID'), the "
+        "playbook it belongs to ('any' for every organisation) and its title.")
+    letters.add_argument("action", choices=("list",), metavar="list", nargs="?", default="list",
+                         help="list the letters (the only action)")
+    letter = commands.add_parser(
+        "letter", help="write a letter filled from a case (md, txt or pdf)",
+        description="Fill a letter template from a case and its calls, and print it or "
+        "write it to a file. Review it before sending: text in [square brackets] is for "
+        "you to fill in.")
+    letter.add_argument("id", metavar="ID", help="the letter's id (see holdtheline letters)")
+    letter.add_argument("--case", metavar="TEXT", required=True,
+                        help="the case (title or id)")
+    letter.add_argument("--call", metavar="N", type=_positive_int,
+                        help="the call it is about: N as numbered in the dossier (1 = oldest); "
+                        "default: the latest call to the letter's organisation")
+    letter.add_argument("--format", choices=("md", "txt", "pdf"), default="txt",
+                        metavar="FORMAT", help="txt (default), md or pdf")
+    letter.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     commands.add_parser("keys", help="print every key binding in force (after your settings)",
                         description="Print every key binding in force: where it works, its "
                         "keys, its id (to remap it in the config file) and what it does.")
@@ -194,6 +217,66 @@ def run_playbooks(args: argparse.Namespace) -> int:
         files = sorted({str(p.path) for p in problems})
         print(f"{plural(len(files), 'playbook file')} could not be loaded: {', '.join(files)} "
               "(see holdtheline playbooks validate)", file=sys.stderr)
+    return 0
+
+
+def _letters_service(args: argparse.Namespace) -> Service:
+    """Read-only data, with every playbook and letter loaded."""
+    playbooks, problems = load_all_playbooks(args.playbooks)
+    letters, trouble = load_all_letters(args.playbooks)
+    store = Store.open(paths.data_dir(args.data_dir), read_only=True)
+    return Service(store, playbooks, problems + trouble, letters=letters)
+
+
+def run_letters(args: argparse.Namespace) -> int:
+    playbooks, problems = load_all_playbooks(args.playbooks)
+    letters, trouble = load_all_letters(args.playbooks)
+    from tui.service.letters import letter_catalogue
+
+    catalogue, clashes = letter_catalogue(letters, playbooks)
+    rows = sorted(catalogue.values(), key=lambda t: (t.playbook_id or "", t.id))
+    width = max([len(t.id) for t in rows] + [2])
+    owner_width = max([len(t.playbook_id or "any") for t in rows] + [3])
+    for template in rows:
+        owner = visible(template.playbook_id or "any")
+        print(f"{visible(template.id):<{width}}  {owner:<{owner_width}}  "
+              f"{visible(template.title)}")
+    for problem in [*trouble, *clashes]:
+        print(visible(str(problem)), file=sys.stderr)
+    if problems:
+        files = sorted({str(p.path) for p in problems})
+        print(f"{plural(len(files), 'playbook file')} could not be loaded: {', '.join(files)} "
+              "(see holdtheline playbooks validate)", file=sys.stderr)
+    return 0
+
+
+def run_letter(args: argparse.Namespace) -> int:
+    service = _letters_service(args)
+    service.letters.get(args.id)
+    case = service.letters.find_case(args.case)
+    draft = service.letters.draft(args.id, case.id, args.call)
+    if args.output:
+        path = service.letters.write(draft.text, Path(args.output).expanduser(),
+                                     draft.template.title, args.format)
+        print(f"Wrote '{visible(draft.template.title)}' for {visible(case.title)} to {path}",
+              file=sys.stderr)
+    else:
+        from tui.service.letters import letter_bytes
+
+        if args.format == "pdf" and sys.stdout.isatty():
+            raise CliError("a PDF is not for the terminal: give -o FILE (or redirect it)")
+        data = letter_bytes(draft.text, args.format, draft.template.title,
+                            service.profile().name)
+        if args.format == "pdf":
+            _write_stdout_bytes(data)
+        else:
+            _write_stdout(visible(data.decode("utf-8"), keep_newlines=True))
+    from tui.service.letters import placeholders
+
+    left = placeholders(draft.text)
+    if left:
+        print(f"to fill in before sending: {', '.join(visible(p) for p in left)}",
+              file=sys.stderr)
     return 0
 
 
@@ -276,12 +359,14 @@ def run_app(args: argparse.Namespace) -> int:
         raise CliError("--case needs a title, e.g. --case \"Coverage restricted\"")
     config = _config(args)
     playbooks, problems = load_all_playbooks(args.playbooks)
+    letters, trouble = load_all_letters(args.playbooks)
+    problems += trouble
     if wanted and wanted not in playbooks:
         known = ", ".join(sorted(playbooks)) or "none"
         raise CliError(f"no playbook with id '{wanted}' (known: {known})")
     store = Store.open(paths.data_dir(args.data_dir))
     try:
-        service = Service(store, playbooks, problems)
+        service = Service(store, playbooks, problems, letters=letters)
         start = None
         incoming = bool(getattr(args, "incoming", False))
         resume_id = ""
@@ -339,6 +424,15 @@ def _is_terminal(stream: object) -> bool:
         return False
 
 
+def _write_stdout_bytes(data: bytes) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        raise CliError("cannot write bytes to this output: give -o FILE")
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
 def run_export(args: argparse.Namespace) -> int:
     service = _read_only_service(args)
     if args.output:
@@ -347,6 +441,11 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"Wrote {plural(result.calls, 'call')} in {plural(result.cases, 'case')} to "
               f"{result.path}",
               file=sys.stderr)
+    elif args.format == "pdf":
+        if sys.stdout.isatty():
+            raise CliError("a PDF is not for the terminal: give -o FILE (or redirect it)")
+        data, _cases, _calls = service.exports.render_bytes("pdf", args.case, mask=args.mask)
+        _write_stdout_bytes(data)
     else:
         text, _cases, _calls = service.exports.render(args.format, args.case, mask=args.mask)
         _write_stdout(text)
@@ -450,6 +549,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return run_keys(args)
         if args.command == "followups":
             return run_followups(args)
+        if args.command == "letters":
+            return run_letters(args)
+        if args.command == "letter":
+            return run_letter(args)
         return run_app(args)
     except NoTerminal as error:
         print(f"holdtheline: {error}", file=sys.stderr)

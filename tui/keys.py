@@ -30,6 +30,7 @@ def _classes() -> list[tuple[str, type[DOMNode]]]:
     from tui.screens.help import HelpDialog
     from tui.screens.history import HistoryScreen
     from tui.screens.home import HomeScreen
+    from tui.screens.letter import LetterScreen
     from tui.screens.playbooks import PlaybooksScreen
     from tui.screens.recording import RecordingDialog
     from tui.screens.reps import RepDirectoryScreen
@@ -40,7 +41,8 @@ def _classes() -> list[tuple[str, type[DOMNode]]]:
         ("everywhere", HoldTheLineApp), ("home", HomeScreen), ("live call", CallScreen),
         ("end call", EndCallDialog), ("start call", StartCallDialog), ("case", CaseScreen),
         ("history", HistoryScreen), ("statistics", StatsScreen), ("past call", CallDetailScreen),
-        ("playbooks", PlaybooksScreen), ("reps", RepDirectoryScreen), ("forms", FormDialog),
+        ("letter", LetterScreen), ("playbooks", PlaybooksScreen), ("reps", RepDirectoryScreen),
+        ("forms", FormDialog),
         ("recording", RecordingDialog),
         ("confirm", ConfirmDialog), ("confirm", ConfirmKeyDialog), ("help", HelpDialog),
     ]

@@ -10,7 +10,13 @@ from typing import TextIO
 
 from tui import paths
 from tui.domain.clock import Clock
-from tui.playbooks import Playbook, PlaybookProblem, load_playbooks
+from tui.playbooks import (
+    LetterTemplate,
+    Playbook,
+    PlaybookProblem,
+    load_letters,
+    load_playbooks,
+)
 from tui.service import Service
 from tui.store import Store
 
@@ -63,7 +69,16 @@ def load_all_playbooks(
     return load_playbooks(sources)
 
 
+def load_all_letters(
+    extra_dirs: list[str],
+) -> tuple[list[LetterTemplate], list[PlaybookProblem]]:
+    """Letters for any organisation from every playbook folder's ``letters/``."""
+    sources: list[Path | tuple[Path, str]] = [*playbook_sources(extra_dirs)]
+    return load_letters(sources)
+
+
 def open_service(store: Store, extra_dirs: list[str], clock: Clock | None = None) -> Service:
-    """The application layer over ``store`` with every playbook loaded."""
+    """The application layer over ``store`` with every playbook and letter loaded."""
     playbooks, problems = load_all_playbooks(extra_dirs)
-    return Service(store, playbooks, problems, clock)
+    letters, trouble = load_all_letters(extra_dirs)
+    return Service(store, playbooks, problems + trouble, clock, letters)

@@ -353,6 +353,16 @@ class DocumentSent(Record):
     date: str
     to: str = ""
     tracking: str = ""
+    letter: str = ""
+    """The id of the letter template it was written from, if any."""
+    text: str = ""
+    """The letter as sent (after review and editing)."""
+    file: str = ""
+    """Where a copy was written (PDF, text or Markdown), if anywhere."""
+    call_id: OptionalId = ""
+    """The call the letter confirms or follows up, if any."""
+    written_at: str = ""
+    """When the letter was saved to the case (UTC)."""
 
 
 class Case(Record):

@@ -81,8 +81,12 @@ class RepRecord:
         return "; ".join(parts)
 
 
-def _rep_at(call: Call, elapsed: float) -> Rep | None:
+def rep_at(call: Call, elapsed: float) -> Rep | None:
     """The rep on the line at ``elapsed`` seconds into the call."""
+    return _rep_at(call, elapsed)
+
+
+def _rep_at(call: Call, elapsed: float) -> Rep | None:
     current = None
     for rep in call.reps:
         if rep.joined_elapsed <= elapsed + 1e-6:

@@ -14,10 +14,13 @@ from tui.export.json_export import export_json
 from tui.export.markdown import export_markdown
 from tui.export.mask import mask, mask_profile, mask_records
 
-FORMATS = ("md", "csv", "json", "ics")
-EXTENSIONS = {"md": ".md", "csv": ".csv", "json": ".json", "ics": ".ics"}
+FORMATS = ("md", "pdf", "csv", "json", "ics")
+EXTENSIONS = {"md": ".md", "pdf": ".pdf", "csv": ".csv", "json": ".json", "ics": ".ics"}
+BINARY = ("pdf",)
+"""Formats whose export is bytes, not text."""
 DESCRIPTIONS = {
     "md": "Markdown dossier to send to an escalation office",
+    "pdf": "the dossier as a printable PDF",
     "csv": "one row per call, for a spreadsheet (UTF-8 with BOM)",
     "json": "everything, re-importable with holdtheline import",
     "ics": "calendar of follow-ups and deadlines",
@@ -41,8 +44,8 @@ def render(
     ``mask`` hides identifiers except their last 4 characters. Write the text as
     UTF-8; the CSV text starts with a byte-order mark.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt not in FORMATS or fmt in BINARY:
+        raise ValueError(f"unknown text export format {fmt!r} (one of {', '.join(FORMATS)})")
     today = export_today(exported_at, today)
     facts = case_facts(cases, calls, today) if fmt == "md" else {}
     if mask:
@@ -61,6 +64,33 @@ def render(
 
 
 
+def render_bytes(
+    fmt: str,
+    cases: list[Case],
+    calls: list[Call],
+    exported_at: str,
+    *,
+    mask: bool = False,
+    today: date | None = None,
+    profile: Profile | None = None,
+) -> bytes:
+    """The export as the bytes of its file: UTF-8 text, or a PDF for ``pdf`` (the
+    Markdown dossier, typeset)."""
+    if fmt != "pdf":
+        return render(fmt, cases, calls, exported_at, mask=mask, today=today,
+                      profile=profile).encode("utf-8")
+    from tui.domain.timefmt import parse_iso
+    from tui.export.pdf import dossier_pdf  # fpdf2 loads only when needed
+
+    markdown = render("md", cases, calls, exported_at, mask=mask, today=today,
+                      profile=profile)
+    caller = ""
+    if profile is not None and profile.name.strip():
+        caller = (mask_profile(profile) if mask else profile).name
+    title = cases[0].title if len(cases) == 1 else f"{len(cases)} cases"
+    return dossier_pdf(markdown, caller=caller, case=title, created=parse_iso(exported_at))
+
+
 def __getattr__(name: str) -> object:
     if name == "export_ics":
         from tui.export.ics_export import export_ics
@@ -70,6 +100,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "BINARY",
     "DESCRIPTIONS",
     "EXTENSIONS",
     "FORMATS",
@@ -80,4 +111,5 @@ __all__ = [
     "mask",
     "mask_records",
     "render",
+    "render_bytes",
 ]

@@ -6,7 +6,8 @@ link, step or cited text; ``playbook.trust_summary(today)`` gives the
 playbook-wide "Facts last checked …" line.
 """
 
-from tui.playbooks.loader import load_file, load_playbooks, validate_paths
+from tui.playbooks.letters import FIELDS, LetterError, LetterTemplate
+from tui.playbooks.loader import load_file, load_letters, load_playbooks, validate_paths
 from tui.playbooks.model import (
     FACT_STATUSES,
     KINDS,
@@ -28,6 +29,10 @@ from tui.playbooks.model import (
 )
 
 __all__ = [
+    "FIELDS",
+    "LetterError",
+    "LetterTemplate",
+    "load_letters",
     "FACT_STATUSES",
     "KINDS",
     "PLAYBOOK_SCHEMA_VERSION",

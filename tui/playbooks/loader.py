@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tui.playbooks.letters import LetterTemplate
 from tui.playbooks.model import Playbook, PlaybookProblem
 from tui.playbooks.schema import Checker
 from tui.playbooks.yamlsafe import (
@@ -142,6 +143,56 @@ def load_file(path: Path, folder: Path | None = None,
     if checker.problems:
         return None, checker.capped(), nodes
     return playbook, [], nodes
+
+
+LETTERS_FOLDER = "letters"
+"""Letters for any organisation live in this folder inside a playbooks folder."""
+
+
+def load_letters_file(path: Path, folder: Path | None = None,
+                      ) -> tuple[list[LetterTemplate], list[PlaybookProblem]]:
+    """One letters file: its letters (none when it has problems) and its problems."""
+    try:
+        raw = read_limited(path, folder)
+    except FileProblem as problem:
+        return [], [PlaybookProblem(path, 0, 0, str(problem))]
+    if len(raw) > MAX_BYTES:
+        return [], [PlaybookProblem(path, 0, 0, f"file is larger than {MAX_BYTES // 1024} KB")]
+    try:
+        root = compose(decode(raw))
+    except YamlProblem as problem:
+        return [], [PlaybookProblem(path, problem.line, problem.column, problem.message)]
+    checker = Checker(path)
+    letters = checker.letters_file(root)
+    if checker.problems:
+        return [], checker.capped()
+    return letters, []
+
+
+def load_letters(directories: Sequence[Directory],
+                 ) -> tuple[list[LetterTemplate], list[PlaybookProblem]]:
+    """Letters for any organisation: every ``letters/*.yaml`` in the playbook folders.
+    A later folder's letter overrides an earlier one with the same id."""
+    found: dict[str, LetterTemplate] = {}
+    problems: list[PlaybookProblem] = []
+    for entry in directories:
+        directory, origin = entry if isinstance(entry, tuple) else (entry, "shipped")
+        folder = directory / LETTERS_FOLDER
+        if not folder.is_dir():
+            continue
+        files, trouble, _is_folder = list_files(folder)
+        problems.extend(trouble)
+        for path in files:
+            letters, found_problems = load_letters_file(path, folder)
+            problems.extend(found_problems)
+            for letter in letters:
+                found[letter.id] = replace(letter, origin=origin)
+    return list(found.values()), problems
+
+
+def is_letters_file(path: Path) -> bool:
+    """A file inside a ``letters`` folder is read as a letters file, not a playbook."""
+    return path.parent.name == LETTERS_FOLDER
 
 
 def list_files(entry: Path) -> tuple[list[Path], list[PlaybookProblem], bool]:
@@ -375,6 +426,17 @@ def validate_paths(targets: list[Path], directories: Sequence[Directory]) -> Val
     mine: set[str] = set()
     for target in targets:
         files, trouble, is_folder = list_files(target)
+        letter_files = [path for path in files if is_letters_file(path)]
+        if is_folder and (target / LETTERS_FOLDER).is_dir():
+            extra, more, _ = list_files(target / LETTERS_FOLDER)
+            letter_files += extra
+            trouble = trouble + more
+        for path in letter_files:
+            report.checked.append(path)
+            report.problems.extend(load_letters_file(path)[1])
+        files = [path for path in files if not is_letters_file(path)]
+        if letter_files and not files and not trouble:
+            continue
         if not files and not trouble:
             if is_folder:
                 trouble = [PlaybookProblem(target, 0, 0, "no playbook files (*.yaml or *.yml) "

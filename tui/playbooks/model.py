@@ -15,6 +15,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.playbooks.letters import LetterTemplate
 
 KINDS = ("exchange", "insurer", "government", "billing", "other")
 SOURCE_STATUSES = ("ok", "secondary", "weak", "stale", "conflict", "unverified")
@@ -330,6 +334,8 @@ class Playbook:
     """Pages to open (complaint forms, official pages), each with its source."""
     cannot_help_with: list[str] = field(default_factory=list)
     """What this office cannot take (so nobody waits on it for that)."""
+    letters: list[LetterTemplate] = field(default_factory=list)
+    """Letters to this organisation, filled from a case (its own, not its parent's)."""
 
     @property
     def main_number(self) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.playbooks.letters import LETTER_KEYS, LetterTemplate, Part, check_part, part_of
 from tui.playbooks.model import (
     FACT_STATUSES,
     KINDS,
@@ -57,7 +58,9 @@ TOP_KEYS_V1 = (
     "schema_version", "id", "name", "kind", "extends", "phones", "before_you_call",
     "steps", "never", "escalate_to", "deadlines", "sources",
 )
-TOP_KEYS = (*TOP_KEYS_V1, "links", "cannot_help_with")
+TOP_KEYS = (*TOP_KEYS_V1, "links", "cannot_help_with", "letters")
+LETTERS_FILE_KEYS = ("schema_version", "letters")
+"""A letters file (in a ``letters/`` folder): letters for any organisation."""
 PHONE_KEYS_V1 = ("label", "number", "hours", "tty", "menu")
 PHONE_KEYS = (*PHONE_KEYS_V1, *CITE_KEYS)
 STEP_KEYS_V1 = ("title", "say", "tips")
@@ -85,6 +88,7 @@ class Checker:
         self.version = 1
         self._sources: dict[str, Source] = {}
         self._cited: set[str] = set()
+        self._letter_ids: set[str] = set()
 
     def problem(self, node: Node, message: str) -> None:
         line, column = where(node)
@@ -432,7 +436,8 @@ class Checker:
         self.version = version
         v2 = version >= 2
         fields = self.mapping(root, "the playbook", TOP_KEYS if v2 else TOP_KEYS_V1,
-                              ("id", "name", "kind"), newer=("links", "cannot_help_with"))
+                              ("id", "name", "kind"),
+                              newer=("links", "cannot_help_with", "letters"))
         if fields is None:
             return None, {}
         # Sources first: the facts above them cite their ids.
@@ -465,8 +470,67 @@ class Checker:
             links=self.items(fields.get("links"), "links", self.link) if v2 else [],
             cannot_help_with=(self.texts(fields.get("cannot_help_with"), "cannot_help_with")
                               if v2 else []),
+            letters=self.items(fields.get("letters"), "letters",
+                               lambda node: self.letter(node, own_id)) if v2 else [],
         )
         return playbook, fields
+
+    # -- letters ----------------------------------------------------------
+    def letter(self, node: Node, playbook_id: str = "") -> LetterTemplate | None:
+        """One letter template: its fields, and every template checked for syntax and
+        for fields that do not exist."""
+        fields = self.mapping(node, "a letter", LETTER_KEYS, ("id", "title", "body"))
+        if fields is None:
+            return None
+        ident = self.slug(fields.get("id"), "id")
+        if ident and ident in self._letter_ids:
+            self.problem(fields["id"], f"letter id '{ident}' is used twice in this file")
+        self._letter_ids.add(ident)
+        parts = {}
+        for key in ("to", "subject", "body"):
+            value = fields.get(key)
+            if value is None:
+                parts[key] = Part("", self.path, *where(node))
+                continue
+            if not isinstance(value, ScalarNode):
+                self.problem(value, f"{key} of a letter must be text (a template), not a list "
+                                    "or mapping")
+                return None
+            if key == "body" and not str(value.value).strip():
+                self.problem(value, "body of a letter must not be empty")
+            parts[key] = part_of(value, self.path)
+            self.problems.extend(check_part(parts[key]))
+        needs = self.choice(fields.get("needs_call"), "needs_call", ("yes", "no", "true",
+                                                                     "false"), "no")
+        line, column = where(node)
+        return LetterTemplate(
+            id=ident,
+            title=self.text(fields.get("title"), "title", required=True),
+            to=parts["to"],
+            subject=parts["subject"],
+            body=parts["body"],
+            about=self.text(fields.get("about"), "about"),
+            needs_call=needs in ("yes", "true"),
+            playbook_id=playbook_id,
+            cite=self.cite(fields, node, "a letter", needed=False),
+            source_path=self.path,
+            line=line,
+            column=column,
+        )
+
+    def letters_file(self, root: Node | None) -> list[LetterTemplate]:
+        """A letters file: ``schema_version: 2`` and ``letters:``, for any organisation."""
+        if root is None:
+            self.problems.append(PlaybookProblem(self.path, 1, 1, "the file is empty"))
+            return []
+        fields = self.mapping(root, "a letters file", LETTERS_FILE_KEYS,
+                              ("schema_version", "letters"))
+        if fields is None:
+            return []
+        version = self.integer(fields.get("schema_version"), "schema_version", 2, 2,
+                               PLAYBOOK_SCHEMA_VERSION)
+        self.version = version
+        return self.items(fields.get("letters"), "letters", self.letter)
 
     def capped(self) -> list[PlaybookProblem]:
         """The problems in file order, at most MAX_PROBLEMS (then one line for the rest)."""
@@ -480,6 +544,7 @@ class Checker:
 
 __all__ = [
     "CITE_KEYS",
+    "LETTERS_FILE_KEYS",
     "DEADLINE_KEYS",
     "LINK_KEYS",
     "PHONE_KEYS",

@@ -64,12 +64,12 @@ def show_dropped(log: NotesLog, dropped: DroppedCall, same_rep_keys: list[str]) 
 
 
 def hold_tally(session: LiveSession) -> Text | None:
-    """``4h 12m on hold so far in 5 calls to the Connector``: earlier calls (counted at
-    dial) plus this one's hold, live. The figures come first: a narrow log cuts the end.
+    """``4h 12m on hold with them so far, 5 calls``: earlier calls to this organisation
+    (counted at dial) plus this one's hold, live. Short, so it fits the notes log's
+    border at 80 columns; the organisation is named in the title bar.
     None on the first call to an organisation (the timer already says it all)."""
     if not session.earlier_hold.calls:
         return None
     text = Text(format_duration(session.organisation_hold_seconds()), style="bold")
-    text.append(f" on hold so far in {session.earlier_hold.calls + 1} calls to "
-                f"{visible(session.call.organisation)}")
+    text.append(f" on hold with them so far, {session.earlier_hold.calls + 1} calls")
     return text

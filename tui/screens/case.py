@@ -51,7 +51,9 @@ Keys `1`–`6` switch tabs (6 is the timeline of calls, payments, notices,
 claims and documents; Enter opens a call). `a` adds to the tab you are on (an identifier, a
 payment, a notice, a claim or a document sent); `delete` removes the selected
 row after asking. `e` renames the case, `s` resolves or reopens it, `c` calls
-about it.
+about it. `w` writes a letter filled from the case (a dispute, a complaint, a
+confirmation of a call…) to review, edit and keep with its documents; Enter on a
+saved letter in the documents tab opens it again.
 
 Deadlines are counted from the notice dates you enter: always check the date
 printed on your notice.
@@ -66,6 +68,8 @@ printed on your notice.
         Binding("s", "toggle_status", "Resolve/reopen", id="case-status"),
         Binding("x", "export", "Export", id="case-export",
                 tooltip="Export this case: dossier, spreadsheet, backup or calendar"),
+        Binding("w", "letter", "Letter", id="case-letter",
+                tooltip="Write a letter filled from this case: review, edit, save"),
         *[
             Binding(str(number), f"tab('{tab}')", tab.capitalize(), show=False,
                     id=f"case-tab-{tab}")
@@ -77,6 +81,7 @@ printed on your notice.
         "case-call": "Call about this case…", "case-add": "Add to this tab…",
         "case-remove": "Remove the selected row…", "case-rename": "Rename the case…",
         "case-status": "Resolve or reopen the case", "case-export": "Export this case…",
+        "case-letter": "Write a letter…",
     }
     """How the command palette names each action (binding id → title)."""
 
@@ -277,6 +282,9 @@ printed on your notice.
     def action_export(self) -> None:
         self.htl.open_export_dialog(self.case.title)
 
+    def action_letter(self) -> None:
+        self.htl.open_letter(self.case_id)
+
     def action_call(self) -> None:
         self.htl.open_start_dialog(case_id=self.case_id)
 
@@ -387,6 +395,12 @@ printed on your notice.
                 self._apply(lambda: self.service.cases.remove(self.case_id, kind, str(key)))
 
         self.app.push_screen(ConfirmDialog(f"Remove this row?\n{label}"), confirmed)
+
+    @on(DataTable.RowSelected, "#documents-table")
+    def _open_letter(self, event: DataTable.RowSelected) -> None:
+        document = next((d for d in self.case.documents if d.id == event.row_key.value), None)
+        if document is not None and document.text:
+            self.htl.open_letter(self.case_id, document.id)
 
     @on(DataTable.RowSelected, "#case-calls-table")
     def _open_call(self, event: DataTable.RowSelected) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from tui.domain.clock import Clock
 from tui.domain.deadlines import local_date
 from tui.domain.timefmt import to_iso
-from tui.playbooks import Playbook, PlaybookProblem
+from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem
 from tui.store import Store
 
 
@@ -24,6 +24,8 @@ class Context:
     clock: Clock
     playbooks: dict[str, Playbook] = field(default_factory=dict)
     problems: list[PlaybookProblem] = field(default_factory=list)
+    letters: list[LetterTemplate] = field(default_factory=list)
+    """Letters for any organisation (playbooks carry their own)."""
 
     def now_iso(self) -> str:
         """Now, as stored: UTC ISO-8601."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.domain.model import Call, Case
-from tui.export import EXTENSIONS, FORMATS, render
+from tui.export import BINARY, EXTENSIONS, FORMATS, render, render_bytes
 from tui.service.base import Context, ServiceError
 from tui.store.atomic import write_private_file
 
@@ -56,10 +56,22 @@ class ExportService:
         """The export text, and what went into it."""
         if fmt not in FORMATS:
             raise ServiceError(f"unknown format {fmt} (one of {', '.join(FORMATS)})")
+        if fmt in BINARY:
+            raise ServiceError(f"{fmt} is not text: write it to a file with -o FILE")
         cases, calls = self.select(case_text)
         text = render(fmt, cases, calls, self._ctx.now_iso(), mask=mask,
                       today=self._ctx.today(), profile=self._ctx.store.get_profile())
         return text, cases, calls
+
+    def render_bytes(self, fmt: str, case_text: str | None = None, *,
+                     mask: bool = False) -> tuple[bytes, list[Case], list[Call]]:
+        """The export as the bytes of its file (a PDF for ``pdf``), and what went in."""
+        if fmt not in FORMATS:
+            raise ServiceError(f"unknown format {fmt} (one of {', '.join(FORMATS)})")
+        cases, calls = self.select(case_text)
+        data = render_bytes(fmt, cases, calls, self._ctx.now_iso(), mask=mask,
+                            today=self._ctx.today(), profile=self._ctx.store.get_profile())
+        return data, cases, calls
 
     def write(self, fmt: str, path: Path, case_text: str | None = None, *,
               mask: bool = False) -> ExportResult:
@@ -68,9 +80,9 @@ class ExportService:
             raise ServiceError(f"{path} is a folder; give a file name")
         if not path.parent.is_dir():
             raise ServiceError(f"the folder {path.parent} does not exist")
-        text, cases, calls = self.render(fmt, case_text, mask=mask)
+        data, cases, calls = self.render_bytes(fmt, case_text, mask=mask)
         try:
-            write_private_file(path, text.encode("utf-8"))
+            write_private_file(path, data)
         except OSError as error:
             raise ServiceError(f"cannot write {path}: {error.strerror or error}") from None
         return ExportResult(path, len(cases), len(calls))

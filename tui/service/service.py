@@ -13,13 +13,14 @@ from tui.domain.dates import DateProblem, read_date
 from tui.domain.followups import FollowUp, broken_by_organisation, done_on
 from tui.domain.model import CallSummary, Case, Profile
 from tui.domain.reps import RepRecord, directory
-from tui.playbooks import Playbook, PlaybookProblem
+from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem, load_letters
 from tui.service.base import Context, ServiceError
 from tui.service.calls import CallService
 from tui.service.cases import CaseService
 from tui.service.exports import ExportService
 from tui.service.followups import FollowUpService
 from tui.service.imports import ImportReport, import_file
+from tui.service.letters import LetterService
 from tui.store import SaveStatus, Store
 
 RECENT_CALLS = 50
@@ -63,13 +64,20 @@ class Service:
 
     def __init__(self, store: Store, playbooks: dict[str, Playbook] | None = None,
                  problems: list[PlaybookProblem] | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None,
+                 letters: list[LetterTemplate] | None = None) -> None:
+        """``letters``: letters for any organisation (None: the shipped ones)."""
+        if letters is None:
+            from tui.paths import shipped_playbooks_dir
+
+            letters, _problems = load_letters([shipped_playbooks_dir()])
         self.ctx = Context(store, clock or SystemClock(), dict(playbooks or {}),
-                           list(problems or []))
+                           list(problems or []), list(letters))
         self.cases = CaseService(self.ctx)
         self.followups = FollowUpService(self.ctx)
         self.calls = CallService(self.ctx, self.cases, self.followups)
         self.exports = ExportService(self.ctx)
+        self.letters = LetterService(self.ctx)
 
     # -- shared -------------------------------------------------------------------
     @property

@@ -40,6 +40,12 @@ def cleaned_paste(widget: Input, event: events.Paste) -> str:
     return without_surrogates(event.text)
 
 
+def pasted_text(text: str) -> str:
+    """A paste with its line breaks as ``\\n``: terminals send ``\\r`` (and Windows
+    copies ``\\r\\n``) for each line break of a paste."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def paste_problem(text: str) -> str | None:
     """Why a paste is refused, or None."""
     if len(text) > MAX_PASTE:
@@ -127,6 +133,6 @@ class NoteLine(TextField):
         if problem:
             self.notify(problem, severity="error", markup=False)
             return
-        text = self.value + cleaned_paste(self, event)
+        text = self.value + pasted_text(cleaned_paste(self, event))
         self.value = ""
         self.post_message(self.Entered(self, text, pasted_lines=len(lines)))
