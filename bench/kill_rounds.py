@@ -30,6 +30,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,8 +46,12 @@ from tests.pty_helpers import PtyApp, app_env, holdtheline, run_cli, sigkill  # 
 KEY_GAP = 0.04
 KEPT_AFTER = 1.0
 NAME = "Bartholomew"
-NOTE = "denied 11/01, appeal sent"
-SUMMARY = "billing will review"
+NOTE = "Zed: denied 11/01, appeal"
+SUMMARY = "Zed will review billing"
+# A key counts as handled when the field's text up to it -- at least this many
+# characters, so that it is found nowhere else on the screen (a lone "d" is in
+# "Saved") -- was drawn: an upper bound on when the key was handled.
+SHOWN_AT_LEAST = 4
 
 
 def unreadable_files(data: Path) -> list[str]:
@@ -93,10 +98,17 @@ def typing_round(env: dict[str, str], data: Path, case: str, rng: random.Random,
         sigkill(app.pid)
         app.process.wait()
         typed = {"name": "", "note": "", "summary": ""}
-        for index, (field, char, at, _shown) in enumerate(sent):
+        for field, char, _at, _shown in sent:
             typed[field] += char
-            # the last few characters: enough to be unique on the screen
-            sent[index] = (field, char, at, app.shown_at(typed[field][-12:], at))
+        count = {"name": 0, "note": 0, "summary": 0}
+        for index, (field, char, at, _shown) in enumerate(sent):
+            count[field] += 1
+            upto = max(count[field], SHOWN_AT_LEAST)
+            shown = None
+            if upto <= len(typed[field]):
+                # the last few characters up to this key (or a later one), as drawn
+                shown = app.shown_at(typed[field][:upto][-12:], at)
+            sent[index] = (field, char, at, shown)
     finally:
         app.close()
     done = run_cli(env, "--data-dir", str(data), "export", "--format", "json")
@@ -133,8 +145,21 @@ def command_round(env: dict[str, str], args: list[str], rng: random.Random,
 
 
 def busy_loops(count: int) -> list[subprocess.Popen[bytes]]:
-    return [subprocess.Popen(["timeout", "7200", "sh", "-c", "while :; do :; done"])
+    """Each in a session of its own, so that ``end_loops`` ends the shell too (killing
+    ``timeout`` alone leaves it spinning, and holding our stdout open)."""
+    return [subprocess.Popen(["timeout", "7200", "sh", "-c", "while :; do :; done"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
             for _ in range(count)]
+
+
+def end_loops(loops: list[subprocess.Popen[bytes]]) -> None:
+    for loop in loops:
+        try:
+            os.killpg(loop.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        loop.wait()
 
 
 def _stop(signum: int, _frame: object) -> None:
@@ -142,8 +167,6 @@ def _stop(signum: int, _frame: object) -> None:
 
 
 def main() -> int:
-    import signal
-
     signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=1000)
@@ -212,9 +235,7 @@ def main() -> int:
         leftovers = sorted(p.name for p in out_dir.glob(".holdtheline-export-*.tmp"))
         figures["export temp files left (swept by the next export there)"] = len(leftovers)
     finally:
-        for loop in loops:
-            loop.kill()
-            loop.wait()
+        end_loops(loops)
         shutil.rmtree(root, ignore_errors=True)
     print(f"rounds: {args.rounds} ({dict(kinds)}), busy cores: {len(loops)}, "
           f"{time.monotonic() - started:.0f} s")
