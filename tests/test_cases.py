@@ -60,7 +60,7 @@ async def test_create_rename_resolve_reopen(make_app, store: Store) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)
         assert "Dental bill [x]" in _export_text(app)
-        await pilot.press("e")
+        await pilot.press("r")
         await pilot.pause()
         field = app.screen.query_one("#field-title", Input)
         field.value = "Dental bill, overcharged"

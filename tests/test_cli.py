@@ -59,7 +59,7 @@ def test_version_and_help() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["--bogus"], ["export"], ["export", "--format", "pdf"], ["frobnicate"],
+    [["--bogus"], ["export"], ["export", "--format", "docx"], ["frobnicate"],
      ["call", "--playbook"]],
 )
 def test_bad_arguments_give_one_line_and_exit_2(args: list[str], tmp_path: Path) -> None:

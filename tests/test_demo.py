@@ -457,3 +457,19 @@ async def test_demo_app_says_it_is_the_demo(store: Store) -> None:
         assert "DEMO" in text
         assert "Coverage restricted despite" in text
         assert any("demo" in n.message.casefold() for n in app._notifications)
+
+
+def test_story_has_a_correction_the_dossier_shows(story: tuple[Store, list[Call]]) -> None:
+    store, calls = story
+    [case] = store.list_cases()
+    corrected = [p for p in case.payments if p.corrected]
+    assert [p.confirmation for p in corrected] == ["BP7731-5520"]
+    [revision] = corrected[0].revisions
+    assert revision.before == {"confirmation": "BP7731-5250"}
+    assert revision.reason == "typo; read again from the bank statement"
+    from tui.export import render
+
+    dossier = render("md", [case], calls, "2026-12-31T12:00:00+00:00")
+    assert re.search(r"BP7731-5520 \(corrected \d{4}-\d\d-\d\d; was: BP7731-5250\)", dossier)
+    masked = render("md", [case], calls, "2026-12-31T12:00:00+00:00", mask=True)
+    assert "BP7731-5250" not in masked and "was: •••••••5250" in masked

@@ -55,7 +55,10 @@ def test_whole_call_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
 
     # First rep: name, Tab, ID.
     tmux.send_text(SESSION, "Dana")
-    tmux.wait_for(SESSION, " Rep 1 Dana ", what="'Dana' in the first-name field")
+    typed_name = re.compile(r" Rep 1 +█?Dana ")
+    tmux.wait_for(
+        SESSION, lambda s: typed_name.search(s) is not None, what="'Dana' in the first-name field"
+    )
     tmux.send_key(SESSION, "Tab")
     tmux.wait_focus(SESSION, "Rep ID", what="focus on rep 1's ID")
     tmux.send_text(SESSION, "4471")
@@ -100,10 +103,16 @@ def test_whole_call_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
     tmux.send_text(SESSION, "promise: will call back in 3 days")
     tmux.wait_for(SESSION, "promise: will call back in 3 days", what="the promise in the note line")
     tmux.send_key(SESSION, "Enter")
-    logged_promise = re.compile(r"PROMISE\s+will call back in 3 days\s+due\b")
+    # The log wraps at 80 columns: the promise's text, then its due date on the next line.
+    logged_promise = re.compile(r"PROMISE\s+will call back in 3")
+    promise_due = re.compile(r"days\s+due \d{4}-\d\d-\d\d")
     tmux.wait_for(
         SESSION,
-        lambda s: logged_promise.search(s) is not None and NOTE_PLACEHOLDER in s,
+        lambda s: (
+            logged_promise.search(s) is not None
+            and promise_due.search(s) is not None
+            and NOTE_PLACEHOLDER in s
+        ),
         what="the promise in the notes log",
     )
 

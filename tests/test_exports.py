@@ -22,10 +22,11 @@ from icalendar import Calendar
 from tui import __version__
 from tui.cli import main
 from tui.domain.clock import FrozenClock
+from tui.domain.corrections import remove_item, revise, revise_case
 from tui.domain.live import LiveCall
 from tui.domain.model import Call, Case, Claim, DocumentSent, Notice, Payment
 from tui.domain.search import call_search_text, match_spans, matches, search_terms
-from tui.export import FORMATS, render
+from tui.export import BINARY, FORMATS, render
 from tui.export.csv_export import BOM, COLUMNS, safe_cell
 from tui.export.mask import mask, mask_records
 from tui.store import Store
@@ -203,7 +204,24 @@ def build_sample() -> tuple[list[Case], list[Call]]:
     clock.advance(200)
     live.end("no progress", "@collections: they say the bill was sent on 2026-10-01")
     calls.append(live.call)
+    _corrections(case, calls)
     return [case, other], calls
+
+
+def _corrections(case: Case, calls: list[Call]) -> None:
+    """Typos corrected afterwards (the originals kept) and a note removed."""
+    payment = case.payments[0]
+    payment.confirmation = "BANK-77301924"  # as first typed
+    revise(payment, {"confirmation": "BANK-77301942"}, "2026-11-22T18:00:00+00:00",
+           "bank typo: read from the statement")
+    case.identifiers["Member ID"] = "NHP123456780"
+    revise_case(case, {"identifier:Member ID": "NHP123456789"}, "2026-11-22T18:05:00+00:00")
+    reference = calls[0].references[0]
+    reference.number = "NHP-CASE-7781240"
+    revise(reference, {"number": "NHP-CASE-7781204"}, "2026-11-23T09:00:00+00:00")
+    second = calls[1]
+    second.removed.append(remove_item(second.notes, "note-2", "note",
+                                      "2026-11-23T09:10:00+00:00", "it was the next call"))
 
 
 @pytest.fixture
@@ -256,8 +274,11 @@ def test_dossier_content(sample: tuple[list[Case], list[Call]]) -> None:
     assert "the parties’ accounts conflict on 1 question." in brief
     for expected in (
         "| 2026-09-28 | $412.50 | autopay | 88-1234-5678 | checking …4821 | — |",
-        "| 2026-10-27 | $412.50 | manual | BANK-77301942 | checking …4821 | "
-        "paid by phone \\| read back twice |",
+        "| 2026-10-27 | $412.50 | manual | BANK-77301942 (corrected 2026-11-22; was: "
+        "BANK-77301924) | checking …4821 | paid by phone \\| read back twice |",
+        "- Member ID: NHP123456789 (corrected 2026-11-22; was: NHP123456780)",
+        "- Removed 2026-11-23: note: 00:49:20 Asked for a supervisor; told the wait is 45 "
+        "minutes (call of 2026-11-06 15:30) — why: it was the next call",
         "- Reinstatement request window: due 2026-12-08 (14 days left) — counted from "
         "Termination warning (TW-55190022) dated 2026-11-03",
         "Check the date on your notice: the clock runs from it.",
@@ -323,7 +344,7 @@ def test_csv_reads_back(sample: tuple[list[Case], list[Call]]) -> None:
     assert second["reps"] == "Kevin (refused to give ID); Angela #S-90817"
     assert second["summary"] == "'-$412.50 shown as past due again; sent to billing for review"
     assert second["duration_min"] == "96.8" and second["hold_min"] == "85.5"
-    assert second["talk_min"] == "11.3" and second["notes_count"] == "4"
+    assert second["talk_min"] == "11.3" and second["notes_count"] == "3"  # one removed
     assert second["promises"] == "billing will review and call back in 3 days (due 2026-11-09, "\
         "broken)"
     hospital = next(row for row in by_column if row["organisation"] == "Mercy Hospital Billing")
@@ -624,3 +645,17 @@ def test_closed_pipe_is_quiet(seeded: Path) -> None:
     finally:
         os.close(write_end)
     assert result.returncode == 141 and result.stderr == b""
+
+
+@pytest.mark.parametrize("fmt", [fmt for fmt in FORMATS if fmt not in BINARY])
+def test_masked_exports_mask_the_values_corrections_replaced(
+        fmt: str, sample: tuple[list[Case], list[Call]]) -> None:
+    cases, calls = sample
+    plain = render(fmt, cases, calls, EXPORTED_AT)
+    masked = render(fmt, cases, calls, EXPORTED_AT, mask=True)
+    old = ["BANK-77301924", "NHP123456780", "NHP-CASE-7781240"]
+    if fmt in ("md", "json"):
+        assert all(value in plain for value in old)
+    assert not [value for value in old if value in masked]
+    if fmt == "md":
+        assert "(corrected 2026-11-22; was: •••••••••1924)" in masked

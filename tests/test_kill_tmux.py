@@ -46,6 +46,7 @@ from tests.tmux_helpers import (
     Tmux,
     app_pid,
     export_json,
+    field_at,
     holdtheline_binary,
     locate,
 )
@@ -135,8 +136,9 @@ def _type_until_kill(
     """
     pid = app_pid(tmux.pane_pid(session))
     screen = tmux.capture(session)
-    name_row, name_column = locate(screen, "Rep 1 First name")
-    name_column += len("Rep 1 ")
+    name_field = field_at(screen, "First name", "Rep 1")
+    assert name_field is not None, screen
+    name_row, name_column = name_field
     note_row, note_column = locate(screen, NOTE_PLACEHOLDER)
     fields = {"name": (name_row, name_column), "note": (note_row, note_column)}
 

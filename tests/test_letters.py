@@ -431,3 +431,15 @@ def test_pdf_prints_unicode_and_is_not_for_the_terminal(store: Store, tmp_path: 
     with pytest.raises(ServiceError, match="not text"):
         service.exports.render("pdf")
     assert PdfReader(io.BytesIO(service.exports.render_bytes("pdf")[0])).pages
+
+
+def test_a_masked_export_masks_the_letters_text(story: tuple[Service, Case, list[Call]]) -> None:
+    service, case, _calls = story
+    draft = service.letters.draft("connector-billing-dispute", case.id)
+    service.letters.save(case.id, "connector-billing-dispute", draft.text,
+                         {"date": "2026-12-02", "how": "fax", "path": ""})
+    masked, _cases, _calls = service.exports.render("json", mask=True)
+    assert "100482736615" not in masked and "BP7731-5520" not in masked
+    assert "••••••••6615" in masked
+    full, _cases, _calls = service.exports.render("json")
+    assert "BP7731-5520" in full

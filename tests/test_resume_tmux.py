@@ -84,7 +84,8 @@ def test_a_killed_call_continues_with_resume(tmux: Tmux, tmp_path: Path, load: s
     tmux.send_key("again", "C-n")
     tmux.send_text("again", SECOND_NOTE)
     tmux.send_key("again", "Enter")
-    tmux.wait_for("again", re.compile(r"\d{2}:\d{2}:\d{2} .*" + SECOND_NOTE).search,
+    # The log wraps at 80 columns: the note's first words are on the stamped line.
+    tmux.wait_for("again", re.compile(r"\d{2}:\d{2}:\d{2} .*" + SECOND_NOTE[:22]).search,
                   what="the new note in the log")
 
     tmux.send_key("again", "C-t")

@@ -259,3 +259,26 @@ def test_history_screen(snap_compare, make_app, store: Store,  # type: ignore[no
         await _no_blink(pilot)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(100, 24))
+
+
+def test_item_history(snap_compare, make_app, store: Store,  # type: ignore[no-untyped-def]
+                      clock: FrozenClock) -> None:
+    case_id = _rich_case(store)
+    app = make_app()
+    cases = app.service.cases
+    payment = store.get_case(case_id).payments[0]  # type: ignore[union-attr]
+    values = {"date": payment.date, "amount": payment.amount, "method": payment.method,
+              "confirmation": "BK-77313", "account": payment.account}
+    clock.advance(3600)
+    cases.correct(case_id, "payments", payment.id, values, "bank typo: read from the statement")
+    clock.advance(86400)
+    cases.correct(case_id, "payments", payment.id, {**values, "amount": "412.00"},
+                  "the statement says $412.00")
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.open_case(case_id)
+        await pilot.pause()
+        await pilot.press("2", "v")
+        await _no_blink(pilot)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))

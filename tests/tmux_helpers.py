@@ -155,6 +155,23 @@ def locate(screen: str, text: str) -> tuple[int, int]:
     return found[0]
 
 
+def field_at(screen: str, placeholder: str, context: str = "") -> tuple[int, int] | None:
+    """(row, column) of ``placeholder`` after ``context`` on its line; None unless just once.
+
+    Any spacing may separate the two (the form's labels sit in a column of their own).
+    """
+    marker = context.strip()
+    found = []
+    for row, line in enumerate(screen.split("\n")):
+        start = line.find(marker)
+        if start < 0:
+            continue
+        column = line.find(placeholder, start + len(marker))
+        if column >= 0 and line.count(placeholder) == 1:
+            found.append((row, column))
+    return found[0] if len(found) == 1 else None
+
+
 def tmux_binary() -> str:
     """The tmux executable; skips the test when tmux is not installed."""
     found = shutil.which("tmux")
@@ -377,15 +394,19 @@ class Tmux:
     ) -> tuple[int, int]:
         """Wait until the empty input showing ``placeholder`` has focus; its (row, column).
 
-        ``context`` is text just before the placeholder on the same line, when
+        ``context`` is text earlier on the placeholder's line (any spacing between), when
         the placeholder alone is not unique (``"Rep 2 "`` + ``"First name"``).
         The signs of focus are described in the module docstring: the terminal
         cursor on the placeholder, or the caret block on its first cell.
         """
         label = what or f"focus on the {placeholder!r} field"
-        screen = self.wait_for(name, context + placeholder, timeout=timeout, what=label)
-        row, column = locate(screen, context + placeholder)
-        column += len(context)
+        screen = self.wait_for(
+            name, lambda s: field_at(s, placeholder, context) is not None,
+            timeout=timeout, what=label,
+        )
+        position = field_at(screen, placeholder, context)
+        assert position is not None
+        row, column = position
         deadline = time.monotonic() + timeout
         while not self.has_focus(name, row, column, placeholder):
             if time.monotonic() > deadline:

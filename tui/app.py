@@ -6,21 +6,27 @@ the App only decides which screen or dialog is shown and when.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
+import signal
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from tui.config import Config, ConfigError, save_theme
+from tui.crashlog import crash_message, write_crash_log
 from tui.domain.model import Call
 from tui.domain.text import plural, visible
 from tui.keys import keymap_for, keys_for
@@ -42,6 +48,21 @@ class ExportChoice:
 
 QUIT_FLUSH_SECONDS = 3.0
 """How long quitting waits for the last saves before asking what to do."""
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+"""Signals that end the app the way ctrl+q does: calls kept, everything written."""
+SIGNAL_DRAIN_SECONDS = 2.0
+"""After a signal, how long keys already received may still be handled before saving."""
+
+
+class Crashed(Exception):
+    """What Textual shows after an unhandled error: one paragraph, no traceback."""
+
+    def __init__(self, paragraph: str) -> None:
+        super().__init__(paragraph)
+        self.paragraph = paragraph
+
+    def __rich__(self) -> Text:
+        return Text(self.paragraph)
 
 
 class HoldTheLineApp(TypeAheadApp[None]):
@@ -81,10 +102,28 @@ class HoldTheLineApp(TypeAheadApp[None]):
         self._start_incoming = start_incoming
         self._resume = resume
         """An interrupted call to continue at once (``holdtheline call --resume``)."""
+        self.ended_by_signal: int | None = None
+        """The signal that ended the app (SIGTERM, SIGHUP, SIGINT), if one did."""
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own driver, except on Linux/macOS terminals: the one that keeps
+        pastes as text and survives bytes that are not UTF-8 (``tui.terminal``)."""
+        from textual.drivers.linux_driver import LinuxDriver
+
+        found = super().get_driver_class()
+        if found is LinuxDriver:
+            from tui.terminal import SafeLinuxDriver
+
+            return SafeLinuxDriver
+        return found
 
     def on_mount(self) -> None:
         from tui.screens.home import HomeScreen
 
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for signum in ENDING_SIGNALS:
+                loop.add_signal_handler(signum, self.end_by_signal, signum)
         self.set_keymap(self.keymap)
         self._apply_theme()
         self.push_screen(HomeScreen())
@@ -230,12 +269,11 @@ class HoldTheLineApp(TypeAheadApp[None]):
         """A type-to-search list of every case, open and resolved."""
         from textual.command import SimpleCommand
 
-        commands = [
-            SimpleCommand(visible(case.title), partial(self.open_case, case.id),
-                          case.status)
-            for case in self.service.cases.list()
-        ]
-        self.search_commands(commands, placeholder="Open which case? Type to search…")
+        from tui.screens.commands import search_literal
+
+        commands = [SimpleCommand(case.title, partial(self.open_case, case.id), case.status)
+                    for case in self.service.cases.list()]
+        search_literal(self.screen, commands, "Open which case? Type to search…")
 
     # -- export -------------------------------------------------------------------------
     def open_export_dialog(self, case_title: str = "") -> None:
@@ -328,6 +366,45 @@ class HoldTheLineApp(TypeAheadApp[None]):
     def _quit_confirmed(self, yes: bool | None) -> None:
         if yes:
             self._quit_now()
+
+    def end_by_signal(self, signum: int) -> None:
+        """SIGTERM, SIGHUP (terminal closed) or SIGINT: keep a running call as
+        interrupted, write everything, restore the terminal, exit 128 + signal."""
+        if self.ended_by_signal is not None:
+            return
+        self.ended_by_signal = signum
+        self._end_after_typing(signum, time.monotonic() + SIGNAL_DRAIN_SECONDS)
+
+    def _end_after_typing(self, signum: int, deadline: float) -> None:
+        """Keys already received (held by the type-ahead gate on a busy machine) are
+        handled first, for at most ``SIGNAL_DRAIN_SECONDS``; then everything is saved."""
+        if self.typing_pending() and time.monotonic() < deadline:
+            self.set_timer(0.02, partial(self._end_after_typing, signum, deadline))
+            return
+        try:
+            self.service.shutdown()
+        finally:
+            self.exit(return_code=128 + signum)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled error: save the call, write a crash log without user text,
+        and show one paragraph instead of a traceback with local variables.
+
+        Textual 8.2 (pinned) has no public hook for this: ``App._handle_exception``
+        prints ``Traceback(show_locals=True)``, which would put the user's notes and
+        member numbers on the terminal. Only what it shows is replaced here.
+        """
+        if isinstance(error, Crashed):
+            super()._handle_exception(error)
+            return
+        try:
+            saved = self.service.shutdown()
+        except Exception:
+            saved = False
+        log = write_crash_log(error, self.service.crash_log_dir)
+        report = Crashed(crash_message(log, saved))
+        report.__cause__ = error
+        super()._handle_exception(report)
 
     def _quit_now(self) -> None:
         """Keep a running call as interrupted, write everything, leave; if the saves fail,

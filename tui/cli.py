@@ -10,8 +10,14 @@ from typing import NoReturn
 
 from tui import __version__, paths
 from tui.config import Config, ConfigError, load_config
-from tui.domain.text import plural, visible
-from tui.export import FORMATS
+from tui.domain.text import (
+    has_lone_surrogate,
+    plural,
+    terminal_text,
+    visible,
+    without_surrogates,
+)
+from tui.export import EXPORT_FORMATS
 from tui.launch import (
     LaunchError,
     NoTerminal,
@@ -89,7 +95,7 @@ def build_parser() -> Parser:
         "spreadsheet; json: everything, "
         "re-importable; ics: follow-ups and deadlines for a calendar.",
     )
-    export.add_argument("--format", required=True, choices=FORMATS, metavar="FORMAT",
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS, metavar="FORMAT",
                         help="md, pdf, csv, json or ics")
     export.add_argument("--case", metavar="TEXT", help="only this case (title or id)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -194,6 +200,7 @@ def run_playbooks(args: argparse.Namespace) -> int:
     dirs = playbook_sources(args.playbooks)
     if args.action == "validate":
         from tui.playbooks import validate_paths
+        from tui.playbooks.loader import is_letters_file
 
         targets: list[Path] = []
         for given in args.paths:
@@ -209,7 +216,9 @@ def run_playbooks(args: argparse.Namespace) -> int:
             print(f"{len(report.bad)} of {plural(len(report.checked), 'file')} have problems",
                   file=sys.stderr)
             return 1
-        print(f"{plural(len(report.checked), 'playbook file')} OK", file=sys.stderr)
+        letters = sum(1 for path in report.checked if is_letters_file(path))
+        print(f"{plural(len(report.checked) - letters, 'playbook file')} OK"
+              + (f"; {plural(letters, 'letters file')} OK" if letters else ""), file=sys.stderr)
         return 0
     found, problems = load_all_playbooks(args.playbooks)
     if args.action == "list":
@@ -228,7 +237,7 @@ def run_playbooks(args: argparse.Namespace) -> int:
             known = ", ".join(sorted(found)) or "none"
             raise CliError(f"no playbook with id '{args.id}' (known: {known})")
         names = {pid: pb.name for pid, pb in found.items()}
-        sys.stdout.write(render_text(shown, names))
+        _write_stdout(render_text(shown, names))
     if problems:
         files = sorted({str(p.path) for p in problems})
         print(f"{plural(len(files), 'playbook file')} could not be loaded: {', '.join(files)} "
@@ -426,7 +435,10 @@ def _read_only_service(args: argparse.Namespace) -> Service:
 
 
 def _write_stdout(text: str) -> None:
-    """UTF-8 whatever the locale, bytes exactly as rendered."""
+    """UTF-8 whatever the locale, bytes exactly as rendered; on a terminal, with any
+    control character left in the data shown as ``\x1b`` instead of obeyed."""
+    if _is_terminal(sys.stdout):
+        text = terminal_text(text)
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         sys.stdout.write(text)
@@ -434,6 +446,13 @@ def _write_stdout(text: str) -> None:
     sys.stdout.flush()
     buffer.write(text.encode("utf-8"))
     buffer.flush()
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _write_stdout_bytes(data: bytes) -> None:
@@ -573,9 +592,40 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+TEXT_ARGUMENTS = {"case": "--case", "from_number": "--from", "grep": "--grep", "id": "ID"}
+"""Arguments that become stored or searched text (not file names)."""
+
+
+def _clean_text_arguments(args: argparse.Namespace) -> None:
+    """Bytes that are not UTF-8 in a text argument become U+FFFD, and the user is told
+    (Python hands them over as lone surrogates, which cannot be saved)."""
+    for attribute, label in TEXT_ARGUMENTS.items():
+        value = getattr(args, attribute, None)
+        if isinstance(value, str) and has_lone_surrogate(value):
+            setattr(args, attribute, without_surrogates(value))
+            print(f"holdtheline: {label}: bytes that are not UTF-8 were replaced with "
+                  "\ufffd", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _clean_text_arguments(args)
+    try:
+        return _dispatch(args)
+    except Exception as error:  # a bug: one paragraph and a crash log, no traceback
+        from tui.crashlog import crash_dir, crash_message, write_crash_log
+
+        try:
+            folder = crash_dir(paths.data_dir(args.data_dir))
+        except Exception:
+            folder = Path(os.devnull)
+        log = write_crash_log(error, folder)
+        print(crash_message(log, saved=True), file=sys.stderr)
+        return 70
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         if args.command == "export":
             return run_export(args)

@@ -56,6 +56,10 @@ class TypeAheadApp(App[ReturnType]):
         self._input_in_flight = False
         self._settle_tasks: set[asyncio.Task[None]] = set()
 
+    def typing_pending(self) -> bool:
+        """Keys or pastes received but not yet all handled."""
+        return bool(self._held_input) or self._input_in_flight
+
     @staticmethod
     def _is_typed(event: events.Event) -> bool:
         return isinstance(event, events.Key | events.Paste) and not event.is_forwarded

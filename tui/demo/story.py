@@ -151,6 +151,9 @@ class PaymentSpec(_Spec):
     confirmation: str = ""
     account: str = ""
     note: str = ""
+    first_typed: str = ""
+    """The confirmation number as first typed (a slip), corrected before the first call."""
+    why_corrected: str = ""
 
 
 class NoticeSpec(_Spec):
@@ -256,6 +259,9 @@ class StoryTeller:
         self.kept: list[tuple[datetime, str, int]] = []
         """Promises to mark done: when, the call, the promise's index (kept in time order)."""
         self.case_id = ""
+        self.corrections: list[tuple[str, dict[str, str], str]] = []
+        """Payments first typed wrong: their id, the right values, why (corrected before
+        the first call)."""
 
     # -- time and text --------------------------------------------------------------
     def _resolve(self, spec: DateSpec) -> date:
@@ -315,7 +321,14 @@ class StoryTeller:
             cases.add_identifier(case_id, {"key": key, "value": self.text(value)})
         for payment in spec.payments:
             if self.day_of(payment.date) < self.day0:
-                cases.add_payment(case_id, self.form(payment))
+                values = {key: value for key, value in self.form(payment).items()
+                          if key not in ("first_typed", "why_corrected")}
+                if payment.first_typed:
+                    typed = cases.add_payment(case_id, {**values,
+                                                        "confirmation": payment.first_typed})
+                    self.corrections.append((typed.id, values, payment.why_corrected))
+                else:
+                    cases.add_payment(case_id, values)
         for notice in spec.notices:
             cases.add_notice(case_id, self.form(notice))
         for document in spec.documents:
@@ -435,6 +448,9 @@ class StoryTeller:
         if self.story.profile is not None:
             self.service.save_profile(msgspec.structs.asdict(self.story.profile))
         self.case_id = self.open_case()
+        self.clock.advance(10 * 60)  # checked against the bank statement before calling
+        for payment_id, values, why in self.corrections:
+            self.service.cases.correct(self.case_id, "payment", payment_id, values, why)
         for spec in self.story.calls:
             self.make_call(spec)
         for when, call_id, index in sorted(self.kept):

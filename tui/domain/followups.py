@@ -31,7 +31,15 @@ def promise_status(promise: Promise | PromiseSummary, today: date) -> str:
     ``kept`` (done by its date, or with no date), ``kept late`` (done after its date:
     still broken in every total), ``broken`` (date passed, not done), ``today``,
     ``upcoming`` or ``undated`` (open, no date given).
+
+    A corrected due date does not undo a broken promise: when the date was corrected
+    after it had already passed with the promise not done (``missed_due``), the promise
+    stays ``broken`` (``kept late`` once done), whatever its new date. A date corrected
+    before it passed (a typo noticed in time) simply replaces it.
     """
+    missed = promise.missed_due() if isinstance(promise, Promise) else promise.missed_due
+    if missed:
+        return "kept late" if promise.done else "broken"
     due: date | None = None
     if promise.due:
         try:
@@ -73,9 +81,16 @@ class FollowUp:
         return self.promise.done
 
     @property
+    def number(self) -> int:
+        """N of the promise's id ``promise-N`` (its first place in the call, from 1: it
+        never changes, even when an earlier promise is removed)."""
+        found = self.promise.id.rpartition("-")[2]
+        return int(found) if found.isdigit() else self.index + 1
+
+    @property
     def key(self) -> str:
-        """``<call id>#<n>`` (n counts from 1): names this follow-up on home and the CLI."""
-        return f"{self.call_id}#{self.index + 1}"
+        """``<call id>#<n>`` (n: see ``number``): names this follow-up on home and the CLI."""
+        return f"{self.call_id}#{self.number}"
 
     @property
     def done_at(self) -> str | None:

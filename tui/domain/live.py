@@ -87,6 +87,7 @@ class LiveCall:
                 PlaybookUse(id=playbook_id, name=playbook_name or playbook_id, at=now, elapsed=0.0)
             )
         call.reps.append(Rep(joined_at=now, joined_elapsed=0.0))
+        call.item_ids()
         return cls(call, clock)
 
     # -- time -------------------------------------------------------------
@@ -138,6 +139,7 @@ class LiveCall:
         elapsed, at = self._stamp()
         rep = Rep(joined_at=at, joined_elapsed=elapsed)
         self.call.reps.append(rep)
+        self.call.item_ids()
         self.touch()
         return rep
 
@@ -146,6 +148,7 @@ class LiveCall:
         elapsed, at = self._stamp()
         note = Note(text=text, elapsed=elapsed, at=at)
         self.call.notes.append(note)
+        self.call.item_ids()
         self.touch()
         return note
 
@@ -153,6 +156,7 @@ class LiveCall:
         elapsed, at = self._stamp()
         ref = Reference(number=number.strip(), elapsed=elapsed, at=at)
         self.call.references.append(ref)
+        self.call.item_ids()
         self.touch()
         return ref
 
@@ -166,6 +170,7 @@ class LiveCall:
             text=text.strip(), due=due.isoformat() if due else None, elapsed=elapsed, at=at
         )
         self.call.promises.append(promise)
+        self.call.item_ids()
         self.touch()
         return promise
 
@@ -223,6 +228,7 @@ class LiveCall:
         if draft:
             # Never drop what was typed but not yet entered.
             self.call.notes.append(Note(text=draft, elapsed=elapsed, at=at))
+            self.call.item_ids()
         self.call.draft_note = ""
         self.call.duration_seconds = elapsed
         self.call.ended_at = at
@@ -247,6 +253,7 @@ def recover_interrupted(call: Call) -> Call:
     if call.draft_note.strip():
         draft = call.draft_note.strip()
         call.notes.append(Note(text=draft, elapsed=call.duration_seconds, at=end_iso))
+        call.item_ids()
         call.draft_note = ""
     call.ended_at = end_iso
     call.status = "ended"

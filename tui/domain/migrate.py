@@ -1,7 +1,8 @@
 """Bringing stored and exported documents up to the current schema.
 
 Version 2: payment amounts are stored as money (``"1204.50"``), not as typed
-(``"$1,204.50"``). Version 3: calls may hold gaps, hold ids and corrections. Every
+(``"$1,204.50"``). Version 3: calls may hold gaps, hold ids and corrections. Version 4:
+every recorded item may hold corrections, call items have ids, removed items are kept. Every
 migration step is here, for the store and for import alike.
 """
 
@@ -47,5 +48,8 @@ def migrate(doc: Any) -> dict[str, Any]:
         _v1_to_v2(migrated)
     # 2 → 3: calls gained gaps, hold ids and revisions; all have defaults (empty; a
     # hold's id is its place in the call), so there is nothing to rewrite.
+    # 3 → 4: items gained ids (notes, references, promises, reps: their place in the call,
+    # given when read) and revisions, cases revisions, cases and calls a removed list; all
+    # have defaults, so there is nothing to rewrite either.
     migrated["schema_version"] = SCHEMA_VERSION
     return migrated

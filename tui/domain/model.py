@@ -15,22 +15,28 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
+import arrow
 import msgspec
 
 from tui.domain.money import MONEY_PATTERN, shown
 from tui.domain.timefmt import parse_iso
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of every stored document; bump it and add a step to ``tui.domain.migrate``.
 
 2: payment amounts stored as money (``"412.50"``).
 3: calls may carry ``gaps`` (the app was closed and the call continued) and hold
 segments an ``id`` and ``revisions`` (corrections, the original kept). Older documents
 read as version 3 with those empty; an older app refuses version 3 documents instead of
-silently dropping the new fields (evidence would be lost)."""
+silently dropping the new fields (evidence would be lost).
+4: every recorded item (note, reference, promise, rep, payment, notice, claim, document)
+can be corrected, keeping the original in its ``revisions``; notes, references, promises
+and reps get ids (``note-N``… from their place, as holds did); cases keep corrections of
+their title, state and identifiers in ``revisions``; cases and calls keep removed items in
+``removed`` (restorable)."""
 
 ROLES = ("agent", "supervisor", "other")
 OUTCOMES = ("resolved", "escalated", "callback promised", "no progress", "disconnected")
@@ -81,6 +87,11 @@ def as_role(value: str) -> Role:
     if value not in ROLES:
         raise ValueError(f"unknown role: {value}")
     return value  # type: ignore[return-value]
+
+
+def local_date_of(iso: str) -> date:
+    """The user's local calendar date of a stored UTC time; ``ValueError`` if not one."""
+    return arrow.get(parse_iso(iso)).to("local").date()
 
 
 def new_id(prefix: str) -> str:
@@ -143,49 +154,6 @@ def field_message(message: str) -> str:
     return what
 
 
-class Rep(Record):
-    """One representative, in the order spoken to."""
-
-    first_name: str = ""
-    rep_id: str = ""
-    id_refused: bool = False
-    role: Role = "agent"
-    department: str = ""
-    joined_at: str = ""
-    joined_elapsed: float = 0.0
-
-    @property
-    def noted(self) -> bool:
-        """True once anything identifying was noted (a name, an ID or a refusal)."""
-        return bool(self.first_name.strip() or self.rep_id.strip() or self.id_refused)
-
-    def short_label(self) -> str:
-        """``Dana #4471`` or ``Lee (refused to give ID)``; ``""`` when nothing was noted."""
-        if not self.noted:
-            return ""
-        if self.id_refused:
-            ident = " (refused to give ID)"
-        elif self.rep_id.strip():
-            ident = f" #{self.rep_id.strip()}"
-        else:
-            ident = ""
-        return f"{self.first_name.strip() or '(no name)'}{ident}"
-
-    def label(self) -> str:
-        """``Dana #4471 (supervisor, Billing)`` — plain text, never empty."""
-        name = self.short_label() or "(no name yet)"
-        extra = ", ".join(part for part in (self.role, self.department.strip()) if part)
-        return name + (f" ({extra})" if extra else "")
-
-
-class Note(Record):
-    """A timestamped note: elapsed call time and wall time."""
-
-    text: str
-    elapsed: float
-    at: str
-
-
 class Revision(Record):
     """One correction of a recorded item: when it was made, why, and what it replaced.
 
@@ -224,6 +192,53 @@ class Revisable(Record, kw_only=True):
         for revision in reversed(self.revisions):
             found.update(revision.before)
         return found
+
+
+class Rep(Revisable):
+    """One representative, in the order spoken to."""
+
+    first_name: str = ""
+    rep_id: str = ""
+    id_refused: bool = False
+    role: Role = "agent"
+    department: str = ""
+    joined_at: str = ""
+    joined_elapsed: float = 0.0
+    id: OptionalItemId = ""
+    """``rep-N`` (see ``Call.item_ids``)."""
+
+    @property
+    def noted(self) -> bool:
+        """True once anything identifying was noted (a name, an ID or a refusal)."""
+        return bool(self.first_name.strip() or self.rep_id.strip() or self.id_refused)
+
+    def short_label(self) -> str:
+        """``Dana #4471`` or ``Lee (refused to give ID)``; ``""`` when nothing was noted."""
+        if not self.noted:
+            return ""
+        if self.id_refused:
+            ident = " (refused to give ID)"
+        elif self.rep_id.strip():
+            ident = f" #{self.rep_id.strip()}"
+        else:
+            ident = ""
+        return f"{self.first_name.strip() or '(no name)'}{ident}"
+
+    def label(self) -> str:
+        """``Dana #4471 (supervisor, Billing)`` — plain text, never empty."""
+        name = self.short_label() or "(no name yet)"
+        extra = ", ".join(part for part in (self.role, self.department.strip()) if part)
+        return name + (f" ({extra})" if extra else "")
+
+
+class Note(Revisable):
+    """A timestamped note: elapsed call time and wall time."""
+
+    text: str
+    elapsed: float
+    at: str
+    id: OptionalItemId = ""
+    """``note-N`` (see ``Call.item_ids``)."""
 
 
 class HoldSegment(Revisable):
@@ -266,16 +281,22 @@ class Gap(Record):
         return max(0.0, (parse_iso(self.end) - parse_iso(self.start)).total_seconds())
 
 
-class Reference(Record):
+class Reference(Revisable):
     """A reference or ticket number given on the call."""
 
     number: str
     elapsed: float
     at: str
+    id: OptionalItemId = ""
+    """``ref-N`` (see ``Call.item_ids``)."""
 
 
-class Promise(Record):
-    """Something the organisation promised; with a due date it is a follow-up."""
+class Promise(Revisable):
+    """Something the organisation promised; with a due date it is a follow-up.
+
+    Its due date can be corrected (a slip when typing it); but a date that had already
+    passed, not kept, when it was corrected stays on record as missed: see
+    ``missed_due`` and ``tui.domain.followups.promise_status``."""
 
     text: str
     due: str | None
@@ -284,6 +305,29 @@ class Promise(Record):
     done: bool = False
     done_at: str | None = None
     """When it was marked done (UTC); None for promises marked done before this was kept."""
+    id: OptionalItemId = ""
+    """``promise-N`` (see ``Call.item_ids``); its follow-up is ``<call id>#N``."""
+
+    def missed_due(self) -> str | None:
+        """The first due date this promise had already missed when it was corrected away.
+
+        A correction made after a due date passed, with the promise not done by then,
+        does not undo the broken promise: that date is returned (and the promise counts
+        as broken, or kept late, whatever its new date). None when no correction hid a
+        missed date."""
+        for revision in self.revisions:
+            old = revision.before.get("due")
+            if not isinstance(old, str) or "due" not in revision.before:
+                continue
+            try:
+                due = datetime.fromisoformat(old).date()
+                corrected = local_date_of(revision.at)
+            except ValueError:
+                continue
+            done = local_date_of(self.done_at) if self.done and self.done_at else None
+            if corrected > due and (done is None or done > due):
+                return old
+        return None
 
 
 class PlaybookUse(Record):
@@ -295,7 +339,7 @@ class PlaybookUse(Record):
     elapsed: float
 
 
-class Payment(Record):
+class Payment(Revisable):
     """One premium or bill payment, with the proof to read out."""
 
     id: ItemId
@@ -316,7 +360,7 @@ class Payment(Record):
         return "  ".join(part for part in parts if part)
 
 
-class Notice(Record):
+class Notice(Revisable):
     """A letter or notice received, and the deadline it starts."""
 
     id: ItemId
@@ -328,7 +372,7 @@ class Notice(Record):
     deadline_days: int = 0
 
 
-class Claim(Record):
+class Claim(Revisable):
     """What one party says about one question, and when."""
 
     id: ItemId
@@ -344,7 +388,7 @@ class Claim(Record):
     """How far into the call it was noted."""
 
 
-class DocumentSent(Record):
+class DocumentSent(Revisable):
     """Something sent to an organisation: what, how, when, tracking."""
 
     id: ItemId
@@ -365,8 +409,64 @@ class DocumentSent(Record):
     """When the letter was saved to the case (UTC)."""
 
 
-class Case(Record):
-    """One dispute, which many calls work on."""
+CASE_ITEM_KINDS = ("identifier", "payment", "notice", "claim", "document")
+"""Items of a case that can be corrected and removed (an identifier by its name)."""
+CALL_ITEM_KINDS = ("note", "reference", "promise", "rep")
+"""Items of a call that can be corrected and removed after the call (holds: corrected)."""
+ItemKind = Literal["identifier", "payment", "notice", "claim", "document",
+                   "note", "reference", "promise", "rep"]
+
+
+class Removed(Record, omit_defaults=True):
+    """An item removed from a case or a call: kept whole, with when and why.
+
+    Exactly one of the item fields holds it (an identifier: ``key`` and ``value``).
+    It counts in no total; restoring puts it back where it was and stamps
+    ``restored_at`` (the entry stays, so the removal stays on record)."""
+
+    kind: ItemKind
+    at: str
+    """When it was removed (UTC ISO)."""
+    reason: str = ""
+    position: int = 0
+    """Its place in its list when removed (restored there, or at the end)."""
+    restored_at: str = ""
+    """When it was put back (UTC ISO); empty while it is removed."""
+    key: str = ""
+    value: str = ""
+    payment: Payment | None = None
+    notice: Notice | None = None
+    claim: Claim | None = None
+    document: DocumentSent | None = None
+    note: Note | None = None
+    reference: Reference | None = None
+    promise: Promise | None = None
+    rep: Rep | None = None
+
+    @property
+    def item(self) -> Revisable | None:
+        """The item removed (None for an identifier)."""
+        found: Revisable | None = getattr(self, self.kind, None) if self.kind != "identifier" \
+            else None
+        return found
+
+    @property
+    def item_id(self) -> str:
+        """What names the item: an identifier's name, else the item's id."""
+        item = self.item
+        return self.key if item is None else str(getattr(item, "id", ""))
+
+    @property
+    def restored(self) -> bool:
+        return bool(self.restored_at)
+
+
+class Case(Revisable):
+    """One dispute, which many calls work on.
+
+    ``revisions`` keeps corrections of the case's own values: ``title``, ``home_state``,
+    ``member`` and ``identifier:<name>`` (None: the identifier did not exist), so a
+    renamed or corrected identifier keeps what it was."""
 
     id: Id
     title: str
@@ -381,6 +481,8 @@ class Case(Record):
     """The user's US state (two letters), for the call-recording warning."""
     member: str = ""
     """Whom the case is about, when not the caller (e.g. "my mother, Ana Reyes")."""
+    removed: list[Removed] = msgspec.field(default_factory=list)
+    """Items removed from the case (kept, restorable), oldest first."""
     schema_version: int = SCHEMA_VERSION
     type: Literal["case"] = "case"
 
@@ -451,6 +553,8 @@ class Call(Record):
     """The dropped call this one redials, if any."""
     gaps: list[Gap] = msgspec.field(default_factory=list)
     """Times the app was closed during this call and the call was continued, oldest first."""
+    removed: list[Removed] = msgspec.field(default_factory=list)
+    """Notes, references, promises and reps removed after the call (kept, restorable)."""
     schema_version: int = SCHEMA_VERSION
     type: Literal["call"] = "call"
 
@@ -458,6 +562,38 @@ class Call(Record):
         for number, segment in enumerate(self.hold_segments, start=1):
             if not segment.id:
                 segment.id = f"hold-{number}"
+        self.item_ids()
+
+    def items(self, kind: str) -> list[Any]:
+        """The call's list of ``kind`` items (``note``, ``reference``, ``promise``, ``rep``)."""
+        if kind not in CALL_ITEM_KINDS:
+            raise ValueError(f"a call has no {kind} items")
+        found: list[Any] = getattr(self, CALL_ITEM_LISTS[kind])
+        return found
+
+    def item_ids(self) -> None:
+        """Give every note, reference, promise and rep without an id the next free one:
+        ``note-N``, ``ref-N``, ``promise-N``, ``rep-N``. Documents written before items had
+        ids get their place in the list (as holds did), so follow-up keys stay the same;
+        ids are never reused, removed items included."""
+        for kind in CALL_ITEM_KINDS:
+            prefix = ITEM_PREFIX[kind]
+            items = self.items(kind)
+            if all(item.id for item in items):
+                continue
+            used = {item.id for item in items} | {r.item_id for r in self.removed
+                                                  if r.kind == kind}
+            numbers = [int(i.rpartition("-")[2]) for i in used
+                       if i.startswith(prefix + "-") and i.rpartition("-")[2].isdigit()]
+            top = max(numbers, default=0)
+            for item in items:
+                if not item.id:
+                    top += 1
+                    item.id = f"{prefix}-{top}"
+
+    def item(self, kind: str, item_id: str) -> Any:
+        """The ``kind`` item with this id, or None."""
+        return next((item for item in self.items(kind) if item.id == item_id), None)
 
     def gap_seconds(self) -> float:
         """Wall-clock time the app was closed during the call (not call time)."""
@@ -540,7 +676,8 @@ class Call(Record):
             direction=self.direction,
             reps=[rep.label() for rep in self.reps],
             references=[ref.number for ref in self.references],
-            promises=[PromiseSummary(p.text, p.due, p.done, p.done_at) for p in self.promises],
+            promises=[PromiseSummary(p.text, p.due, p.done, p.done_at, p.id, p.missed_due())
+                      for p in self.promises],
         )
 
 
@@ -551,6 +688,15 @@ class PromiseSummary(Record):
     due: str | None
     done: bool = False
     done_at: str | None = None
+    id: str = ""
+    """The promise's id in its call (``promise-N``)."""
+    missed_due: str | None = None
+    """A due date it had missed before it was corrected (see ``Promise.missed_due``)."""
+
+
+CALL_ITEM_LISTS = {"note": "notes", "reference": "references", "promise": "promises",
+                   "rep": "reps"}
+ITEM_PREFIX = {"note": "note", "reference": "ref", "promise": "promise", "rep": "rep"}
 
 
 class CallSummary(Record):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _BIDI_CONTROLS = {
@@ -32,6 +33,47 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def terminal_text(text: str) -> str:
+    """Output for a terminal: lines and tabs kept, every other control, C1 or bidi
+    character written visibly (``\x1b``), so the data can never steer the terminal."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join("\t".join(visible(part) for part in line.split("\t"))
+                     for line in lines)
+
+
+def _picture(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟ (ESC is ␛)
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    if 0x80 <= code < 0xA0 or char in _BIDI_CONTROLS or unicodedata.category(char) == "Cs":
+        return "\ufffd"
+    return char
+
+
+def control_pictures(text: str) -> str:
+    """``text`` with every control, bidi or surrogate character replaced by one
+    visible character (ESC → ␛, C1 and bidi → U+FFFD): same length, for editable
+    fields, where the cursor counts characters."""
+    if all(" " <= char < "\x7f" for char in text):
+        return text
+    return "".join(_picture(char) for char in text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Text that cannot be written as UTF-8 (from bytes that were not UTF-8)."""
+    return _SURROGATE.search(text) is not None
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, so that it can be saved."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui.domain.holds import describe_correction
-from tui.domain.model import Call, Case, Claim, Gap
+from tui.domain.model import Call, Case, Claim, Gap, Revisable
 from tui.domain.timefmt import format_duration, format_local_time, parse_iso
 
 
@@ -27,6 +27,14 @@ def gap_text(gap: Gap) -> str:
     held = "; still on hold" if gap.was_on_hold else ""
     return (f"App closed {format_local_time(gap.start)}–{format_local_time(gap.end)} "
             f"({format_duration(gap.seconds())}, not recorded); call continued{held}")
+
+
+CORRECTED_MARK = " ✎ corrected"
+"""Appended to a corrected item in a timeline (its history shows what it was)."""
+
+
+def corrected_mark(item: Revisable) -> str:
+    return CORRECTED_MARK if item.corrected else ""
 
 
 def not_recorded_text(call: Call) -> str:
@@ -56,7 +64,7 @@ def call_events(call: Call, claims: Iterable[Claim] = ()) -> list[Event]:
     for number, rep in enumerate(call.reps, start=1):
         verb = "On the line" if number == 1 else "Transferred to"
         events.append(Event(rep.joined_at or call.started_at, "rep",
-                            f"{verb}: {rep.label()}", rep.joined_elapsed))
+                            f"{verb}: {rep.label()}{corrected_mark(rep)}", rep.joined_elapsed))
     for gap in call.gaps:
         events.append(Event(gap.end, "gap", gap_text(gap), gap.start_elapsed))
     for segment in call.hold_segments:
@@ -68,13 +76,15 @@ def call_events(call: Call, claims: Iterable[Claim] = ()) -> list[Event]:
             events.append(Event(segment.end, "hold", f"Off hold (held {length})",
                                 segment.end_elapsed))
     for note in call.notes:
-        events.append(Event(note.at, "note", note.text, note.elapsed))
+        events.append(Event(note.at, "note", note.text + corrected_mark(note), note.elapsed))
     for ref in call.references:
-        events.append(Event(ref.at, "reference", f"Reference number: {ref.number}", ref.elapsed))
+        events.append(Event(ref.at, "reference",
+                            f"Reference number: {ref.number}{corrected_mark(ref)}", ref.elapsed))
     for promise in call.promises:
         due = f" (due {promise.due})" if promise.due else ""
         done = " — done" if promise.done else ""
-        events.append(Event(promise.at, "promise", f"Promised: {promise.text}{due}{done}",
+        events.append(Event(promise.at, "promise",
+                            f"Promised: {promise.text}{due}{done}{corrected_mark(promise)}",
                             promise.elapsed))
     start = parse_iso(call.started_at)
     for claim in claims:
@@ -86,7 +96,7 @@ def call_events(call: Call, claims: Iterable[Claim] = ()) -> list[Event]:
             elapsed = max(0.0, (parse_iso(at) - start).total_seconds())
         who = f" ({claim.who})" if claim.who else ""
         events.append(Event(at, "claim", f"Claim: {claim.question}: {claim.party}{who} says "
-                            f"{claim.says}", elapsed))
+                            f"{claim.says}{corrected_mark(claim)}", elapsed))
     events.sort(key=lambda e: (e.elapsed if e.elapsed is not None else 0.0, parse_iso(e.at)))
     if call.ended_at:
         outcome = call.outcome or "ended"
@@ -113,18 +123,21 @@ def case_events(case: Case, calls: list[Call]) -> list[Event]:
                             f", {hold} on hold, {outcome}".rstrip(", ")
                             + (f"; {gap}" if gap else ""), call_id=call.id))
     for payment in case.payments:
-        events.append(Event(payment.date, "payment", f"Paid {payment.label()}"))
+        events.append(Event(payment.date, "payment",
+                            f"Paid {payment.label()}{corrected_mark(payment)}"))
     for notice in case.notices:
         label = notice.name + (f" ({notice.notice_id})" if notice.notice_id else "")
         says = f": {notice.says}" if notice.says else ""
-        events.append(Event(notice.date, "notice", f"Notice {label}{says}"))
+        events.append(Event(notice.date, "notice", f"Notice {label}{says}{corrected_mark(notice)}"))
     for claim in case.claims:
         who = f" ({claim.who})" if claim.who else ""
         events.append(Event(claim.date, "claim",
-                            f"{claim.party}{who} says {claim.question}: {claim.says}"))
+                            f"{claim.party}{who} says {claim.question}: {claim.says}"
+                            f"{corrected_mark(claim)}"))
     for document in case.documents:
         tracking = f", tracking {document.tracking}" if document.tracking else ""
         to = f" to {document.to}" if document.to else ""
         events.append(Event(document.date, "document",
-                            f"Sent {document.what}{to} by {document.how}{tracking}"))
+                            f"Sent {document.what}{to} by {document.how}{tracking}"
+                            f"{corrected_mark(document)}"))
     return sorted(events, key=lambda e: e.at)

@@ -14,7 +14,10 @@ from tui.export.json_export import export_json
 from tui.export.markdown import export_markdown
 from tui.export.mask import mask, mask_profile, mask_records
 
-FORMATS = ("md", "pdf", "csv", "json", "ics")
+FORMATS = ("md", "csv", "json", "ics")
+"""Text exports (``render`` gives their text)."""
+EXPORT_FORMATS = ("md", "pdf", "csv", "json", "ics")
+"""Every export, text or not (``render_bytes`` gives the bytes of the file)."""
 EXTENSIONS = {"md": ".md", "pdf": ".pdf", "csv": ".csv", "json": ".json", "ics": ".ics"}
 BINARY = ("pdf",)
 """Formats whose export is bytes, not text."""
@@ -44,8 +47,9 @@ def render(
     ``mask`` hides identifiers except their last 4 characters. Write the text as
     UTF-8; the CSV text starts with a byte-order mark.
     """
-    if fmt not in FORMATS or fmt in BINARY:
-        raise ValueError(f"unknown text export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} for text (one of {', '.join(FORMATS)}; "
+                         "pdf: render_bytes)")
     today = export_today(exported_at, today)
     facts = case_facts(cases, calls, today) if fmt == "md" else {}
     if mask:
@@ -102,6 +106,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "BINARY",
     "DESCRIPTIONS",
+    "EXPORT_FORMATS",
     "EXTENSIONS",
     "FORMATS",
     "export_csv",

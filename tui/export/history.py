@@ -46,7 +46,7 @@ def history_table(calls: Iterable[Call], titles: Mapping[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_UNSAFE = re.compile("[\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile("[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def history_json(calls: Iterable[Call]) -> str:
@@ -60,5 +60,6 @@ def history_json(calls: Iterable[Call]) -> str:
 
 
 def terminal_safe(json_text: str) -> str:
-    """JSON text with C1 controls and bidi overrides as ``\\uXXXX`` escapes (same values)."""
+    """JSON text with DEL, C1 controls and bidi overrides as ``\\uXXXX`` escapes (the
+    same values: JSON reads them back as the same characters)."""
     return _UNSAFE.sub(lambda found: f"\\u{ord(found.group(0)):04x}", json_text)

@@ -63,7 +63,7 @@ def _followup_events(cases: list[Case], calls: list[Call], stamp: object) -> lis
             lines.append("Reference numbers: " + "; ".join(r.number for r in call.references))
         lines.append("If it has not happened, call back, say so, and note it.")
         events.append(_event(
-            f"followup-{followup.call_id}-{followup.index}",
+            f"followup-{followup.call_id}-{followup.number - 1}",
             followup.due,
             f"Follow-up: {followup.organisation} promised: {followup.text}",
             "\n".join(lines),

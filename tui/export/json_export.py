@@ -32,6 +32,9 @@ def export_document(cases: list[Case], calls: list[Call], exported_at: str,
 
 def export_json(cases: list[Case], calls: list[Call], exported_at: str,
                 profile: Profile | None = None) -> str:
-    """Pretty-printed UTF-8 JSON text, ending with a newline."""
+    """Pretty-printed UTF-8 JSON text, ending with a newline; every control and bidi
+    character written as a ``\\uXXXX`` escape (the same data, safe to print)."""
+    from tui.export.history import terminal_safe
+
     document = export_document(cases, calls, exported_at, profile)
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return terminal_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"

@@ -4,7 +4,8 @@ Per case: the dispute in two sentences (generated from the records), the
 identifiers, the payment ledger, notices and deadlines, who says what, the
 documents sent, every call at a glance and then in full (reps with their IDs,
 notes with time stamps, reference numbers, promises and whether they were
-kept), and the totals. User text is kept literal: Markdown specials are
+kept), items removed after the fact, and the totals. A corrected value is shown as it
+is now, with when it was corrected and what it was. User text is kept literal: Markdown specials are
 escaped, control characters are made visible, nothing is dropped.
 """
 
@@ -14,10 +15,18 @@ import re
 from datetime import date
 
 from tui.domain.claims import ClaimGroup
+from tui.domain.corrections import IDENTIFIER
 from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
 from tui.domain.followups import done_on, promise_status
 from tui.domain.holds import describe_correction
-from tui.domain.model import Call, Case, Profile, Rep
+from tui.domain.items import (
+    field_label,
+    removed_label,
+    short_date,
+    value_text,
+    was_text,
+)
+from tui.domain.model import Call, Case, Profile, Rep, Revisable
 from tui.domain.money import shown, total
 from tui.domain.stats import Stats
 from tui.domain.text import join_words, plural, visible
@@ -76,6 +85,35 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + [""]
 
 
+def _was(item: Revisable, name: str) -> str:
+    """`` (corrected 2026-11-27; was: BK-77311)`` for a corrected field, escaped; else ``""``."""
+    original = item.original_values()
+    if name not in original:
+        return ""
+    return f" ({_escape(was_text(item.revisions, name, original[name]))})"
+
+
+def _corrected(item: Revisable, fields: tuple[str, ...], skip: tuple[str, ...] = ()) -> str:
+    """`` (corrected 2026-11-27; rep ID was: 4471, role was: agent)`` for the item's
+    corrected ``fields`` (all but ``skip`` when empty), escaped; else ``""``."""
+    original = item.original_values()
+    names = [n for n in original if (n in fields if fields else n not in skip)]
+    if not names:
+        return ""
+    dates = ", ".join(dict.fromkeys(short_date(r.at) for r in item.revisions
+                                    if set(names) & set(r.before)))
+    was = ", ".join(f"{field_label(n)} was: {value_text(n, original[n])}" for n in names)
+    return f" ({_escape(f'corrected {dates}; {was}')})"
+
+
+def _cells(item: Revisable, names: tuple[str, ...], texts: list[str]) -> list[str]:
+    """Table cells for ``names``, each with its correction; corrections of fields not
+    shown go in the last cell."""
+    cells = [_cell(text) + _was(item, name) for name, text in zip(names, texts, strict=True)]
+    cells[-1] += _corrected(item, (), skip=names)
+    return cells
+
+
 def _rep_line(rep: Rep) -> str:
     """``Dana — ID 4471, agent, Billing`` (escaped)."""
     name = _item(rep.first_name.strip()) if rep.first_name.strip() else "name not noted"
@@ -86,7 +124,7 @@ def _rep_line(rep: Rep) -> str:
     else:
         ident = "ID not noted"
     parts = [ident, _escape(rep.role)] + ([_escape(rep.department)] if rep.department else [])
-    return f"{name} — {', '.join(part for part in parts if part)}"
+    return f"{name} — {', '.join(part for part in parts if part)}{_corrected(rep, ())}"
 
 
 def _dispute(case: Case, calls: list[Call], total: Stats) -> str:
@@ -132,7 +170,59 @@ def _identifiers(case: Case) -> list[str]:
     if not case.identifiers:
         return lines + ["None recorded.", ""]
     for key, value in case.identifiers.items():
-        lines.append(f"- {_item(key)}: {_cell(value)}")
+        lines.append(f"- {_item(key)}: {_cell(value)}{_identifier_was(case, key)}")
+    return lines + [""]
+
+
+def _identifier_was(case: Case, key: str) -> str:
+    """`` (corrected 2026-11-27; was: 1004…)`` for a corrected identifier (a renamed one
+    says its old name), escaped; else ``""``."""
+    name = IDENTIFIER + key
+    touching = [r for r in case.revisions if name in r.before]
+    if not touching:
+        return ""
+    dates = ", ".join(dict.fromkeys(short_date(r.at) for r in touching))
+    original = case.original_values().get(name)
+    if original is None:
+        first = touching[0]
+        renamed = [n for n, v in first.before.items()
+                   if n.startswith(IDENTIFIER) and n != name and isinstance(v, str)]
+        was = (f"{field_label(renamed[0])}: {first.before[renamed[0]]}" if renamed
+               else "(not there)")
+    else:
+        was = str(original)
+    return f" ({_escape(f'corrected {dates}; was: {was}')})"
+
+
+def _case_corrections(case: Case) -> list[str]:
+    """``Corrected on 2026-11-27: title (was: “Coverage”).`` for the case's own values."""
+    names = ("title", "home_state", "member")
+    original = case.original_values()
+    found = [n for n in names if n in original]
+    if not found:
+        return []
+    dates = ", ".join(dict.fromkeys(short_date(r.at) for r in case.revisions
+                                    if set(found) & set(r.before)))
+    was = "; ".join(f"{field_label(n)} (was: “{_escape(value_text(n, original[n]))}”)"
+                    for n in found)
+    return [f"Corrected {dates}: {was}.", ""]
+
+
+def _removed(case: Case, calls: list[Call]) -> list[str]:
+    """Items removed from the case or its calls (kept, counted in no total)."""
+    entries = [(entry, "") for entry in case.removed if not entry.restored]
+    entries += [(entry, format_local(call.started_at)) for call in calls
+                for entry in call.removed if not entry.restored]
+    if not entries:
+        return []
+    lines = ["### Removed entries", "",
+             "Removed after they were recorded, kept here as they were; they count in no "
+             "total.", ""]
+    for entry, call in sorted(entries, key=lambda pair: pair[0].at):
+        where = f" (call of {call})" if call else ""
+        why = f" — why: {_escape(entry.reason)}" if entry.reason.strip() else ""
+        lines.append(f"- Removed {short_date(entry.at)}: {_escape(removed_label(entry))}"
+                     f"{where}{why}")
     return lines + [""]
 
 
@@ -147,9 +237,11 @@ def _payments(case: Case) -> list[str]:
     )
     rows = []
     for p in payments:
-        row = [_cell(p.date), _cell(shown(p.amount)), _cell(p.method), _cell(p.confirmation),
-               _cell(p.account)]
-        rows.append(row + ([_cell(p.note)] if with_notes else []))
+        names = ("date", "amount", "method", "confirmation", "account") + (
+            ("note",) if with_notes else ())
+        texts = [p.date, shown(p.amount), p.method, p.confirmation, p.account] + (
+            [p.note] if with_notes else [])
+        rows.append(_cells(p, names, texts))
     paid = total(p.amount for p in payments)
     return lines + _table(header, rows) + [
         f"Total paid: {shown(paid)} in {plural(len(payments), 'payment')}.", ""]
@@ -160,7 +252,7 @@ def _notices(case: Case, today: date) -> list[str]:
     if not case.notices:
         return lines + ["No notices recorded.", ""]
     rows = [
-        [_cell(n.date), _cell(n.name), _cell(n.notice_id), _cell(n.says)]
+        _cells(n, ("date", "name", "notice_id", "says"), [n.date, n.name, n.notice_id, n.says])
         for n in sorted(case.notices, key=lambda n: n.date)
     ]
     lines += _table(["Date", "Notice", "Notice ID", "What it says"], rows)
@@ -190,7 +282,7 @@ def _claims(groups: list[ClaimGroup], calls_by_id: dict[str, Call]) -> list[str]
             on_call = f", on the call of {format_local(call.started_at)}" if call else ""
             lines.append(
                 f"- {_cell(claim.date)}, {_escape(claim.party)}{who}{on_call}: "
-                f"“{_escape(claim.says)}”"
+                f"“{_escape(claim.says)}”{_corrected(claim, ())}"
             )
         lines.append("")
     return lines
@@ -201,7 +293,8 @@ def _documents(case: Case) -> list[str]:
     if not case.documents:
         return lines + ["No documents recorded.", ""]
     rows = [
-        [_cell(d.date), _cell(d.what), _cell(d.how), _cell(d.to), _cell(d.tracking)]
+        _cells(d, ("date", "what", "how", "to", "tracking"),
+               [d.date, d.what, d.how, d.to, d.tracking])
         for d in sorted(case.documents, key=lambda d: d.date)
     ]
     return lines + _table(["Date", "What", "How", "To", "Tracking"], rows)
@@ -271,13 +364,15 @@ def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) 
     lines.append("- Notes:" if call.notes else "- Notes: none")
     for note in call.notes:
         stamp = f"{format_elapsed(note.elapsed)} · {format_local(note.at, 'HH:mm:ss')}"
-        lines.append(f"  - `{stamp}` {_cell(note.text)}")
+        lines.append(f"  - `{stamp}` {_cell(note.text)}{_was(note, 'text')}")
     if call.read_out:
         lines.append("- Read out to the rep:")
         lines += [f"  - {_item(fact)}" for fact in call.read_out]
     if call.references:
         refs = "; ".join(
-            f"{_escape(ref.number)} (at {format_elapsed(ref.elapsed)})" for ref in call.references
+            f"{_escape(ref.number)} (at {format_elapsed(ref.elapsed)}"
+            f"{_was(ref, 'number').replace(' (', '; ', 1)[:-1] if ref.corrected else ''})"
+            for ref in call.references
         )
         lines.append(f"- Reference numbers: {refs}")
     elif call.reference_refused:
@@ -289,7 +384,14 @@ def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) 
         status = promise_status(promise, today)
         due = f"due {promise.due}" if promise.due else "no date given"
         word = STATUS_WORDS[status] if status != "undated" else "pending"
-        if status == "broken":
+        missed = promise.missed_due()
+        if status == "broken" and missed:
+            word = (f"**BROKEN** (not done by {missed}; its date was corrected after it had "
+                    "passed)")
+        elif status == "kept late" and missed:
+            word = (f"**KEPT LATE** (not done by {missed}; its date was corrected after it "
+                    "had passed: counted as broken)")
+        elif status == "broken":
             word = f"**BROKEN** (not done by {promise.due})"
         elif status == "kept late":
             finished = done_on(promise)
@@ -297,7 +399,8 @@ def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) 
             word = f"**KEPT LATE** (done{when}, after {promise.due}: counted as broken)"
         elif status == "kept" and done_on(promise):
             word = f"kept (done {done_on(promise)})"
-        lines.append(f"  - {_item(promise.text)} — {due}: {word}")
+        lines.append(f"  - {_item(promise.text)} — {due}: {word}"
+                     f"{_corrected(promise, ('text', 'due'))}")
     lines.append(f"- Outcome: {_escape(_outcome(call))}")
     if call.summary:
         lines.append(f"- Summary: {_escape(call.summary)}")
@@ -391,6 +494,7 @@ def export_markdown(
         lines += [f"## {_heading(case.title)}", ""]
         if case.member.strip():
             lines += [f"About: {_escape(case.member)}", ""]
+        lines += _case_corrections(case)
         lines += ["### The dispute in brief", "", _dispute(case, case_calls, total), ""]
         lines += _identifiers(case)
         lines += _payments(case)
@@ -404,5 +508,6 @@ def export_markdown(
             lines += ["No calls recorded.", ""]
         for number, call in enumerate(case_calls, start=1):
             lines += _call_section(number, call, today, starts)
+        lines += _removed(case, case_calls)
         lines += _totals(total)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -4,7 +4,8 @@ than 2 hidden.
 ``mask`` is the one rule, used by every export format. ``Masker`` applies it to
 masked copies of cases and calls: the identifier fields themselves (identifier
 values, payment confirmation numbers and accounts, notice IDs, tracking numbers,
-reference numbers, rep IDs), and every occurrence of one of those identifiers in
+reference numbers, rep IDs) — with the values corrections replaced and the items
+removed, masked the same way — and every occurrence of one of those identifiers in
 free text (notes, summaries, facts read out, ...), so an account number typed
 into a note does not slip through.
 """
@@ -16,7 +17,22 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from tui.domain.claims import masked_groups
-from tui.domain.model import Call, Case, Profile
+from tui.domain.corrections import IDENTIFIER
+from tui.domain.model import (
+    Call,
+    Case,
+    Claim,
+    DocumentSent,
+    FieldValue,
+    Note,
+    Notice,
+    Payment,
+    Profile,
+    Promise,
+    Reference,
+    Rep,
+    Revisable,
+)
 from tui.export.common import CaseFacts
 
 MASK_CHAR = "•"
@@ -47,18 +63,62 @@ def _copy_call(call: Call) -> Call:
     return Call.from_dict(call.to_dict())
 
 
+IDENTIFIER_FIELDS: dict[type[Revisable], tuple[str, ...]] = {
+    Payment: ("confirmation", "account"),
+    Notice: ("notice_id",),
+    DocumentSent: ("tracking",),
+    Reference: ("number",),
+    Rep: ("rep_id",),
+}
+"""Fields that are identifiers: masked by rule (their old values too)."""
+TEXT_FIELDS: dict[type[Revisable], tuple[str, ...]] = {
+    Payment: ("note",),
+    Notice: ("name", "says"),
+    Claim: ("question", "says", "who", "party"),
+    DocumentSent: ("what", "to", "text"),
+    Note: ("text",),
+    Promise: ("text",),
+}
+"""Free-text fields: identifiers found in them are masked (their old values too)."""
+
+
+def _case_items(case: Case) -> list[Revisable]:
+    """Every item of the case, removed ones included."""
+    items: list[Revisable] = [*case.payments, *case.notices, *case.claims, *case.documents]
+    return items + [entry.item for entry in case.removed if entry.item is not None]
+
+
+def _call_items(call: Call) -> list[Revisable]:
+    """Every correctable item of the call, removed ones included."""
+    items: list[Revisable] = [*call.reps, *call.notes, *call.references, *call.promises]
+    return items + [entry.item for entry in call.removed if entry.item is not None]
+
+
+def _identifier_values(item: Revisable) -> list[str]:
+    """The item's identifier values, now and before every correction."""
+    found: list[str] = []
+    for name in IDENTIFIER_FIELDS.get(type(item), ()):
+        found.append(getattr(item, name))
+        found += [str(r.before[name]) for r in item.revisions
+                  if isinstance(r.before.get(name), str)]
+    return found
+
+
 def known_identifiers(cases: Iterable[Case], calls: Iterable[Call]) -> list[str]:
-    """Every identifier value in these records (unmasked, stripped, no blanks)."""
+    """Every identifier value in these records (unmasked, stripped, no blanks), including
+    values since corrected and those of removed items."""
     found: list[str] = []
     for case in cases:
         found += case.identifiers.values()
-        for payment in case.payments:
-            found += [payment.confirmation, payment.account]
-        found += [notice.notice_id for notice in case.notices]
-        found += [document.tracking for document in case.documents]
+        found += [str(value) for revision in case.revisions
+                  for name, value in revision.before.items()
+                  if name.startswith(IDENTIFIER) and isinstance(value, str)]
+        found += [entry.value for entry in case.removed if entry.kind == "identifier"]
+        for item in _case_items(case):
+            found += _identifier_values(item)
     for call in calls:
-        found += [ref.number for ref in call.references]
-        found += [rep.rep_id for rep in call.reps]
+        for item in _call_items(call):
+            found += _identifier_values(item)
     return list(dict.fromkeys(value.strip() for value in found if value.strip()))
 
 
@@ -90,47 +150,70 @@ class Masker:
             return text
         return self._pattern.sub(lambda found: mask(found.group(0)), text)
 
+    def _value(self, rule: str, value: FieldValue) -> FieldValue:
+        if not isinstance(value, str):
+            return value
+        return mask(value) if rule == "mask" else self.text(value)
+
+    def item(self, item: Revisable) -> None:
+        """Mask ``item`` in place: its identifier and free-text fields, and the values
+        its corrections replaced (the old values are masked the same way)."""
+        rules = {name: "mask" for name in IDENTIFIER_FIELDS.get(type(item), ())}
+        rules.update({name: "text" for name in TEXT_FIELDS.get(type(item), ())})
+        for name, rule in rules.items():
+            setattr(item, name, self._value(rule, getattr(item, name)))
+        for revision in item.revisions:
+            revision.reason = self.text(revision.reason)
+            revision.before = {name: self._value(rules[name], value) if name in rules
+                               else value for name, value in revision.before.items()}
+
     def case(self, case: Case) -> Case:
         """A masked copy of ``case``."""
         out = _copy_case(case)
         out.title = self.text(out.title)
-        out.member = " ".join(f"{word[0]}." for word in out.member.split())
+        out.member = _initials(out.member)
         out.identifiers = {key: mask(value) for key, value in out.identifiers.items()}
-        for payment in out.payments:
-            payment.confirmation = mask(payment.confirmation)
-            payment.account = mask(payment.account)
-            payment.note = self.text(payment.note)
-        for notice in out.notices:
-            notice.notice_id = mask(notice.notice_id)
-            notice.name = self.text(notice.name)
-            notice.says = self.text(notice.says)
-        for claim in out.claims:
-            claim.question = self.text(claim.question)
-            claim.says = self.text(claim.says)
-            claim.who = self.text(claim.who)
-            claim.party = self.text(claim.party)
+        for revision in out.revisions:
+            revision.reason = self.text(revision.reason)
+            revision.before = {name: self._case_value(name, value)
+                               for name, value in revision.before.items()}
+        for item in _case_items(out):
+            self.item(item)
+        for entry in out.removed:
+            entry.reason = self.text(entry.reason)
+            entry.value = mask(entry.value) if entry.kind == "identifier" else entry.value
         for document in out.documents:
-            document.tracking = mask(document.tracking)
-            document.what = self.text(document.what)
-            document.to = self.text(document.to)
+            document.file = ""  # where the user keeps a copy: not shared
         return out
+
+    def _case_value(self, name: str, value: FieldValue) -> FieldValue:
+        if not isinstance(value, str):
+            return value
+        if name.startswith(IDENTIFIER):
+            return mask(value)
+        if name == "member":
+            return _initials(value)
+        return self.text(value)
 
     def call(self, call: Call) -> Call:
         """A masked copy of ``call``."""
         out = _copy_call(call)
-        for rep in out.reps:
-            rep.rep_id = mask(rep.rep_id)
-        for ref in out.references:
-            ref.number = mask(ref.number)
-        for note in out.notes:
-            note.text = self.text(note.text)
-        for promise in out.promises:
-            promise.text = self.text(promise.text)
+        for item in _call_items(out):
+            self.item(item)
+        for entry in out.removed:
+            entry.reason = self.text(entry.reason)
         out.summary = self.text(out.summary)
         out.next_step = self.text(out.next_step)
         out.draft_note = self.text(out.draft_note)
         out.read_out = [self.text(fact) for fact in out.read_out]
+        for segment in out.hold_segments:
+            for revision in segment.revisions:
+                revision.reason = self.text(revision.reason)
         return out
+
+
+def _initials(name: str) -> str:
+    return " ".join(f"{word[0]}." for word in name.split())
 
 
 def mask_profile(profile: Profile) -> Profile:

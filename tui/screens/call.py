@@ -343,12 +343,13 @@ Everything is saved to disk within a second while you type.
     def _pick(self, playbooks: list[Playbook], placeholder: str) -> None:
         from textual.command import SimpleCommand
 
+        from tui.screens.commands import search_literal
+
         commands = [
-            SimpleCommand(visible(pb.name), partial(self.switch_playbook, pb),
-                          visible(pb.main_number or pb.kind))
+            SimpleCommand(pb.name, partial(self.switch_playbook, pb), pb.main_number or pb.kind)
             for pb in playbooks
         ]
-        self.app.search_commands(commands, placeholder=placeholder)
+        search_literal(self, commands, placeholder)
 
     def action_switch_playbook(self) -> None:
         self._pick(self.service.sorted_playbooks(), "Switch to which playbook? Type to search…")

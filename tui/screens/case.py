@@ -21,18 +21,56 @@ from tui.domain.checks import (
     date_check,
     date_hint,
 )
+from tui.domain.corrections import IDENTIFIER, identifier_history, item_values
 from tui.domain.deadlines import CHECK_NOTICE
-from tui.domain.model import PAYMENT_METHODS, Call, Case
+from tui.domain.items import (
+    CORRECTED,
+    KIND_WORDS,
+    case_history,
+    item_history,
+    item_label,
+    removed_label,
+    step_lines,
+)
+from tui.domain.model import PAYMENT_METHODS, Call, Case, Revisable
 from tui.domain.money import shown
 from tui.domain.stats import sparkline
 from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration, format_local
 from tui.screens.base import AppScreen
 from tui.screens.confirm import ConfirmDialog
+from tui.screens.corrections import HistoryDialog, PickDialog
 from tui.screens.form import Field, FormDialog
 from tui.service import CaseView, ServiceError
 
 TABS = ("overview", "payments", "notices", "claims", "documents", "calls")
+TAB_KINDS = {"payments": "payment", "notices": "notice", "claims": "claim",
+             "documents": "document"}
+TABLES = {"identifier": "identifiers-table", "payment": "payments-table",
+          "notice": "notices-table", "claim": "claims-table", "document": "documents-table"}
+"""Each kind of record and the table that lists it."""
+WHY = "Why (optional)"
+MARK = f" {CORRECTED}"
+"""After the first cell of a corrected row."""
+
+
+def marked(item: Revisable, text: str) -> Text:
+    """A row's first cell, with ✎ when the item was corrected."""
+    return cell(text + (MARK if item.corrected else ""))
+
+
+def form_values(item: object) -> dict[str, str]:
+    """An item's fields as a form shows them (numbers as text, 0 days as blank)."""
+    assert isinstance(item, Revisable)
+    found: dict[str, str] = {}
+    for name, value in item_values(item).items():
+        if isinstance(value, bool) or value is None:
+            found[name] = "" if value is None else ("yes" if value else "no")
+        elif name == "deadline_days":
+            found[name] = str(value) if value else ""
+        else:
+            found[name] = str(value)
+    return found
 
 
 def cell(text: str, style: str = "") -> Text:
@@ -49,11 +87,17 @@ class CaseScreen(AppScreen[None]):
 
 Keys `1`–`6` switch tabs (6 is the timeline of calls, payments, notices,
 claims and documents; Enter opens a call). `a` adds to the tab you are on (an identifier, a
-payment, a notice, a claim or a document sent); `delete` removes the selected
-row after asking. `e` renames the case, `s` resolves or reopens it, `c` calls
-about it. `w` writes a letter filled from the case (a dispute, a complaint, a
+payment, a notice, a claim or a document sent). `s` resolves or reopens the case, `c`
+calls about it. `w` writes a letter filled from the case (a dispute, a complaint, a
 confirmation of a call…) to review, edit and keep with its documents; Enter on a
-saved letter in the documents tab opens it again.
+saved letter in the documents tab opens it again (`e` corrects its date, how and to whom).
+
+Corrections keep the original: Enter or `e` on a row opens it in the same form to
+correct it (say why if you like); the row is marked ✎ and `v` shows its history: the
+value first recorded, then each correction with its date. `r` renames the case or
+corrects its state (kept the same way), `h` shows every correction to the case's title,
+state and identifiers. `delete` removes the selected row after asking (and why): it is
+kept, counts in no total, and `u` lists removed rows to restore one.
 
 Deadlines are counted from the notice dates you enter: always check the date
 printed on your notice.
@@ -62,10 +106,20 @@ printed on your notice.
         Binding("escape", "app.pop_screen", "Back", id="case-back"),
         Binding("c", "call", "Call", id="case-call", tooltip="Call about this case"),
         Binding("a", "add", "Add", id="case-add", tooltip="Add to this tab"),
+        Binding("e", "correct", "Edit", id="case-correct",
+                tooltip="Correct the selected row (the original is kept)"),
+        Binding("v", "history", "History", id="case-history",
+                tooltip="History of this item: as first recorded, then each correction"),
         Binding("delete", "remove", "Remove", id="case-remove",
-                tooltip="Remove the selected row (asks first)"),
-        Binding("e", "rename", "Rename", id="case-rename"),
-        Binding("s", "toggle_status", "Resolve/reopen", id="case-status"),
+                tooltip="Remove the selected row (asks first; kept, can be restored)"),
+        Binding("u", "removed", "Removed", show=False, id="case-removed",
+                tooltip="Rows removed from this case: restore one"),
+        Binding("r", "rename", "Rename", show=False, id="case-rename",
+                tooltip="Rename the case or correct its state (the original is kept)"),
+        Binding("h", "case_history", "Changes", show=False, id="case-changes",
+                tooltip="Every correction to the case's title, state and identifiers"),
+        Binding("s", "toggle_status", "Resolve", id="case-status",
+                tooltip="Resolve the case, or reopen it"),
         Binding("x", "export", "Export", id="case-export",
                 tooltip="Export this case: dossier, spreadsheet, backup or calendar"),
         Binding("w", "letter", "Letter", id="case-letter",
@@ -80,6 +134,9 @@ printed on your notice.
     COMMAND_TITLES: ClassVar[dict[str, str]] = {
         "case-call": "Call about this case…", "case-add": "Add to this tab…",
         "case-remove": "Remove the selected row…", "case-rename": "Rename the case…",
+        "case-correct": "Correct the selected row…", "case-history": "History of this item",
+        "case-removed": "Restore a removed row…",
+        "case-changes": "Corrections to the case's title, state and identifiers",
         "case-status": "Resolve or reopen the case", "case-export": "Export this case…",
         "case-letter": "Write a letter…",
     }
@@ -149,6 +206,8 @@ printed on your notice.
                      f" · opened {format_local(case.created_at, 'YYYY-MM-DD')}", style="dim")
         if case.home_state:
             title.append(f" · you are in {visible(case.home_state)}", style="dim")
+        if any(set(r.before) & {"title", "home_state", "member"} for r in case.revisions):
+            title.append(" · ✎ corrected (h)", style="dim")
         self.query_one("#case-title", Static).update(title)
 
         self._show_overview(view)
@@ -208,14 +267,19 @@ printed on your notice.
     def _show_records(self, view: CaseView) -> None:
         case = view.case
         self._fill("identifiers-table", [
-            (key, [cell(key), cell(value)]) for key, value in case.identifiers.items()
+            (key, [cell(key + (MARK if identifier_history(case, key) else "")), cell(value)])
+            for key, value in case.identifiers.items()
         ])
-        self.query_one("#payments-total", Static).update(Text(
-            f"Total paid: {shown(view.paid)} in {plural(len(case.payments), 'payment')}",
-            style="bold"))
+        total = Text(f"Total paid: {shown(view.paid)} in "
+                     f"{plural(len(case.payments), 'payment')}", style="bold")
+        removed = len(self.service.cases.removed(case.id))
+        if removed:
+            total.append(f"   {plural(removed, 'row')} removed from this case (u lists them)",
+                         style="dim")
+        self.query_one("#payments-total", Static).update(total)
         self._fill("payments-table", [
-            (p.id, [p.date, cell(shown(p.amount)), p.method, cell(p.confirmation),
-                    cell(p.account)])
+            (p.id, [marked(p, p.date), cell(shown(p.amount)), p.method,
+                    cell(p.confirmation), cell(p.account)])
             for p in sorted(case.payments, key=lambda p: p.date)
         ])
         notices = []
@@ -223,8 +287,9 @@ printed on your notice.
             deadline = next((v for v in view.deadlines if v.notice.startswith(notice.name)
                              and v.start.isoformat() == notice.date), None)
             due = f"{deadline.name}: {deadline.due.isoformat()}" if deadline else ""
-            notices.append((notice.id, [notice.date, cell(notice.name), cell(notice.notice_id),
-                                        cell(due), cell(notice.says)]))
+            notices.append((notice.id, [marked(notice, notice.date), cell(notice.name),
+                                        cell(notice.notice_id), cell(due),
+                                        cell(notice.says)]))
         self._fill("notices-table", notices)
         groups = view.claim_groups
         disputed = Text()
@@ -248,12 +313,14 @@ printed on your notice.
             for claim in sorted(group.claims, key=lambda c: c.date):
                 style = "yellow" if group.disagree else ""
                 claim_rows.append((claim.id, [
-                    cell(claim.question, style), cell(claim.party, style),
-                    cell(claim.says, style), claim.date, cell(claim.who),
+                    cell(claim.question + (MARK if claim.corrected else ""), style),
+                    cell(claim.party, style), cell(claim.says, style), claim.date,
+                    cell(claim.who),
                 ]))
         self._fill("claims-table", claim_rows)
         self._fill("documents-table", [
-            (d.id, [d.date, cell(d.what), cell(d.how), cell(d.to), cell(d.tracking)])
+            (d.id, [marked(d, d.date), cell(d.what), cell(d.how), cell(d.to),
+                    cell(d.tracking)])
             for d in sorted(case.documents, key=lambda d: d.date)
         ])
         self._calls = {call.id: call for call in view.calls}
@@ -277,7 +344,11 @@ printed on your notice.
         return self.query_one(TabbedContent).active or "overview"
 
     def action_tab(self, tab: str) -> None:
+        """Show ``tab`` with its table focused (Enter acts on the highlighted row)."""
         self.query_one(TabbedContent).active = tab
+        table = {"overview": "identifiers-table", "calls": "case-calls-table"}.get(
+            tab, f"{tab}-table")
+        self.query_one(f"#{table}", DataTable).focus()
 
     def action_export(self) -> None:
         self.htl.open_export_dialog(self.case.title)
@@ -305,7 +376,8 @@ printed on your notice.
                   Field("home_state", "Your US state (for the call-recording warning)",
                         placeholder="MA", value=case.home_state, check=check_state),
                   Field("member", "Whom the case is about, if not you", value=case.member,
-                        placeholder="e.g. my mother, Ana Reyes")]
+                        placeholder="e.g. my mother, Ana Reyes"),
+                  Field("reason", WHY, placeholder="typo, the state I moved to…")]
         self._ask("Rename the case", fields,
                   lambda values: self.service.cases.rename(self.case_id, values))
 
@@ -320,30 +392,49 @@ printed on your notice.
 
     def action_add(self) -> None:
         tab = self._active_tab()
+        kind = "identifier" if tab in ("overview", "calls") else TAB_KINDS[tab]
+        cases = self.service.cases
+        adders: dict[str, Callable[[dict[str, str]], object]] = {
+            "identifier": lambda values: cases.add_identifier(self.case_id, values),
+            "payment": lambda values: cases.add_payment(self.case_id, values),
+            "notice": lambda values: cases.add_notice(self.case_id, values),
+            "claim": lambda values: cases.add_claim(self.case_id, values),
+            "document": lambda values: cases.add_document(self.case_id, values),
+        }
+        self._ask_form(self._record_form(kind), adders[kind])
+
+    def _record_form(self, kind: str, item: object = None, key: str = "") -> FormDialog:
+        """The form that adds a ``kind`` record; given ``item`` (an identifier: ``key``),
+        the same form filled with it, to correct it, with a "Why" line."""
         day = self.service.today()
         today = day.isoformat()
         case = self.case
-        cases = self.service.cases
         when = date_field(day, case.home_state)
-        if tab in ("overview", "calls"):
-            self._ask("Add an identifier", [
+        correcting = item is not None or bool(key)
+        verb = "Correct" if correcting else "Add"
+        note = ""
+        if kind == "identifier":
+            title = f"{verb} an identifier"
+            fields = [
                 Field("key", "What it is", "Member ID, billing account number…", required=True,
                       suggestions=["Member ID", "Billing account number", "Application ID",
                                    "Policy number", "Group number", "Claim number"]),
                 Field("value", "Value", required=True),
-            ], lambda values: cases.add_identifier(self.case_id, values))
-        elif tab == "payments":
-            self._ask("Add a payment", [
+            ]
+        elif kind == "payment":
+            title = f"{verb} a payment"
+            fields = [
                 when("date", "Date paid", today),
                 Field("amount", "Amount", "412.50", required=True, check=check_amount,
                       hint=amount_hint),
                 Field("method", "Method", choices=PAYMENT_METHODS),
                 Field("confirmation", "Bank confirmation number"),
                 Field("account", "Account billed / paid from"),
-            ], lambda values: cases.add_payment(self.case_id, values))
-        elif tab == "notices":
-            names = cases.known_deadlines()
-            self._ask("Add a notice", [
+            ]
+        elif kind == "notice":
+            title = f"{verb} a notice"
+            names = self.service.cases.known_deadlines()
+            fields = [
                 when("date", "Date on the notice", today),
                 Field("name", "Name of the notice", "Termination notice", required=True),
                 Field("notice_id", "Notice ID"),
@@ -351,19 +442,29 @@ printed on your notice.
                 Field("deadline_name", "Deadline it starts", "Reinstatement window",
                       suggestions=sorted(names)),
                 Field("deadline_days", "Days to the deadline", "35", check=check_days),
-            ], lambda values: cases.add_notice(self.case_id, values),
-                note="Check the date printed on your notice: the clock runs from it.")
-        elif tab == "claims":
-            self._ask_form(claim_dialog(case, day),
-                           lambda values: cases.add_claim(self.case_id, values))
-        elif tab == "documents":
-            self._ask("Add a document sent", [
+            ]
+            note = "Check the date printed on your notice: the clock runs from it."
+        elif kind == "claim":
+            dialog = claim_dialog(case, day)
+            title, fields = f"{verb}: who says what", dialog.fields
+        else:
+            title = f"{verb} a document sent"
+            fields = [
                 when("date", "Date sent", today),
                 Field("what", "What", "Payment history and bank statements", required=True),
                 Field("how", "How", "certified mail, fax, email, portal", required=True),
                 Field("to", "To whom"),
                 Field("tracking", "Tracking or confirmation number"),
-            ], lambda values: cases.add_document(self.case_id, values))
+            ]
+        if correcting:
+            current = ({"key": key, "value": case.identifiers.get(key, "")} if key
+                       else form_values(item))
+            for spec in fields:
+                if spec.key in current:
+                    spec.value = current[spec.key]
+            fields.append(Field("reason", WHY, "typo, misheard, read from the letter…"))
+            note = "The value first recorded is kept with the correction."
+        return FormDialog(title, fields, note)
 
     def _ask_form(self, dialog: FormDialog,
                   then: Callable[[dict[str, str]], object]) -> None:
@@ -373,28 +474,133 @@ printed on your notice.
 
         self.app.push_screen(dialog, done)
 
-    def action_remove(self) -> None:
+    def _selected(self) -> tuple[str, str, str] | None:
+        """(kind, key, label) of the highlighted row of the tab shown; None if none."""
         tab = self._active_tab()
-        table_id = {"overview": "identifiers-table", "payments": "payments-table",
-                    "notices": "notices-table", "claims": "claims-table",
-                    "documents": "documents-table"}.get(tab)
-        if table_id is None:
+        if tab == "calls":
+            return None
+        kind = "identifier" if tab == "overview" else TAB_KINDS[tab]
+        table = self.query_one(f"#{TABLES[kind]}", DataTable)
+        if not table.row_count:
+            return None
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        label = " · ".join(str(c) for c in table.get_row(row_key) if str(c))[:60]
+        return kind, str(row_key.value), label
+
+    def action_remove(self) -> None:
+        if self._active_tab() == "calls":
             self.notify("Calls are never deleted.", severity="warning")
             return
-        table = self.query_one(f"#{table_id}", DataTable)
-        if not table.row_count:
+        selected = self._selected()
+        if selected is None:
             return
-        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        key = row_key.value
-        label = " · ".join(str(c) for c in table.get_row(row_key) if str(c))[:60]
-
-        kind = "identifiers" if tab == "overview" else tab
+        kind, key, label = selected
+        dialog = ConfirmDialog(f"Remove this row?\n{label}\nIt is kept (u lists removed "
+                               "rows) and counts in no total.", ask_reason=True)
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._apply(lambda: self.service.cases.remove(self.case_id, kind, str(key)))
+                self._apply(lambda: self.service.cases.remove(self.case_id, kind, key,
+                                                              dialog.reason),
+                            "Removed; u lists removed rows to restore one.")
 
-        self.app.push_screen(ConfirmDialog(f"Remove this row?\n{label}"), confirmed)
+        self.app.push_screen(dialog, confirmed)
+
+    def action_correct(self) -> None:
+        """Open the highlighted row in its form, to correct it."""
+        if self._active_tab() == "calls":
+            self._open_call_row()
+            return
+        selected = self._selected()
+        if selected is None:
+            self.notify("Nothing to correct here yet.", severity="warning")
+            return
+        self._correct(selected[0], selected[1])
+
+    def _correct(self, kind: str, key: str) -> None:
+        case = self.case
+        if kind == "identifier":
+            dialog = self._record_form(kind, key=key)
+        else:
+            dialog = self._record_form(kind, self.service.cases.item(case, kind, key))
+
+        def then(values: dict[str, str]) -> None:
+            reason = values.pop("reason", "")
+            revision = self.service.cases.correct(self.case_id, kind, key, values, reason)
+            self.notify("Corrected; the original is kept (v shows the history)."
+                        if revision else "Nothing changed.", markup=False)
+
+        self._ask_form(dialog, then)
+
+    def action_history(self) -> None:
+        """The highlighted row's history: as first recorded, then each correction."""
+        selected = self._selected()
+        if selected is None:
+            self.notify("Choose a row first.", severity="warning")
+            return
+        kind, key, _ = selected
+        case = self.case
+        item: Revisable | None = None
+        if kind == "identifier":
+            steps = case_history(case, [IDENTIFIER + key])
+        else:
+            item = self.service.cases.item(case, kind, key)
+            steps = item_history(item, str(getattr(item, "date", "")))
+        lines = step_lines(steps)
+        if len(steps) == 1:
+            lines = [("Not corrected", "This is the value as first recorded.")]
+        what = (f"{key}: {case.identifiers.get(key, '')}" if kind == "identifier"
+                else item_label(kind, item))
+        self.app.push_screen(HistoryDialog(f"History of this {KIND_WORDS[kind]}", lines,
+                                           subtitle=what))
+
+    def action_case_history(self) -> None:
+        """Every correction of the case's title, state, member and identifiers."""
+        case = self.case
+        steps = case_history(case)
+        lines = step_lines(steps, "When the case was opened")
+        if len(steps) == 1:
+            lines = [("No corrections", "The title, state and identifiers are as first "
+                      "recorded.")]
+        self.app.push_screen(HistoryDialog(f"Corrections to the case: {case.title}", lines))
+
+    def action_removed(self) -> None:
+        """Rows removed from the case: pick one to restore it."""
+        entries = self.service.cases.removed(self.case_id)
+        if not entries:
+            self.notify("Nothing has been removed from this case.", markup=False)
+            return
+        options = [(str(number), f"{entry.at[:10]}  {removed_label(entry)}"
+                    + (f" — why: {entry.reason}" if entry.reason else ""))
+                   for number, entry in enumerate(entries)]
+
+        def picked(choice: str | None) -> None:
+            if choice is None:
+                return
+            entry = entries[int(choice)]
+            self._apply(lambda: self.service.cases.restore(self.case_id, entry.kind,
+                                                           entry.item_id),
+                        f"Restored: {removed_label(entry)}")
+
+        self.app.push_screen(PickDialog("Removed rows: Enter restores one", options), picked)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        table_id = event.data_table.id or ""
+        kind = next((k for k, t in TABLES.items() if t == table_id), None)
+        if kind == "document" and any(d.id == event.row_key.value and d.text
+                                      for d in self.case.documents):
+            return  # a saved letter: Enter opens it (e corrects it)
+        if kind is not None:
+            self._correct(kind, str(event.row_key.value))
+
+    def _open_call_row(self) -> None:
+        table = self.query_one("#case-calls-table", DataTable)
+        if table.row_count:
+            row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            call = self._calls.get(str(row_key.value))
+            if call is not None:
+                self.htl.open_call(call, self.case.title)
 
     @on(DataTable.RowSelected, "#documents-table")
     def _open_letter(self, event: DataTable.RowSelected) -> None:

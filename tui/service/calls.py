@@ -7,13 +7,16 @@ forwards what the user did, the session applies it through the domain's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from tui.domain.dates import DateProblem, describe, understand_date
+from tui.domain.corrections import remove_item, removed_entry, restore_item, revise
+from tui.domain.dates import DateProblem, describe, read_date, understand_date
 from tui.domain.holds import HoldProblem, correct_hold, parse_clock, parse_minutes_ago
 from tui.domain.live import LiveCall, NoteResult, ResumeError, promise_text, resume
 from tui.domain.model import (
+    CALL_ITEM_KINDS,
     INTERRUPTED,
     OUTCOMES,
     ROLES,
@@ -21,17 +24,19 @@ from tui.domain.model import (
     CallSummary,
     Case,
     Claim,
+    FieldValue,
     Gap,
     HoldSegment,
     Note,
     PlaybookUse,
     Rep,
+    Revision,
     as_role,
 )
 from tui.domain.timefmt import format_local
 from tui.playbooks import Playbook
 from tui.service.base import Context, ServiceError
-from tui.service.cases import CaseService
+from tui.service.cases import CaseService, as_kind
 from tui.service.followups import FollowUpService
 from tui.store import SaveStatus
 
@@ -433,6 +438,99 @@ class CallService:
             raise ServiceError(str(error)) from None
         if revision is not None:
             self._ctx.store.save_call(call, index=True)
+        return call
+
+    # -- corrections of notes, references, promises and reps ------------------------------
+    def _past_call(self, call_id: str, kind: str) -> Call:
+        if kind not in CALL_ITEM_KINDS:
+            raise ServiceError(f"a call has no {kind} to change")
+        call = self.load(call_id)
+        if call.is_live or any(s.call.id == call_id for s in self.live_sessions()):
+            raise ServiceError("Finish the call first: items are corrected after the call.")
+        return call
+
+    def _item_fields(self, call: Call, kind: str, values: Mapping[str, str]
+                     ) -> dict[str, FieldValue]:
+        """The values typed in a correction form, checked, as the item's fields."""
+        def text(key: str) -> str:
+            return str(values.get(key, "")).strip()
+
+        def required(key: str, label: str) -> str:
+            if not text(key):
+                raise ServiceError(f"{label} is needed.")
+            return text(key)
+
+        if kind == "note":
+            # A note keeps its line breaks (a multi-line paste).
+            if not str(values.get("text", "")).strip():
+                raise ServiceError("The note is needed.")
+            return {"text": str(values["text"]).strip()}
+        if kind == "reference":
+            return {"number": required("number", "The reference number")}
+        if kind == "promise":
+            due = text("due")
+            if due:
+                case = self._ctx.store.get_case(call.case_id)
+                try:
+                    due = read_date(due, self._ctx.today(),
+                                    case.home_state if case else "").isoformat()
+                except DateProblem as error:
+                    raise ServiceError(f"Due: {error}") from None
+            return {"text": required("text", "What they promised"), "due": due or None}
+        role = text("role") or "agent"
+        if role not in ROLES:
+            raise ServiceError(f"Role: use one of {', '.join(ROLES)}")
+        refused = text("id_refused") or "no"
+        if refused not in ("yes", "no"):
+            raise ServiceError("Refused to give an ID: yes or no")
+        return {"first_name": text("first_name"), "rep_id": text("rep_id"),
+                "id_refused": refused == "yes", "role": role,
+                "department": text("department")}
+
+    def correct_item(self, call_id: str, kind: str, item_id: str, values: Mapping[str, str],
+                     reason: str = "") -> Revision | None:
+        """After the call: correct a note, reference, promise or rep with the values typed
+        (a promise's due as any date the parser knows, blank for none). The values
+        replaced are kept with the time and ``reason``; None when nothing changed.
+        ``ServiceError`` with a one-line message for a bad value; nothing is changed then.
+        A promise whose date had passed unkept stays broken if its date is corrected
+        (see ``Promise.missed_due``)."""
+        call = self._past_call(call_id, kind)
+        item = call.item(kind, item_id)
+        if item is None:
+            raise ServiceError(f"this call has no {kind} {item_id}")
+        fields = self._item_fields(call, kind, values)
+        try:
+            revision = revise(item, fields, self._ctx.now_iso(), reason)
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
+        if revision is not None:
+            self._ctx.store.save_call(call, index=True)
+        return revision
+
+    def remove_item(self, call_id: str, kind: str, item_id: str, reason: str = "") -> Call:
+        """After the call: take a note, reference, promise or rep out of the call. It is
+        kept in the call's ``removed`` list (when, why, where it was), counts in no total
+        and can be restored."""
+        call = self._past_call(call_id, kind)
+        try:
+            entry = remove_item(call.items(kind), item_id, as_kind(kind), self._ctx.now_iso(),
+                                reason)
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
+        call.removed.append(entry)
+        self._ctx.store.save_call(call, index=True)
+        return call
+
+    def restore_item(self, call_id: str, kind: str, item_id: str) -> Call:
+        """Put a removed item back where it was (the removal stays on record)."""
+        call = self._past_call(call_id, kind)
+        try:
+            entry = removed_entry(call.removed, kind, item_id)
+            restore_item(call.items(kind), entry, self._ctx.now_iso())
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
+        self._ctx.store.save_call(call, index=True)
         return call
 
     def start(self, request: CallRequest, redial_of: str = "") -> LiveSession:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.domain.model import Call, Case
-from tui.export import BINARY, EXTENSIONS, FORMATS, render, render_bytes
+from tui.export import BINARY, EXPORT_FORMATS, EXTENSIONS, render, render_bytes
 from tui.service.base import Context, ServiceError
 from tui.store.atomic import write_private_file
 
@@ -54,8 +54,8 @@ class ExportService:
     def render(self, fmt: str, case_text: str | None = None, *,
                mask: bool = False) -> tuple[str, list[Case], list[Call]]:
         """The export text, and what went into it."""
-        if fmt not in FORMATS:
-            raise ServiceError(f"unknown format {fmt} (one of {', '.join(FORMATS)})")
+        if fmt not in EXPORT_FORMATS:
+            raise ServiceError(f"unknown format {fmt} (one of {', '.join(EXPORT_FORMATS)})")
         if fmt in BINARY:
             raise ServiceError(f"{fmt} is not text: write it to a file with -o FILE")
         cases, calls = self.select(case_text)
@@ -66,8 +66,8 @@ class ExportService:
     def render_bytes(self, fmt: str, case_text: str | None = None, *,
                      mask: bool = False) -> tuple[bytes, list[Case], list[Call]]:
         """The export as the bytes of its file (a PDF for ``pdf``), and what went in."""
-        if fmt not in FORMATS:
-            raise ServiceError(f"unknown format {fmt} (one of {', '.join(FORMATS)})")
+        if fmt not in EXPORT_FORMATS:
+            raise ServiceError(f"unknown format {fmt} (one of {', '.join(EXPORT_FORMATS)})")
         cases, calls = self.select(case_text)
         data = render_bytes(fmt, cases, calls, self._ctx.now_iso(), mask=mask,
                             today=self._ctx.today(), profile=self._ctx.store.get_profile())

@@ -25,7 +25,7 @@ class FollowUpService:
                 if not f.done]
 
     def by_key(self, key: str) -> tuple[str, int]:
-        """``call-…#n`` (as listed) → the call id and the promise's index."""
+        """``call-…#n`` (as listed) → the call id and n - 1 (the promise ``promise-n``)."""
         call_id, sep, number = key.strip().rpartition("#")
         if not sep or not number.isdigit() or int(number) < 1:
             raise ServiceError(f"'{key}' is not a follow-up id (like call-3f9a1c2b7d4e#1)")
@@ -34,19 +34,21 @@ class FollowUpService:
         return call_id, int(number) - 1
 
     def is_done(self, call_id: str, index: int) -> bool:
-        promises = self._ctx.store.load_call(call_id).promises
-        return 0 <= index < len(promises) and promises[index].done
+        promise = self._ctx.store.load_call(call_id).item("promise", f"promise-{index + 1}")
+        return promise is not None and bool(promise.done)
 
     def set_done(self, call_id: str, index: int, done: bool = True) -> str:
-        """Mark the ``index``-th promise of a call done (or not); returns its text."""
+        """Mark the promise ``promise-<index + 1>`` of a call done (or not); returns its
+        text. (Ids are the promises' first places, so for a call none of whose promises
+        was removed this is the ``index``-th promise.)"""
         store = self._ctx.store
         if not store.has_call(call_id):
             raise ServiceError(f"no call {call_id}")
         call = store.load_call(call_id)
-        if not 0 <= index < len(call.promises):
+        promise = call.item("promise", f"promise-{index + 1}")
+        if promise is None:
             raise ServiceError(f"call {call_id} has no promise {index + 1}")
-        promise = call.promises[index]
         promise.done = done
         promise.done_at = self._ctx.now_iso() if done else None
         store.save_call(call, index=True)
-        return call.promises[index].text
+        return str(promise.text)

@@ -9,6 +9,7 @@ yours are reported as conflicts with your version kept.
 
 from __future__ import annotations
 
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,8 +66,21 @@ class ImportReport:
         return "; ".join(parts)
 
 
+MAX_IMPORT_BYTES = 128 * 1024 * 1024
+"""Largest export file read (bytes): years of calls fit many times over."""
+
+
 def parse_export(raw: bytes) -> ExportFile:
     """The export in ``raw``, every record checked; ``ServiceError`` saying what is wrong."""
+    try:
+        return _parse_export(raw)
+    except RecursionError:
+        # msgspec stops at its own depth limit with RecursionError (JSON 1,000 deep).
+        raise ServiceError("the file is nested too deeply to be an export; "
+                           "nothing was imported") from None
+
+
+def _parse_export(raw: bytes) -> ExportFile:
     try:
         header = msgspec.json.decode(raw, type=_Header)
     except msgspec.ValidationError:
@@ -167,12 +181,34 @@ def import_export(ctx: Context, document: ExportFile) -> ImportReport:
 
 def import_file(ctx: Context, path: Path) -> ImportReport:
     """Read, check and merge the export at ``path``."""
+    return import_export(ctx, parse_export(read_export(path)))
+
+
+def read_export(path: Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """The bytes of ``path``, read only up to ``limit`` (+1 to notice more): a device,
+    a socket or an endless pipe is refused rather than read for ever."""
     try:
-        raw = path.read_bytes()
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise ServiceError(f"{path} is a folder, not an export file")
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise ServiceError(f"{path}: not a regular file")
+        chunks: list[bytes] = []
+        size = 0
+        with path.open("rb") as handle:
+            while size <= limit:
+                chunk = handle.read(min(1024 * 1024, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
     except FileNotFoundError:
         raise ServiceError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ServiceError(f"{path} is a folder, not an export file") from None
     except OSError as error:
         raise ServiceError(f"cannot read {path}: {error.strerror or error}") from None
-    return import_export(ctx, parse_export(raw))
+    if size > limit:
+        raise ServiceError(f"{path} is larger than {limit / 2**20:g} MB; "
+                           "not an export this app wrote")
+    return b"".join(chunks)

@@ -113,6 +113,13 @@ class Service:
         """Wait until every change is on disk; False if that did not happen."""
         return self.ctx.store.flush(timeout)
 
+    @property
+    def crash_log_dir(self) -> Path:
+        """Where crash logs go (private, inside the data folder)."""
+        from tui.crashlog import crash_dir
+
+        return crash_dir(self.ctx.store.data_dir)
+
     def shutdown(self, timeout: float = 10.0) -> bool:
         """The app is going away: keep running calls as interrupted, write everything.
         False when that did not happen (see :meth:`unsaved`)."""

@@ -37,16 +37,32 @@ def fsync_dir(directory: Path) -> None:
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create ``directory`` (and parents) and make it 0700."""
-    directory.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    """Create ``directory`` and any missing parents, each 0700 whatever the umask.
+
+    Folders that already existed are left as they are, except ``directory`` itself,
+    which is always made 0700.
+    """
+    missing: list[Path] = []
+    for folder in [directory, *directory.parents]:
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue
+        os.chmod(folder, DIR_MODE)  # mkdir's mode is masked by the umask
     if (directory.stat().st_mode & 0o777) != DIR_MODE:
         os.chmod(directory, DIR_MODE)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, prefix: str = TEMP_PREFIX) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves old or new, never a mix."""
     directory = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=directory)
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
@@ -96,6 +112,40 @@ def sweep_temp_files(directory: Path, recursive: bool = True) -> int:
     return removed
 
 
+EXPORT_TEMP_PREFIX = ".holdtheline-export-"
+"""Temp files of exports in the user's folder: named so nobody wonders, swept next time."""
+STALE_EXPORT_SECONDS = 60.0
+"""An export temp file older than this was left by a killed export (not one running)."""
+
+
+def sweep_export_temps(directory: Path, now: float | None = None) -> int:
+    """Delete export temp files a killed export left in ``directory``."""
+    import time
+
+    cutoff = (time.time() if now is None else now) - STALE_EXPORT_SECONDS
+    removed = 0
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return 0
+    for name in names:
+        if not (name.startswith(EXPORT_TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
+            continue
+        path = directory / name
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 def write_private_file(path: Path, data: bytes) -> None:
-    """Write a user-chosen output file (export) atomically, mode 0600."""
-    atomic_write(path, data)
+    """Write a user-chosen output file (export) atomically, mode 0600.
+
+    The temp file sits next to the target (``.holdtheline-export-*.tmp``) so the rename
+    is atomic; one left by a killed export is removed by the next export there.
+    """
+    sweep_export_temps(path.parent)
+    atomic_write(path, data, prefix=EXPORT_TEMP_PREFIX)

@@ -30,6 +30,7 @@ from textual.widgets.selection_list import Selection
 
 from tui.domain.text import visible
 from tui.playbooks import Playbook, Trust, trust_of
+from tui.widgets.shown import shown
 from tui.widgets.ticks import Checklist
 
 WARN_STYLE = "$text-warning bold"
@@ -153,7 +154,7 @@ class PlaybookPanel(VerticalScroll, can_focus=False):
         self.playbook = playbook
         self._names = names
         self._today = today
-        self.border_title = visible(playbook.name if playbook else organisation)
+        self.border_title = shown(playbook.name if playbook else organisation)
         steps = self.query_one("#panel-steps", SelectionList)
         if playbook is None:
             self._show_none(organisation)

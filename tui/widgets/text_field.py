@@ -10,15 +10,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from tui.domain.text import plural
+from tui.domain.text import (
+    control_pictures,
+    has_lone_surrogate,
+    plural,
+    without_surrogates,
+)
 
 MAX_PASTE = 64 * 1024
 """Longest paste a field takes (characters): a page of an email, not a whole file."""
+
+
+SURROGATES_REPLACED = "Characters that cannot be saved as text were replaced with \ufffd."
+
+
+def cleaned_paste(widget: Input, event: events.Paste) -> str:
+    """The pasted text, with lone surrogates (bytes that were not UTF-8) replaced by
+    U+FFFD, and the user told: they could never be written to disk."""
+    if not has_lone_surrogate(event.text):
+        return event.text
+    widget.notify(SURROGATES_REPLACED, severity="warning", markup=False)
+    return without_surrogates(event.text)
 
 
 def pasted_text(text: str) -> str:
@@ -35,11 +54,27 @@ def paste_problem(text: str) -> str | None:
     return None
 
 
+class ControlPictures(Highlighter):
+    """Shows control and bidi characters in a field as visible ones (ESC as ␛).
+
+    Textual's ``Input`` draws its value as it is: an ESC typed or pasted would go to
+    the terminal as part of an escape sequence. The value itself is untouched; only
+    what is drawn changes, one character for one, so the cursor stays in place.
+    """
+
+    def highlight(self, text: Text) -> None:
+        shown = control_pictures(text.plain)
+        if shown != text.plain:
+            text.plain = shown
+
+
 class TextField(Input):
-    """An ``Input`` whose pastes keep every line, as spaces."""
+    """An ``Input`` whose pastes keep every line, as spaces, and whose value is
+    drawn with control characters made visible."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("select_on_focus", False)
+        kwargs.setdefault("highlighter", ControlPictures())
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def on_paste(self, event: events.Paste) -> None:
@@ -49,7 +84,8 @@ class TextField(Input):
         if problem:
             self.notify(problem, severity="error", markup=False)
             return
-        lines = event.text.splitlines() or [event.text]
+        text = cleaned_paste(self, event)
+        lines = text.splitlines() or [text]
         if len(lines) > 1:
             self.notify(f"Pasted {plural(len(lines), 'line')}: line breaks became spaces.",
                         markup=False)
@@ -97,6 +133,6 @@ class NoteLine(TextField):
         if problem:
             self.notify(problem, severity="error", markup=False)
             return
-        text = self.value + pasted_text(event.text)
+        text = self.value + pasted_text(cleaned_paste(self, event))
         self.value = ""
         self.post_message(self.Entered(self, text, pasted_lines=len(lines)))
