@@ -39,7 +39,8 @@ def build(data_dir: Path, calls: int, seed: int = 1) -> dict[str, Any]:
         "calls": made,
         "cases": cases,
         "seconds": time.perf_counter() - started,
-        "index_bytes": (data_dir / "index.json").stat().st_size,
+        "index_bytes": sum(p.stat().st_size for p in (data_dir / "index").iterdir())
+        if (data_dir / "index").is_dir() else (data_dir / "index.json").stat().st_size,
         "call_file_bytes_avg": sum(p.stat().st_size for p in call_files) // max(1, made),
     }
 
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     opened = verify(args.data_dir, args.calls)
     print(
         f"wrote {stats['calls']} calls in {stats['cases']} cases to {args.data_dir} "
-        f"in {stats['seconds']:.1f} s (index.json {stats['index_bytes'] / 1e6:.2f} MB, "
+        f"in {stats['seconds']:.1f} s (index {stats['index_bytes'] / 1e6:.2f} MB, "
         f"call files ~{stats['call_file_bytes_avg'] / 1e3:.1f} kB); "
         f"Store.open {opened * 1e3:.0f} ms"
     )

@@ -162,7 +162,9 @@ def measure(size: int, repeat: int, index_repeat: int, workdir: Path) -> dict[st
             r.get("failed", 0) for k, r in result.items() if k.startswith(("key", "idx"))
         )
         result["call_file_bytes"] = (data_dir / "calls" / f"{live.call.id}.json").stat().st_size
-        result["index_bytes"] = (data_dir / "index.json").stat().st_size
+        index = data_dir / "index"  # layout 2: one file per month; 1: index.json
+        result["index_bytes"] = (sum(p.stat().st_size for p in index.iterdir())
+                                 if index.is_dir() else (data_dir / "index.json").stat().st_size)
     finally:
         store.close()
     return result

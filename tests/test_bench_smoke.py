@@ -63,7 +63,13 @@ def test_bulk_written_files_match_what_the_store_writes(tmp_path: Path) -> None:
     def load(path: Path) -> object:
         return json.loads(path.read_text(encoding="utf-8"))
 
-    assert load(bulk / "index.json") == load(stored / "index.json")
+    names = sorted(p.name for p in (stored / "index").iterdir())
+    assert names and names == sorted(p.name for p in (bulk / "index").iterdir())
+    for name in names:
+        assert load(bulk / "index" / name) == load(stored / "index" / name)
+    for case in cases:
+        name = f"cases/{case.id}.json"
+        assert load(bulk / name) == load(stored / name)
     for call in calls:
         name = f"calls/{call.id}.json"
         assert load(bulk / name) == load(stored / name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -126,20 +127,20 @@ def test_a_wrongly_typed_index_row_is_refused(tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     _story(data)
-    index = data / "index.json"
+    (index,) = (data / "cases").iterdir()
     stored = json.loads(index.read_text("utf-8"))
-    stored["cases"]["1"]["payments"] = [{"id": "../x", "date": "d", "amount": "1"}]
+    stored["case"]["1"]["payments"] = [{"id": "../x", "date": "d", "amount": "1"}]
     index.write_text(json.dumps(stored), "utf-8")
     assert main(["--data-dir", str(data), "history"]) == 1
     err = capsys.readouterr().err
-    assert "index.json" in err and "field payments[0].id" in err
+    assert index.name in err and "field payments[0].id" in err
 
 
 def test_call_files_not_named_by_an_id_are_ignored(tmp_path: Path) -> None:
     data = tmp_path / "data"
     _story(data)
     (data / "calls" / "notes for me.json").write_text("{}", "utf-8")
-    (data / "index.json").unlink()
+    shutil.rmtree(data / "index")
     with Store.open(data) as store:
         assert len(store.call_summaries()) == 1
 

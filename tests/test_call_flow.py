@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, RichLog
 
+from tests.store_files import index_tables
 from tui.domain.clock import FrozenClock
 from tui.screens.call import CallScreen
 from tui.screens.case import CaseScreen
@@ -129,7 +130,7 @@ async def test_whole_call_is_on_disk(make_app, store: Store, data_dir: Path,
     ]
     assert call["duration_seconds"] == 1084
     assert call["playbooks_used"][0]["id"] == "ma-health-connector"
-    index = json.loads((data_dir / "index.json").read_text("utf-8"))
+    index = index_tables(data_dir)
     (row,) = index["calls"].values()
     assert row["outcome"] == "callback promised" and row["hold_seconds"] == 300
 

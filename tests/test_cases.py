@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, RichLog, SelectionList
 
+from tests.store_files import index_tables
 from tui.domain.clock import FrozenClock
 from tui.domain.live import LiveCall
 from tui.domain.model import Case, Claim, DocumentSent, Notice, Payment
@@ -160,7 +161,7 @@ async def test_identifiers_payments_notices_documents(make_app, store: Store,
         await pilot.pause()
         assert store.get_case(case.id).documents == []
     assert store.flush()
-    saved = json.loads((data_dir / "index.json").read_text("utf-8"))["cases"]["1"]
+    saved = index_tables(data_dir)["cases"]["1"]
     assert saved["identifiers"] == {"Member ID": "123456789012"}
     (payment,) = saved["payments"]
     assert (payment["date"], payment["amount"], payment["method"], payment["confirmation"],

@@ -87,16 +87,15 @@ def test_blank_case_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_damaged_store_is_refused_and_kept(tmp_path: Path) -> None:
     data_dir = tmp_path / "d"
     seed(data_dir)
-    index = data_dir / "index.json"
-    index.write_bytes(b'{"cases": {"1": ')
-    for args in (["call", "--case", "x", "--playbook", "ma-health-connector"],
-                 ["export", "--format", "json"]):
+    (index,) = (data_dir / "cases").iterdir()  # a case's only copy
+    index.write_bytes(b'{"case": {"1": ')
+    for args in (["export", "--format", "json"], ["history"]):
         result = run("--data-dir", str(data_dir), *args)
         assert result.returncode == 1
         assert result.stderr.count("\n") == 1
-        assert "damaged" in result.stderr and "index.json" in result.stderr
+        assert index.name in result.stderr and "restore" in result.stderr
         assert "Traceback" not in result.stderr
-    assert index.read_bytes() == b'{"cases": {"1": '
+    assert index.read_bytes() == b'{"case": {"1": '
 
 
 def test_second_window_is_refused(tmp_path: Path) -> None:

@@ -200,6 +200,7 @@ def test_whole_call_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
             path = Path(root, name)
             files.append(path.relative_to(data_dir).as_posix())
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, (path, oct(path.stat().st_mode))
-    assert "index.json" in files
+    assert "layout.json" in files and any(name.startswith("index/calls-") for name in files)
+    assert any(name.startswith("cases/") for name in files)
     assert f"calls/{call['id']}.json" in files
     assert not [name for name in files if name.endswith(".tmp")]

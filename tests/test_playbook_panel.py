@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from textual.widgets import OptionList, SelectionList, Static
 
+from tests.store_files import index_tables
 from tui.app import HoldTheLineApp
 from tui.domain.clock import FrozenClock
 from tui.paths import shipped_playbooks_dir
@@ -147,7 +147,7 @@ async def test_switch_playbook_mid_call_by_key(make_app, store: Store, data_dir:
     assert used == [("ma-health-connector", 0.0), ("neighborhood-health-plan", 300.0)]
     assert call["playbook_id"] == "neighborhood-health-plan"
     assert call["reps"][0]["first_name"] == "Dana"
-    index = json.loads((data_dir / "index.json").read_text("utf-8"))
+    index = index_tables(data_dir)
     (row,) = index["calls"].values()
     assert row["playbook_id"] == "neighborhood-health-plan"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.store_files import index_tables
 from tui.domain.clock import FrozenClock
 from tui.paths import shipped_playbooks_dir
 from tui.playbooks import load_playbooks
@@ -34,7 +35,7 @@ def on_disk(data_dir: Path, call_id: str) -> dict:  # type: ignore[type-arg]
 
 
 def index_rows(data_dir: Path) -> dict[str, dict]:  # type: ignore[type-arg]
-    data = json.loads((data_dir / "index.json").read_text("utf-8"))
+    data = index_tables(data_dir)
     return {row["id"]: row for row in data["calls"].values()}
 
 

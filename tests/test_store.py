@@ -18,7 +18,7 @@ import pytest
 from tui.domain.clock import FrozenClock
 from tui.domain.live import LiveCall
 from tui.domain.model import Case
-from tui.store import Store, StoreCorrupt, StoreError, StoreLocked
+from tui.store import Store, StoreError, StoreLocked
 from tui.store import store as store_module
 from tui.store.atomic import atomic_write
 
@@ -113,7 +113,7 @@ def test_private_modes_whatever_the_umask(tmp_path: Path, umask: int) -> None:
         os.umask(old)
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     paths = list(data_dir.rglob("*"))
-    assert any(p.name == "index.json" for p in paths)
+    assert any(p.name.startswith("calls-") for p in paths)  # an index month
     for path in paths:
         expected = 0o700 if path.is_dir() else 0o600
         assert stat.S_IMODE(path.stat().st_mode) == expected, path
@@ -186,36 +186,41 @@ CORRUPTIONS = {
 
 
 @pytest.mark.parametrize("kind", sorted(CORRUPTIONS))
-def test_damaged_index_is_refused_and_kept(data_dir: Path, kind: str) -> None:
-    with Store.open(data_dir) as opened:
-        new_call(opened, FrozenClock())
-    index = data_dir / "index.json"
-    index.write_bytes(CORRUPTIONS[kind])
-    with pytest.raises(StoreCorrupt, match="damaged"):
-        Store.open(data_dir)
-    assert index.read_bytes() == CORRUPTIONS[kind]
-    # The lock is released after the refusal.
-    with pytest.raises(StoreCorrupt):
-        Store.open(data_dir)
-
-
-def test_damaged_call_file_is_reported_not_replaced(data_dir: Path) -> None:
+def test_damaged_index_is_kept_aside_and_rebuilt(data_dir: Path, kind: str) -> None:
     with Store.open(data_dir) as opened:
         live = new_call(opened, FrozenClock())
+    (index,) = (data_dir / "index").iterdir()
+    index.write_bytes(CORRUPTIONS[kind])
+    with Store.open(data_dir) as reopened:
+        assert reopened.has_call(live.call.id)  # rebuilt from the call file
+        (problem,) = reopened.problems
+        assert problem.kind == "rebuilt" and problem.kept_at is not None
+        assert problem.kept_at.read_bytes() == CORRUPTIONS[kind]  # kept, never deleted
+    assert json.loads(index.read_text())["calls"]["1"]["id"] == live.call.id
+
+
+def test_damaged_call_file_is_named_kept_aside_and_nothing_else_lost(data_dir: Path) -> None:
+    with Store.open(data_dir) as opened:
+        live = new_call(opened, FrozenClock())
+        other = new_call(opened, FrozenClock(), title="Other")
     path = data_dir / "calls" / f"{live.call.id}.json"
     path.write_bytes(b'{"call": {"1": {"id"')
-    with pytest.raises(StoreCorrupt, match=live.call.id):
-        Store.open(data_dir)  # the call is live, so recovery must read it
-    assert path.read_bytes() == b'{"call": {"1": {"id"'
+    with Store.open(data_dir) as reopened:  # the call is live, so recovery reads it
+        (problem,) = reopened.problems
+        assert problem.kind == "damaged" and live.call.id in problem.describe()
+        assert problem.kept_at is not None
+        assert problem.kept_at.read_bytes() == b'{"call": {"1": {"id"'
+        assert reopened.has_call(other.call.id)
+        assert reopened.get_case(other.call.case_id) is not None
 
 
 def test_newer_schema_is_refused(data_dir: Path) -> None:
     with Store.open(data_dir) as opened:
-        new_call(opened, FrozenClock())
-    index = data_dir / "index.json"
-    data = json.loads(index.read_text())
-    data["cases"]["1"]["schema_version"] = 99
-    index.write_text(json.dumps(data))
+        live = new_call(opened, FrozenClock())
+    path = data_dir / "calls" / f"{live.call.id}.json"
+    data = json.loads(path.read_text())
+    data["call"]["1"]["schema_version"] = 99
+    path.write_text(json.dumps(data))
     with pytest.raises(StoreError, match="newer"):
         Store.open(data_dir)
 

@@ -7,6 +7,7 @@ the App only decides which screen or dialog is shown and when.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import time
@@ -45,6 +46,8 @@ class ExportChoice:
     mask: bool
 
 
+QUIT_FLUSH_SECONDS = 3.0
+"""How long quitting waits for the last saves before asking what to do."""
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 """Signals that end the app the way ctrl+q does: calls kept, everything written."""
 SIGNAL_DRAIN_SECONDS = 2.0
@@ -134,6 +137,10 @@ class HoldTheLineApp(TypeAheadApp[None]):
                 timeout=8,
                 markup=False,
             )
+        self._storage_notices()
+        # Everything loaded so far (the index, the cases, the screens) lives as long as the
+        # app: keep it out of the collector's passes, so they stay short while typing.
+        self.call_after_refresh(gc.freeze)
         if self._resume:
             self.continue_call(self._resume)
         elif self._start is not None:
@@ -400,6 +407,81 @@ class HoldTheLineApp(TypeAheadApp[None]):
         super()._handle_exception(report)
 
     def _quit_now(self) -> None:
-        """Keep a running call as interrupted, write everything, leave."""
-        self.service.shutdown()
-        self.exit()
+        """Keep a running call as interrupted, write everything, leave; if the saves fail,
+        say so and ask (never leave silently with changes unsaved)."""
+        if self.service.shutdown(timeout=QUIT_FLUSH_SECONDS):
+            self.exit()
+            return
+        self._ask_about_unsaved()
+
+    def _ask_about_unsaved(self) -> None:
+        from tui.screens.storage import SaveFailedDialog
+
+        status = self.service.save_status
+        self.push_screen(SaveFailedDialog(status.error or "the disk does not answer",
+                                          self.service.unsaved(), str(self._elsewhere())),
+                         self._unsaved_choice)
+
+    def _elsewhere(self) -> Path:
+        from datetime import UTC, datetime
+
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        return Path.home() / f"holdtheline-unsaved-{stamp}.json"
+
+    def _unsaved_choice(self, choice: str | None) -> None:
+        if choice == "retry":
+            self._quit_now()
+        elif choice == "elsewhere":
+            target = self._elsewhere()
+            try:
+                count = self.service.save_unsaved_to(target)
+            except ServiceError as error:
+                self.notify(str(error), severity="error", markup=False)
+                self._ask_about_unsaved()
+                return
+            self.exit(return_code=1, message=(
+                f"holdtheline: the data folder could not be written; {plural(count, 'record')} "
+                f"not saved there were written to {target} instead"))
+        elif choice == "quit":
+            lost = self.service.unsaved()
+            self.exit(return_code=1, message=(
+                "holdtheline: quit with changes NOT saved (" + (self.service.save_status.error
+                or "saves failing") + "): " + "; ".join(lost)))
+
+    # -- the data files -----------------------------------------------------------------
+    def _storage_notices(self) -> None:
+        """Name every damaged, rebuilt or conflicting file; offer the backup in one key."""
+        problems = self.service.storage_problems()
+        for problem in problems:
+            if problem.kind == "rebuilt":
+                self.notify(f"{problem.describe()}. Nothing was lost.", title="Index rebuilt",
+                            timeout=8, markup=False)
+            elif problem.kind == "conflict":
+                self.notify(f"{problem.describe()}", title="Sync conflict", severity="warning",
+                            timeout=12, markup=False)
+        restorable = self.service.restorable()
+        if restorable:
+            from tui.screens.storage import RestoreDialog
+
+            self.push_screen(RestoreDialog([p.describe() for p in restorable]),
+                             self._restore_chosen)
+        else:
+            for problem in problems:
+                if problem.kind in ("damaged", "missing"):
+                    self.notify(f"{problem.describe()}; no backup holds a good copy.",
+                                title="Damaged file", severity="error", timeout=12,
+                                markup=False)
+
+    def _restore_chosen(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            done = self.service.restore_damaged()
+        except ServiceError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify("Restored " + "; ".join(done), title="Restored", markup=False)
+        from tui.screens.home import HomeScreen
+
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_lists()

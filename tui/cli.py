@@ -138,6 +138,28 @@ def build_parser() -> Parser:
     done = followup_actions.add_parser("done", help="mark a follow-up done (--undo: not done)")
     done.add_argument("id", metavar="ID", help="the follow-up's id, as listed (call-…#n)")
     done.add_argument("--undo", action="store_true", help="mark it not done again")
+    backup = commands.add_parser(
+        "backup", help="list your backups, take one now, or restore one",
+        description="Backups are taken when the app opens your data and at least daily "
+        "while it runs; the newest 10 are kept, and never is the fullest one dropped.")
+    backup_actions = backup.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser,
+                                           required=True)
+    backup_actions.add_parser("list", help="every backup, newest first: number, name, what "
+                              "it holds")
+    backup_actions.add_parser("now", help="take a backup now")
+    restore = backup_actions.add_parser(
+        "restore", help="make your data what a backup holds (your data as it is now is "
+        "backed up first)")
+    restore.add_argument("which", metavar="WHICH", nargs="?",
+                         help="its number or name in 'backup list' (default: the newest)")
+    conflicts = commands.add_parser(
+        "conflicts", help="files a sync tool (Syncthing, Dropbox…) kept twice: list or resolve",
+        description="When the same record was changed on two computers, the sync tool keeps "
+        "the second version as a conflict copy. List them, or keep one version: the other is "
+        "moved into damaged/, never deleted.")
+    conflicts.add_argument("file", metavar="FILE", nargs="?", help="the conflict copy to resolve")
+    conflicts.add_argument("--keep", choices=["mine", "theirs"],
+                           help="mine: the original stays; theirs: the conflict copy replaces it")
     letters = commands.add_parser(
         "letters", help="list the letters that can be written from a case",
         description="List every letter template: its id (for 'holdtheline letter ID'), the "
@@ -402,8 +424,14 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _read_only_service(args: argparse.Namespace) -> Service:
-    """For the commands that only read: works while the app has the data open."""
-    return Service(Store.open(paths.data_dir(args.data_dir), read_only=True))
+    """For the commands that only read: works while the app has the data open. A damaged
+    file is named and nothing is printed (no export silently missing a case)."""
+    store = Store.open(paths.data_dir(args.data_dir), read_only=True)
+    damaged = [p for p in store.problems if p.kind in ("damaged", "missing")]
+    if damaged:
+        raise CliError("; ".join(visible(p.describe()) for p in damaged) + ". Open the app to "
+                       "restore from a backup (or: holdtheline backup list / restore)")
+    return Service(store)
 
 
 def _write_stdout(text: str) -> None:
@@ -485,6 +513,67 @@ def run_demo_command(args: argparse.Namespace) -> int:
     return run_demo(args)
 
 
+def run_backup(args: argparse.Namespace) -> int:
+    from tui.store.backup import find_backup, list_backups
+
+    data_dir = paths.data_dir(args.data_dir)
+    if args.action == "list":
+        found = list_backups(data_dir)
+        if not found:
+            print(f"no backups yet in {data_dir / 'backups'}", file=sys.stderr)
+            return 0
+        for number, info in enumerate(found, start=1):
+            print(f"{number:>3}  {info.name:<40}  {plural(info.cases, 'case')}, "
+                  f"{plural(info.calls, 'call')}")
+        return 0
+    store = Store.open(data_dir, backup=False)
+    try:
+        if args.action == "now":
+            try:
+                info = store.backup_now("manual")
+            except OSError as error:
+                raise CliError(f"cannot back up: {error.strerror or error}") from None
+            print(f"Backed up {plural(info.cases, 'case')} and {plural(info.calls, 'call')} "
+                  f"to {info.path}")
+            return 0
+        try:
+            chosen = find_backup(data_dir, args.which)
+        except LookupError as error:
+            raise CliError(str(error)) from None
+        try:
+            before = store.restore_backup(chosen)
+        except OSError as error:
+            raise CliError(f"cannot restore: {error.strerror or error}") from None
+    finally:
+        store.close()
+    print(f"Restored the backup {chosen.name} ({plural(chosen.cases, 'case')}, "
+          f"{plural(chosen.calls, 'call')}); your data as it was is in the backup "
+          f"{before.name}")
+    return 0
+
+
+def run_conflicts(args: argparse.Namespace) -> int:
+    data_dir = paths.data_dir(args.data_dir)
+    store = Store.open(data_dir, backup=False)
+    try:
+        if args.file is None:
+            found = store.conflicts()
+            for problem in found:
+                print(visible(str(problem.path)))
+            if not found:
+                print("no sync conflicts", file=sys.stderr)
+            return 0
+        if args.keep is None:
+            raise CliError("say which version to keep: --keep mine or --keep theirs")
+        path = Path(args.file).expanduser()
+        if not path.is_absolute():
+            path = data_dir / path if (data_dir / path).exists() else path.resolve()
+        print(store.resolve_conflict(path, args.keep))
+    finally:
+        store.close()
+    return 0
+
+
 def run_import(args: argparse.Namespace) -> int:
     store = Store.open(paths.data_dir(args.data_dir))
     try:
@@ -552,6 +641,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return run_keys(args)
         if args.command == "followups":
             return run_followups(args)
+        if args.command == "backup":
+            return run_backup(args)
+        if args.command == "conflicts":
+            return run_conflicts(args)
         if args.command == "letters":
             return run_letters(args)
         if args.command == "letter":

@@ -29,6 +29,7 @@ from tui.domain.model import (
 from tui.domain.text import plural, visible
 from tui.export.json_export import EXPORT_FORMAT
 from tui.service.base import Context, ServiceError
+from tui.store import StoreError
 
 
 class ExportFile(msgspec.Struct):
@@ -168,7 +169,12 @@ def import_export(ctx: Context, document: ExportFile) -> ImportReport:
             store.save_profile(theirs)
         elif ours.to_dict() != theirs.to_dict():
             report.conflicts.append("your details (name, contact) differ from the file's")
-    store.write_many(new_cases, new_calls)
+    try:
+        store.write_many(new_cases, new_calls)
+    except (OSError, StoreError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ServiceError(f"could not write the records ({reason}); nothing was "
+                           "imported") from None
     report.added_cases, report.added_calls = len(new_cases), len(new_calls)
     return report
 

@@ -21,7 +21,7 @@ from tui.service.exports import ExportService
 from tui.service.followups import FollowUpService
 from tui.service.imports import ImportReport, import_file
 from tui.service.letters import LetterService
-from tui.store import SaveStatus, Store
+from tui.store import Problem, SaveStatus, Store, StoreError
 
 RECENT_CALLS = 50
 """Calls listed on the home screen."""
@@ -120,10 +120,39 @@ class Service:
 
         return crash_dir(self.ctx.store.data_dir)
 
-    def shutdown(self) -> bool:
-        """The app is going away: keep running calls as interrupted, write everything."""
+    def shutdown(self, timeout: float = 10.0) -> bool:
+        """The app is going away: keep running calls as interrupted, write everything.
+        False when that did not happen (see :meth:`unsaved`)."""
         self.calls.interrupt_live()
-        return self.flush()
+        return self.flush(timeout)
+
+    # -- the data files ------------------------------------------------------------
+    def storage_problems(self) -> list[Problem]:
+        """Files found damaged, missing, rebuilt or in conflict when the data was opened."""
+        return list(self.ctx.store.problems)
+
+    def restorable(self) -> list[Problem]:
+        """Damaged or missing files a backup holds a good copy of."""
+        return self.ctx.store.restorable()
+
+    def restore_damaged(self) -> list[str]:
+        """Put back each damaged file from the newest good backup; what was restored."""
+        try:
+            return self.ctx.store.restore_damaged()
+        except (OSError, StoreError) as error:
+            raise ServiceError(f"could not restore: {getattr(error, 'strerror', None) or error}"
+                               ) from None
+
+    def unsaved(self) -> list[str]:
+        """What is not on disk yet, described."""
+        return self.ctx.store.unsaved()
+
+    def save_unsaved_to(self, path: Path) -> int:
+        """Write what is not on disk yet into ``path`` (another disk); how many records."""
+        try:
+            return self.ctx.store.save_unsaved_to(path)
+        except OSError as error:
+            raise ServiceError(f"cannot write {path}: {error.strerror or error}") from None
 
     # -- views ----------------------------------------------------------------------
     def home(self) -> HomeView:

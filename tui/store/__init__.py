@@ -1,6 +1,6 @@
 """Storage: TinyDB behind a small API. No Textual imports here."""
 
 from tui.store.storage import StoreCorrupt, StoreError
-from tui.store.store import SaveStatus, Store, StoreLocked
+from tui.store.store import Problem, SaveStatus, Store, StoreLocked
 
-__all__ = ["SaveStatus", "Store", "StoreCorrupt", "StoreError", "StoreLocked"]
+__all__ = ["Problem", "SaveStatus", "Store", "StoreCorrupt", "StoreError", "StoreLocked"]

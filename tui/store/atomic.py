@@ -97,10 +97,11 @@ def write_new_file(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def sweep_temp_files(directory: Path) -> int:
+def sweep_temp_files(directory: Path, recursive: bool = True) -> int:
     """Delete temp files a crash left behind (only call while holding the lock)."""
     removed = 0
-    for root, _dirs, files in os.walk(directory):
+    walked = os.walk(directory) if recursive else [(str(directory), [], os.listdir(directory))]
+    for root, _dirs, files in walked:
         for name in files:
             if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
                 try:

@@ -72,6 +72,11 @@ class AtomicJSONStorage(Storage):
         """The file format: compact UTF-8 JSON."""
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
+    @staticmethod
+    def write_bytes(path: Path, encoded: bytes) -> None:
+        """Replace ``path`` with already encoded document-file bytes (atomic, 0600)."""
+        atomic_write(path, encoded)
+
     def write(self, data: dict[str, Any]) -> None:
         encoded = self.encode(data)
         try:

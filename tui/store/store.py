@@ -1,34 +1,50 @@
 """The store API: the only code that touches TinyDB.
 
-Layout of the data directory (0700, every file 0600):
+Layout of the data directory, version 2 (0700, every file 0600; every ``.json`` file
+is a TinyDB document file, UTF-8 JSON):
 
-    lock                 held while an app has the data open (single writer)
-    index.json           TinyDB: ``cases`` (case documents) and ``calls``
-                         (one summary row per call, for lists)
-    calls/<call-id>.json TinyDB: table ``call`` holding one call document
+    lock                         held (flock) while an app has the data open
+    layout.json                  ``layout``: which layout this folder has (2)
+    profile.json                 ``profile``: who is asking
+    cases/<case-id>.json         ``case``: one case document (the only copy)
+    calls/<call-id>.json         ``call``: one call document (the only copy)
+    index/calls-<YYYY-MM>.json   ``calls``: a summary row per call started that month
+                                 (UTC); derived, rebuilt from the call files
+    journal.json                 present only while index rows are being written:
+                                 which calls to re-read if the writing was cut short
+    backups/<time>-<reason>/     rotating backups (``tui.store.backup``)
+    damaged/<time>/...           damaged files, moved aside and named to the user
 
-A save during a live call rewrites only that call's file, so its cost does
-not grow with the history. Saves are queued and written by one background
-thread within a fraction of a second; readers get the in-memory state and
-never wait on the disk.
+A keystroke rewrites one call file; dialling and hanging up rewrite that call's file
+and its month's index file, so no save grows with the history. Every document
+carries a revision counter (``_rev``) that goes up with every write.
+
+Saves are queued and written by one background thread within a fraction of a
+second; readers get the in-memory state and never wait on the disk.
+
+Version 1 folders (one ``index.json`` with every case and every call's row) are
+migrated on open, after a backup of them is taken.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tinydb import TinyDB
-from tinydb.table import Document
+import msgspec
 
 from tui.domain.live import recover_interrupted
 from tui.domain.migrate import NewerSchema, migrate
 from tui.domain.model import (
+    SCHEMA_VERSION,
     Call,
     CallSummary,
     Case,
@@ -38,7 +54,8 @@ from tui.domain.model import (
     is_valid_id,
 )
 from tui.domain.text import visible
-from tui.store.atomic import ensure_private_dir, sweep_temp_files, write_new_file
+from tui.store import backup as backups
+from tui.store.atomic import ensure_private_dir, fsync_dir, sweep_temp_files, write_new_file
 from tui.store.storage import AtomicJSONStorage, StoreCorrupt, StoreError, read_json_file
 
 try:  # pragma: no cover - always present on POSIX
@@ -50,6 +67,14 @@ DEBOUNCE_SECONDS = 0.15
 """How long the writer waits for more keystrokes before writing."""
 RETRY_SECONDS = 0.5
 """Pause after a failed write (disk full, I/O error) before trying again."""
+LOCK_CHECK_SECONDS = 1.0
+"""How often the writer checks that the lock file is still ours (also before each write)."""
+LAYOUT_VERSION = 2
+REV = "_rev"
+"""The per-document revision counter's key (ignored when records are read)."""
+CONFLICT_PATTERNS = (re.compile(r"\.sync-conflict-"), re.compile(r"\(conflicted copy"),
+                     re.compile(r"\.conflict\d*$"), re.compile(r"\(Case Conflict"))
+"""File names sync tools give to a second version of a file (Syncthing, Dropbox…)."""
 
 
 class StoreLocked(StoreError):
@@ -84,6 +109,71 @@ def check_id(value: str, what: str = "call") -> str:
     return value
 
 
+def _one_doc(data: dict[str, Any] | None, table: str, path: Path) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    docs = list(data.get(table, {}).values())
+    if len(docs) != 1 or not isinstance(docs[0], dict):
+        raise StoreCorrupt(path, f"expected exactly one {table} document")
+    doc: dict[str, Any] = docs[0]
+    return doc
+
+
+_CallFile = dict[str, dict[str, Call]]
+_CaseFile = dict[str, dict[str, Case]]
+_Shard = dict[str, dict[str, CallSummary]]
+_REVS = msgspec.json.Decoder(dict[str, dict[str, dict[str, Any]]])
+_ENCODER = msgspec.json.Encoder()
+
+
+def _fast(raw: bytes, kind: Any) -> Any:
+    """Typed decode of a file written by this version; None to take the careful path."""
+    try:
+        return msgspec.json.decode(raw, type=kind)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+
+
+def encode_file(table: str, docs: list[dict[str, Any]]) -> bytes:
+    """A TinyDB document file: ``{table: {"1": doc, "2": doc…}}``, compact UTF-8 JSON."""
+    return _ENCODER.encode({table: {str(n): doc for n, doc in enumerate(docs, start=1)}})
+
+
+def shard_key(started_at: str) -> str:
+    """The index file a call's row lives in: the UTC month it started (``2026-01``)."""
+    key = started_at[:7]
+    if len(key) == 7 and key[4] == "-" and key[:4].isdigit() and key[5:].isdigit():
+        return key
+    return "undated"
+
+
+@dataclass
+class Problem:
+    """Something wrong with a file, named to the user."""
+
+    path: Path
+    """The file, where it was."""
+    reason: str
+    kept_at: Path | None = None
+    """Where the damaged file was moved (kept, never deleted)."""
+    kind: str = "damaged"
+    """``damaged`` (data may be missing: restore offered), ``rebuilt`` (an index, rebuilt
+    from the call files: nothing lost), ``conflict`` (a sync tool's second version),
+    ``missing`` (a file the index knew is gone)."""
+    restored_from: str = ""
+
+    @property
+    def relative(self) -> str:
+        return self.path.name if self.path.parent.name not in ("cases", "calls", "index") \
+            else f"{self.path.parent.name}/{self.path.name}"
+
+    def describe(self) -> str:
+        text = f"{self.relative}: {self.reason}"
+        if self.kept_at is not None:
+            text += f" (kept as {self.kept_at})"
+        return text
+
+
 @dataclass
 class SaveStatus:
     """What the 'saved' indicator shows."""
@@ -99,6 +189,15 @@ class SaveStatus:
         return self.pending_since is not None and now - self.pending_since > grace
 
 
+@dataclass
+class _Job:
+    kind: str
+    """``call``, ``row``, ``case`` or ``profile``."""
+    key: str
+    doc: Any = None
+    describe: str = ""
+
+
 class Store:
     """Cases and calls on disk, behind a small typed API.
 
@@ -110,10 +209,13 @@ class Store:
         self.data_dir = Path(data_dir)
         self.read_only = read_only
         self.calls_dir = self.data_dir / "calls"
+        self.cases_dir = self.data_dir / "cases"
+        self.index_dir = self.data_dir / "index"
         self._lock_fd: int | None = None
+        self._lock_lost = False
         self._db_lock = threading.RLock()
         self._jobs_lock = threading.Lock()
-        self._jobs: dict[str, Callable[[], None]] = {}
+        self._jobs: dict[str, _Job] = {}
         self._wake = threading.Event()
         self._idle = threading.Condition(self._jobs_lock)
         self._busy = False
@@ -122,48 +224,82 @@ class Store:
         self._last_saved: float | None = None
         self._pending_since: float | None = None
         self._inflight_since: float | None = None
-        self._call_dbs: dict[str, TinyDB] = {}
         self._cases: dict[str, Case] = {}
         self._summaries: dict[str, CallSummary] = {}
-        self._index: TinyDB | None = None
-        self._doc_ids: dict[str, dict[str, int]] = {}
+        self._sorted: list[CallSummary] | None = None
+        self._months: dict[str, set[str]] = {}
+        self._revs: dict[str, int] = {}
+        """Relative path → the revision last written or read."""
         self._latest_calls: dict[str, dict[str, Any]] = {}
         self._profile = Profile()
         self._thread: threading.Thread | None = None
+        self._backup_thread: threading.Thread | None = None
+        self._last_lock_check = 0.0
         self.swept_temp_files = 0
         self.recovered_calls: list[str] = []
+        self.problems: list[Problem] = []
+        """Files found damaged, missing, rebuilt or in conflict (the app names them)."""
+        self.migrated_from: int | None = None
+        self.backup_error: str | None = None
 
     # -- opening and closing ----------------------------------------------
     @classmethod
-    def open(cls, data_dir: Path, *, read_only: bool = False) -> Store:
-        """Open (creating if needed) the data directory."""
+    def open(cls, data_dir: Path, *, read_only: bool = False, backup: bool = True) -> Store:
+        """Open (creating if needed) the data directory; ``backup``: take the backup on
+        open (in the background)."""
         store = cls(data_dir, read_only=read_only)
-        store._open()
+        store._open(backup)
         return store
 
-    def _open(self) -> None:
+    def _open(self, backup: bool) -> None:
         if self.read_only:
-            self._load_index_readonly()
+            self._load_all(write=False)
             return
         try:
             ensure_private_dir(self.data_dir)
-            ensure_private_dir(self.calls_dir)
         except OSError as error:
             raise StoreError(f"cannot use {self.data_dir}: {error.strerror}") from error
         self._take_lock()
         try:
-            self.swept_temp_files = sweep_temp_files(self.data_dir)
-            self._index = TinyDB(self.data_dir / "index.json", storage=AtomicJSONStorage)
-            self._load_index()
+            self.swept_temp_files = sum(
+                sweep_temp_files(folder, recursive=False)
+                for folder in (self.data_dir, self.calls_dir, self.cases_dir, self.index_dir)
+                if folder.is_dir())
+            backups.finish_interrupted_restore(self.data_dir)
+            for folder in (self.calls_dir, self.cases_dir, self.index_dir):
+                ensure_private_dir(folder)
+            if self._layout() < LAYOUT_VERSION:
+                self._migrate_v1()
+            elif not (self.data_dir / "layout.json").exists():
+                self._write_layout()
+            self._load_all(write=True)
             self._recover()
         except BaseException:
             self._release_lock()
             raise
         self._thread = threading.Thread(target=self._writer, name="htl-writer", daemon=True)
         self._thread.start()
+        if backup and (self._cases or self._summaries) and backups.due(
+                self.data_dir, seconds=backups.OPEN_SECONDS):
+            self.backup_in_background("open")
+
+    # -- the lock -----------------------------------------------------------
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / "lock"
 
     def _take_lock(self) -> None:
-        path = self.data_dir / "lock"
+        fd = self._lock_file()
+        if fd is None:
+            raise StoreLocked(
+                f"another Hold the Line window is using {self.data_dir}; "
+                "switch to it, or quit it first"
+            )
+        self._lock_fd = fd
+
+    def _lock_file(self) -> int | None:
+        """An fd holding the flock on the lock file (created if needed); None if taken."""
+        path = self.lock_path
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         try:
             fd = os.open(path, flags, 0o600)
@@ -175,38 +311,258 @@ class Store:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 os.close(fd)
-                raise StoreLocked(
-                    f"another Hold the Line window is using {self.data_dir}; "
-                    "switch to it, or quit it first"
-                ) from None
-        self._lock_fd = fd
+                return None
+        return fd
 
     def _release_lock(self) -> None:
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
 
-    def _index_tables(self, data: dict[str, Any]) -> None:
-        """Cases and call rows from the index's tables, every field checked."""
+    def check_lock(self) -> bool:
+        """Is the lock file still the one we hold? If it was deleted or replaced, take it
+        again (so no second window can start); False once another window holds it: from
+        then on nothing is written here."""
+        if self._lock_lost or self._lock_fd is None:
+            return not self._lock_lost
+        try:
+            ours = os.fstat(self._lock_fd)
+            on_disk = os.stat(self.lock_path, follow_symlinks=False)
+            if (ours.st_dev, ours.st_ino) == (on_disk.st_dev, on_disk.st_ino):
+                return True
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return True  # cannot tell: keep going, the next check tries again
+        fd = self._lock_file()
+        if fd is None:
+            self._lock_lost = True
+            self._error = ("another Hold the Line window took over this data folder (its lock "
+                           "file was removed); nothing more is saved from this window")
+            return False
+        os.close(self._lock_fd)
+        self._lock_fd = fd
+        return True
+
+    # -- layout, migration ----------------------------------------------------
+    def _layout(self) -> int:
+        path = self.data_dir / "layout.json"
+        try:
+            doc = _one_doc(read_json_file(path), "layout", path)
+        except StoreCorrupt:
+            return LAYOUT_VERSION if self.cases_dir.is_dir() and any(self.cases_dir.iterdir()) \
+                else (1 if (self.data_dir / "index.json").exists() else LAYOUT_VERSION)
+        if doc is None:
+            return 1 if (self.data_dir / "index.json").exists() else LAYOUT_VERSION
+        version = doc.get("version")
+        if not isinstance(version, int) or version > LAYOUT_VERSION:
+            raise StoreError(f"{path}: this folder was written by a newer Hold the Line "
+                             f"(layout {version}); upgrade the app to open it")
+        return version
+
+    def _write_layout(self) -> None:
+        path = self.data_dir / "layout.json"
+        AtomicJSONStorage(path).write({"layout": {"1": {"version": LAYOUT_VERSION}}})
+
+    def _migrate_v1(self) -> None:
+        """Version 1 (``index.json`` with every case and row) → version 2; backup first.
+
+        Idempotent: a migration cut short runs again from the start on the next open
+        (``index.json`` is only moved into the backup once ``layout.json`` says 2)."""
+        index_path = self.data_dir / "index.json"
+        data = read_json_file(index_path) or {}
+        cases = [read_record(doc, Case, index_path) for doc in data.get("cases", {}).values()]
+        rows = [read_record(doc, CallSummary, index_path)
+                for doc in data.get("calls", {}).values()]
+        profiles = [read_record(doc, Profile, index_path)
+                    for doc in data.get("profile", {}).values()]
+        try:
+            backups.take_backup(self.data_dir, "before-migration", len(cases), len(rows))
+        except OSError as error:
+            raise StoreError(f"cannot back up {self.data_dir} before upgrading it: "
+                             f"{error.strerror or error}") from error
+        for case in cases:
+            doc = case.to_dict()
+            doc[REV] = 1
+            write_new_file(self.cases_dir / f"{check_id(case.id, 'case')}.json",
+                           encode_file("case", [doc]))
+        if profiles:
+            doc = profiles[0].to_dict()
+            doc[REV] = 1
+            write_new_file(self.data_dir / "profile.json", encode_file("profile", [doc]))
+        by_month: dict[str, list[CallSummary]] = {}
+        for row in rows:
+            by_month.setdefault(shard_key(row.started_at), []).append(row)
+        for month, month_rows in by_month.items():
+            self._write_shard_file(month, month_rows, bulk=True)
+        if hasattr(os, "sync"):
+            os.sync()
+        self._write_layout()
+        fsync_dir(self.data_dir)
+        kept = backups.backups_dir(self.data_dir)
+        newest = next(iter(backups.list_backups(self.data_dir)), None)
+        if newest is not None and (newest.path / "index.json").is_file():
+            index_path.unlink()
+        else:  # pragma: no cover - the backup above copied it
+            os.replace(index_path, kept / "index.json.v1")
+        self.migrated_from = 1
+
+    # -- loading -----------------------------------------------------------------
+    def _aside(self, path: Path, reason: str, kind: str, write: bool) -> Problem:
+        """Note a damaged file; when writable, move it into ``damaged/`` (kept)."""
+        problem = Problem(path, reason, kind=kind)
+        if write and path.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            target_dir = self.data_dir / "damaged" / stamp / path.parent.relative_to(
+                self.data_dir)
+            ensure_private_dir(target_dir)
+            target = target_dir / path.name
+            os.replace(path, target)
+            problem.kept_at = target
+        self.problems.append(problem)
+        return problem
+
+    def _load_all(self, write: bool) -> None:
+        layout = self._layout() if self.data_dir.is_dir() else LAYOUT_VERSION
+        if layout < LAYOUT_VERSION:  # read-only on a folder not yet upgraded
+            self._load_v1()
+            return
+        self._load_cases(write)
+        self._load_profile(write)
+        self._load_index(write)
+        self._finish_journal(write)
+        self._check_files(write)
+        self._find_conflicts()
+        missing = {row.case_id for row in self._summaries.values()} - self._cases.keys()
+        for case_id in sorted(missing):
+            self.problems.append(Problem(
+                self.cases_dir / f"{case_id}.json", "the case file is missing: its calls are "
+                "listed without their case", kind="damaged"))
+
+    def _load_v1(self) -> None:
         path = self.data_dir / "index.json"
-        for doc_id, doc in data.get("cases", {}).items():
+        data = read_json_file(path) or {}
+        for doc in data.get("cases", {}).values():
             case = read_record(doc, Case, path)
             self._cases[case.id] = case
-            self._doc_ids.setdefault("cases", {})[case.id] = int(doc_id)
-        for doc_id, doc in data.get("calls", {}).items():
-            row = read_record(doc, CallSummary, path)
-            self._summaries[row.id] = row
-            self._doc_ids.setdefault("calls", {})[row.id] = int(doc_id)
+        for doc in data.get("calls", {}).values():
+            self._add_row(read_record(doc, CallSummary, path))
         for doc in data.get("profile", {}).values():
             self._profile = read_record(doc, Profile, path)
+        self._check_files(write=False)
 
-    def _load_index_readonly(self) -> None:
-        self._index_tables(read_json_file(self.data_dir / "index.json") or {})
-        self._add_unindexed_calls(write=False)
+    def _read_case_file(self, path: Path) -> Case:
+        raw = self._read_bytes(path)
+        fast = _fast(raw, _CaseFile)
+        if fast is not None and len(fast.get("case", {})) == 1:
+            case: Case = next(iter(fast["case"].values()))
+            if case.schema_version == SCHEMA_VERSION:
+                return case
+        doc = _one_doc(read_json_file(path), "case", path)
+        return read_record(doc, Case, path)
 
-    def _load_index(self) -> None:
-        assert self._index is not None
-        self._index_tables(self._index.storage.read() or {})
+    def _load_cases(self, write: bool) -> None:
+        if not self.cases_dir.is_dir():
+            return
+        for name in os.listdir(self.cases_dir):
+            stem, _dot, ext = name.rpartition(".")
+            if ext != "json" or not is_valid_id(stem):
+                continue
+            path = self.cases_dir / name
+            try:
+                case = self._read_case_file(path)
+                if case.id != stem:
+                    raise StoreCorrupt(path, f"it holds case {case.id}, not {stem}")
+            except StoreCorrupt as error:
+                self._aside(path, error.reason, "damaged", write)
+                continue
+            self._cases[case.id] = case
+
+    def _load_profile(self, write: bool) -> None:
+        path = self.data_dir / "profile.json"
+        try:
+            doc = _one_doc(read_json_file(path), "profile", path)
+            if doc is not None:
+                self._profile = read_record(doc, Profile, path)
+        except StoreCorrupt as error:
+            self._aside(path, error.reason, "damaged", write)
+
+    def _read_bytes(self, path: Path) -> bytes:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise StoreError(f"{path} is missing") from None
+        except OSError as error:
+            raise StoreError(f"cannot read {path}: {error.strerror}") from error
+
+    def _load_index(self, write: bool) -> None:
+        if not self.index_dir.is_dir():
+            return
+        for name in sorted(os.listdir(self.index_dir)):
+            match = re.fullmatch(r"calls-(\d{4}-\d{2}|undated)\.json", name)
+            if not match:
+                continue
+            path = self.index_dir / name
+            try:
+                raw = self._read_bytes(path)
+                shard = _fast(raw, _Shard)
+                rows: list[CallSummary]
+                if shard is not None and all(r.schema_version == SCHEMA_VERSION
+                                             for r in shard.get("calls", {}).values()):
+                    rows = list(shard.get("calls", {}).values())
+                else:
+                    data = read_json_file(path) or {}
+                    rows = [read_record(doc, CallSummary, path)
+                            for doc in data.get("calls", {}).values()]
+            except StoreCorrupt as error:
+                self._aside(path, f"{error.reason}; rebuilt from the call files", "rebuilt",
+                            write)
+                continue
+            month = match[1]
+            ids = self._months.setdefault(month, set())
+            for row in rows:
+                if row.id not in self._summaries and shard_key(row.started_at) == month:
+                    self._summaries[row.id] = row
+                    ids.add(row.id)
+                elif shard_key(row.started_at) == month:
+                    self._add_row(row)
+            self._sorted = None
+
+    def _add_row(self, row: CallSummary) -> None:
+        old = self._summaries.get(row.id)
+        if old is not None:
+            self._months.get(shard_key(old.started_at), set()).discard(row.id)
+        self._summaries[row.id] = row
+        self._months.setdefault(shard_key(row.started_at), set()).add(row.id)
+        self._sorted = None
+
+    def _finish_journal(self, write: bool) -> None:
+        """Rows whose writing was cut short: rebuilt from their call files."""
+        path = self.data_dir / "journal.json"
+        try:
+            doc = _one_doc(read_json_file(path), "pending", path)
+        except StoreCorrupt:
+            doc = {"calls": list(self._summaries)}  # cannot tell which: check them all
+        if doc is None:
+            return
+        months: set[str] = set()
+        for call_id in doc.get("calls", []):
+            if not is_valid_id(call_id) or not self._call_path(call_id).exists():
+                continue
+            try:
+                row = self.load_call(call_id).summary_row()
+            except StoreCorrupt:
+                continue
+            old = self._summaries.get(call_id)
+            if old is None or old.to_dict() != row.to_dict():
+                self._add_row(row)
+                months.add(shard_key(row.started_at))
+                if old is not None:
+                    months.add(shard_key(old.started_at))
+        if write:
+            for month in months:
+                self._write_shard(month)
+            path.unlink(missing_ok=True)
 
     def _call_file_ids(self) -> list[str]:
         """Ids of the call files on disk (names that are not ids are not ours: skipped)."""
@@ -219,29 +575,63 @@ class Store:
                 found.append(stem)
         return found
 
-    def _add_unindexed_calls(self, write: bool) -> None:
-        """Call files the index does not know (a crash between two writes)."""
-        for call_id in self._call_file_ids():
-            if call_id in self._summaries:
+    def _check_files(self, write: bool) -> None:
+        """The index against the call files: files it does not know are indexed (read), rows
+        whose file is gone are dropped and named."""
+        on_disk = set(self._call_file_ids())
+        months: set[str] = set()
+        for call_id in sorted(on_disk - self._summaries.keys()):
+            path = self._call_path(call_id)
+            try:
+                row = self.load_call(call_id).summary_row()
+            except StoreCorrupt as error:
+                self._aside(path, error.reason, "damaged", write)
                 continue
-            row = self.load_call(call_id).summary_row()
-            self._summaries[call_id] = row
-            if write:
-                self._write_summary(row)
+            self._add_row(row)
+            months.add(shard_key(row.started_at))
+        for call_id in sorted(self._summaries.keys() - on_disk):
+            row = self._summaries.pop(call_id)
+            self._sorted = None
+            month = shard_key(row.started_at)
+            self._months.get(month, set()).discard(call_id)
+            months.add(month)
+            self.problems.append(Problem(self._call_path(call_id),
+                                         f"the call file of {row.started_at[:10]} "
+                                         f"({visible(row.organisation)}) is missing",
+                                         kind="missing"))
+        if write:
+            for month in months:
+                self._write_shard(month)
+
+    def _find_conflicts(self) -> None:
+        """Second versions a sync tool left (``x.sync-conflict-….json``, ``x (conflicted
+        copy).json``): named, never read as data."""
+        for folder in (self.data_dir, self.cases_dir, self.calls_dir):
+            if not folder.is_dir():
+                continue
+            for name in os.listdir(folder):
+                if any(pattern.search(name) for pattern in CONFLICT_PATTERNS):
+                    self.problems.append(Problem(
+                        folder / name, "a sync tool kept this second version of a file that "
+                        "was changed on two computers: compare it with the original "
+                        "(holdtheline conflicts)", kind="conflict"))
 
     def _recover(self) -> None:
-        """Finish calls left live by a crash or kill, and re-index stray files."""
-        self._add_unindexed_calls(write=True)
+        """Finish calls left live by a crash or kill."""
         for call_id, row in list(self._summaries.items()):
             if not row.is_live:
                 continue
-            call = self.load_call(call_id)
+            try:
+                call = self.load_call(call_id)
+            except StoreCorrupt as error:
+                self._aside(self._call_path(call_id), error.reason, "damaged", True)
+                continue
             if call.is_live:
                 recover_interrupted(call)
                 self._write_call(call.id, call.to_dict())
                 self.recovered_calls.append(call.id)
-            self._summaries[call.id] = call.summary_row()
-            self._write_summary(call.summary_row())
+            self._add_row(call.summary_row())
+            self._write_shard(shard_key(call.started_at))
 
     def close(self) -> None:
         """Write everything still queued, stop the writer, release the lock."""
@@ -252,12 +642,8 @@ class Store:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        with self._db_lock:
-            for db in self._call_dbs.values():
-                db.close()
-            self._call_dbs.clear()
-            if self._index is not None:
-                self._index.close()
+        if self._backup_thread is not None:
+            self._backup_thread.join(timeout=60)
         self._release_lock()
 
     def __enter__(self) -> Store:
@@ -266,20 +652,126 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- backups --------------------------------------------------------------------
+    def backup_now(self, reason: str = "manual") -> backups.BackupInfo:
+        """A backup of the data files now (``OSError`` if it cannot be made)."""
+        self.flush()
+        return backups.take_backup(self.data_dir, reason, len(self._cases),
+                                   len(self._summaries))
+
+    def backup_in_background(self, reason: str) -> None:
+        if self.read_only or (self._backup_thread and self._backup_thread.is_alive()):
+            return
+
+        def run() -> None:
+            try:
+                backups.take_backup(self.data_dir, reason, len(self._cases),
+                                    len(self._summaries))
+                self.backup_error = None
+            except OSError as error:
+                self.backup_error = f"backup failed: {error.strerror or error}"
+
+        self._backup_thread = threading.Thread(target=run, name="htl-backup", daemon=True)
+        self._backup_thread.start()
+
+    def wait_for_backup(self, timeout: float = 60.0) -> None:
+        if self._backup_thread is not None:
+            self._backup_thread.join(timeout)
+
+    def restorable(self) -> list[Problem]:
+        """Damaged files with a good copy in a backup."""
+        return [p for p in self.problems if p.kind in ("damaged", "missing")
+                and not p.restored_from
+                and self._good_copy(p) is not None]
+
+    def _good_copy(self, problem: Problem) -> tuple[backups.BackupInfo, bytes] | None:
+        table = {"cases": "case", "calls": "call"}.get(problem.path.parent.name, "profile")
+        expected = problem.path.stem if table in ("case", "call") else None
+
+        def readable(raw: bytes) -> bool:
+            kind = {"case": Case, "call": Call, "profile": Profile}[table]
+            try:
+                doc = _one_doc(msgspec.json.decode(raw), table, problem.path)
+                record = read_record(doc, kind, problem.path)  # type: ignore[arg-type]
+            except (StoreError, msgspec.DecodeError, AttributeError):
+                return False
+            return expected is None or getattr(record, "id", None) == expected
+
+        return backups.good_copy(self.data_dir, problem.relative, readable)
+
+    def restore_damaged(self) -> list[str]:
+        """Put back every damaged file from the newest backup with a good copy of it
+        (nothing else changes); returns what was restored, described."""
+        if self.read_only:
+            raise StoreError("this data is open read-only")
+        self.flush()
+        done: list[str] = []
+        with self._db_lock:
+            for problem in self.restorable():
+                found = self._good_copy(problem)
+                if found is None:
+                    continue
+                backup, raw = found
+                from tui.store.atomic import atomic_write
+
+                atomic_write(problem.path, raw)
+                problem.restored_from = backup.name
+                if problem.path.parent == self.cases_dir:
+                    case = self._read_case_file(problem.path)
+                    self._cases[case.id] = case
+                elif problem.path.parent == self.calls_dir:
+                    call = self.load_call(problem.path.stem)
+                    self._add_row(call.summary_row())
+                    self._write_shard(shard_key(call.started_at))
+                else:
+                    self._load_profile(write=False)
+                done.append(f"{problem.relative} from the backup of {backup.created_at}")
+        return done
+
+    def restore_backup(self, chosen: backups.BackupInfo) -> backups.BackupInfo:
+        """Make the data what ``chosen`` holds; the data as it is now is backed up first
+        (returned). Indexes are rebuilt from the restored files."""
+        if self.read_only:
+            raise StoreError("this data is open read-only")
+        before = self.backup_now("before-restore")
+        with self._db_lock:
+            backups.restore_files(self.data_dir, chosen)
+            ensure_private_dir(self.index_dir)
+            with self._jobs_lock:
+                self._cases, self._summaries, self._months = {}, {}, {}
+                self._sorted, self._revs, self._latest_calls = None, {}, {}
+            self._profile = Profile()
+            self.problems = []
+            if self._layout() < LAYOUT_VERSION:
+                self._migrate_v1()
+            self._load_all(write=True)
+        return before
+
     # -- the background writer -------------------------------------------
-    def _enqueue(self, key: str, job: Callable[[], None]) -> None:
+    def _enqueue(self, job: _Job) -> None:
         if self.read_only:
             raise StoreError("this data is open read-only")
         with self._jobs_lock:
-            self._jobs.pop(key, None)  # newest version of this item wins
-            self._jobs[key] = job
+            self._jobs.pop(job.key, None)  # newest version of this item wins
+            self._jobs[job.key] = job
             if self._pending_since is None:
                 self._pending_since = time.monotonic()
         self._wake.set()
 
     def _writer(self) -> None:
+        last_backup_check = time.monotonic()
         while True:
-            self._wake.wait()
+            woke = self._wake.wait(LOCK_CHECK_SECONDS)
+            now = time.monotonic()
+            if now - self._last_lock_check >= LOCK_CHECK_SECONDS:
+                self._last_lock_check = now
+                self.check_lock()
+            if now - last_backup_check > 3600:
+                last_backup_check = now
+                if backups.due(self.data_dir):
+                    self.backup_in_background("daily")
+            if not woke:
+                continue
             if not self._stopping:
                 time.sleep(DEBOUNCE_SECONDS)
             with self._jobs_lock:
@@ -291,17 +783,10 @@ class Store:
                 if not jobs and self._stopping:
                     self._idle.notify_all()
                     return
-            failed: dict[str, Callable[[], None]] = {}
-            for key, job in jobs.items():
-                try:
-                    with self._db_lock:
-                        job()
-                except Exception as error:  # disk full, I/O error: keep and retry
-                    failed[key] = job
-                    self._error = getattr(error, "strerror", None) or str(error)
+            failed = self._write_batch(list(jobs.values()))
             with self._jobs_lock:
-                for key, job in failed.items():
-                    self._jobs.setdefault(key, job)
+                for job in failed:
+                    self._jobs.setdefault(job.key, job)
                 if failed and batch_since is not None:
                     newer = self._pending_since
                     self._pending_since = batch_since if newer is None else min(newer, batch_since)
@@ -311,11 +796,96 @@ class Store:
                 self._busy = False
                 self._inflight_since = None
                 if self._jobs:
-                    self._wake.set()
+                    if not failed:
+                        self._wake.set()
                 else:
                     self._idle.notify_all()
             if failed:
+                if self._stopping and self._lock_lost:
+                    with self._jobs_lock:
+                        self._idle.notify_all()
+                    return
                 time.sleep(RETRY_SECONDS)
+                self._wake.set()
+
+    def _write_batch(self, jobs: list[_Job]) -> list[_Job]:
+        """Write one batch: journal, documents, index months, journal gone. Returns the jobs
+        not written (all of them from the first failure on)."""
+        if not self.check_lock():
+            return jobs
+        rows = [job for job in jobs if job.kind == "row"]
+        order = {"call": 0, "case": 0, "profile": 0, "row": 1}
+        jobs = sorted(jobs, key=lambda job: order[job.kind])
+        done = 0
+        try:
+            with self._db_lock:
+                if rows:
+                    self._write_doc(self.data_dir / "journal.json", "pending",
+                                    {"calls": [job.key.split(":", 1)[1] for job in rows]},
+                                    rev=False)
+                months: set[str] = set()
+                for job in jobs:
+                    if job.kind == "call":
+                        self._write_call(job.key.split(":", 1)[1], job.doc)
+                    elif job.kind == "case":
+                        self._write_doc(self.cases_dir / f"{check_id(job.doc['id'], 'case')}"
+                                        ".json", "case", job.doc)
+                    elif job.kind == "profile":
+                        self._write_doc(self.data_dir / "profile.json", "profile", job.doc)
+                    else:
+                        months.add(job.doc)
+                    if job.kind != "row":
+                        done += 1
+                for month in sorted(months):
+                    self._write_shard(month)
+                if rows:
+                    (self.data_dir / "journal.json").unlink(missing_ok=True)
+        except Exception as error:  # disk full, I/O error: keep and retry
+            self._error = getattr(error, "strerror", None) or str(error)
+            return jobs[done:]
+        return []
+
+    def _write_doc(self, path: Path, table: str, doc: dict[str, Any], rev: bool = True) -> None:
+        if rev:
+            relative = str(path.relative_to(self.data_dir))
+            current = self._revs.get(relative)
+            if current is None:
+                current = self._rev_on_disk(path, table)
+            doc = dict(doc)
+            doc[REV] = current + 1
+            AtomicJSONStorage.write_bytes(path, encode_file(table, [doc]))
+            self._revs[relative] = current + 1
+        else:
+            AtomicJSONStorage.write_bytes(path, encode_file(table, [doc]))
+
+    def _rev_on_disk(self, path: Path, table: str) -> int:
+        try:
+            data = _REVS.decode(path.read_bytes())
+            value = next(iter(data.get(table, {}).values()), {}).get(REV, 0)
+            return value if isinstance(value, int) else 0
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return 0
+
+    def _write_call(self, call_id: str, doc: dict[str, Any]) -> None:
+        self._write_doc(self._call_path(call_id), "call", doc)
+
+    def _write_shard_file(self, month: str, rows: list[CallSummary], bulk: bool = False) -> None:
+        rows = sorted(rows, key=lambda row: (row.started_at, row.id))
+        path = self.index_dir / f"calls-{month}.json"
+        encoded = encode_file("calls", [r.to_dict() for r in rows])
+        if bulk:  # the caller syncs once for many files
+            write_new_file(path, encoded)
+        else:
+            AtomicJSONStorage.write_bytes(path, encoded)
+
+    def _write_shard(self, month: str, bulk: bool = False) -> None:
+        with self._jobs_lock:
+            rows = [self._summaries[i] for i in self._months.get(month, ()) if i in
+                    self._summaries]
+        if not rows:
+            (self.index_dir / f"calls-{month}.json").unlink(missing_ok=True)
+            return
+        self._write_shard_file(month, rows, bulk)
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything queued is on disk; False on timeout or error."""
@@ -339,40 +909,28 @@ class Store:
             since = min(times) if pending and times else None
         return SaveStatus(pending, self._error, self._last_saved, since)
 
-    # -- disk writes (writer thread, under _db_lock) --------------------------
+    def unsaved(self) -> list[str]:
+        """What is not on disk yet, described for the user."""
+        with self._jobs_lock:
+            jobs = list(self._jobs.values())
+        return sorted({job.describe for job in jobs if job.describe})
+
+    def save_unsaved_to(self, path: Path) -> int:
+        """Write every record not yet on disk into one JSON file at ``path`` (elsewhere: a
+        disk that has room), 0600; returns how many records. ``OSError`` if it cannot."""
+        with self._jobs_lock:
+            jobs = [job for job in self._jobs.values() if job.kind != "row"]
+        docs = {"format": "holdtheline-unsaved", "saved_at":
+                datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+                "records": [{"kind": job.kind, "doc": job.doc} for job in jobs]}
+        from tui.store.atomic import atomic_write
+
+        atomic_write(path, _ENCODER.encode(docs))
+        return len(jobs)
+
+    # -- paths ---------------------------------------------------------------
     def _call_path(self, call_id: str) -> Path:
         return self.calls_dir / f"{check_id(call_id)}.json"
-
-    def _call_db(self, call_id: str) -> TinyDB:
-        db = self._call_dbs.get(call_id)
-        if db is None:
-            db = TinyDB(self._call_path(call_id), storage=AtomicJSONStorage)
-            self._call_dbs[call_id] = db
-        return db
-
-    def _write_call(self, call_id: str, doc: dict[str, Any]) -> None:
-        table = self._call_db(call_id).table("call")
-        if len(table):
-            table.update(doc, doc_ids=[1])
-        else:
-            table.insert(Document(doc, doc_id=1))
-
-    def _write_row(self, table_name: str, doc: dict[str, Any]) -> None:
-        """Insert or update one index row by id: exactly one write of index.json."""
-        assert self._index is not None
-        doc_ids = self._doc_ids.setdefault(table_name, {})
-        table = self._index.table(table_name)
-        doc_id = doc_ids.get(doc["id"])
-        if doc_id is None:
-            doc_ids[doc["id"]] = table.insert(doc)
-        else:
-            table.update(doc, doc_ids=[doc_id])
-
-    def _write_summary(self, row: CallSummary) -> None:
-        self._write_row("calls", row.to_dict())
-
-    def _write_case(self, doc: dict[str, Any]) -> None:
-        self._write_row("cases", doc)
 
     # -- the caller's profile -------------------------------------------------
     def get_profile(self) -> Profile:
@@ -382,15 +940,7 @@ class Store:
     def save_profile(self, profile: Profile) -> None:
         doc = profile.to_dict()
         self._profile = Profile.from_dict(doc)
-        self._enqueue("profile", lambda: self._write_profile(doc))
-
-    def _write_profile(self, doc: dict[str, Any]) -> None:
-        assert self._index is not None
-        table = self._index.table("profile")
-        if len(table):
-            table.update(doc, doc_ids=[1])
-        else:
-            table.insert(Document(doc, doc_id=1))
+        self._enqueue(_Job("profile", "profile", doc, "your details"))
 
     # -- cases ------------------------------------------------------------
     def list_cases(self) -> list[Case]:
@@ -415,17 +965,22 @@ class Store:
         check_id(case.id, "case")
         doc = case.to_dict()
         self._cases[case.id] = Case.from_dict(doc)
-        self._enqueue(f"case:{case.id}", lambda: self._write_case(doc))
+        self._enqueue(_Job("case", f"case:{case.id}", doc,
+                           f"case '{visible(case.title)[:40]}'"))
 
     # -- calls ------------------------------------------------------------
     def call_summaries(self, case_id: str | None = None) -> list[CallSummary]:
         """Summary rows, oldest first."""
-        rows = [
-            row
-            for row in self._summaries.values()
-            if case_id is None or row.case_id == case_id
-        ]
-        return sorted(rows, key=lambda row: row.started_at)
+        ordered = self._sorted
+        if ordered is None:
+            ordered = sorted(self._summaries.values(), key=lambda row: row.started_at)
+            self._sorted = ordered
+        if case_id is None:
+            return list(ordered)
+        return [row for row in ordered if row.case_id == case_id]
+
+    def call_count(self) -> int:
+        return len(self._summaries)
 
     def has_call(self, call_id: str) -> bool:
         return call_id in self._summaries
@@ -436,18 +991,28 @@ class Store:
         latest = self._latest_calls.get(call_id)
         if latest is not None:
             return Call.from_dict(latest)
-        with self._db_lock:
-            db = self._call_dbs.get(call_id)
-            data = db.storage.read() if db is not None else read_json_file(path)
-        if data is None:
-            raise StoreError(f"call {call_id} has no file at {path}")
-        docs = list(data.get("call", {}).values())
-        if len(docs) != 1:
-            raise StoreCorrupt(path, "expected exactly one call document")
-        call = read_record(docs[0], Call, path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise StoreError(f"call {call_id} has no file at {path}") from None
+        except OSError as error:
+            raise StoreError(f"cannot read {path}: {error.strerror}") from error
+        fast = _fast(raw, _CallFile)
+        if fast is not None and len(fast.get("call", {})) == 1:
+            call: Call = next(iter(fast["call"].values()))
+            if call.schema_version != SCHEMA_VERSION:
+                call = self._careful_call(path)
+        else:
+            call = self._careful_call(path)
         if call.id != call_id:
             raise StoreCorrupt(path, f"it holds call {call.id}, not {call_id}")
         return call
+
+    def _careful_call(self, path: Path) -> Call:
+        doc = _one_doc(read_json_file(path), "call", path)
+        if doc is None:
+            raise StoreError(f"{path} is missing")
+        return read_record(doc, Call, path)
 
     def iter_calls(self, case_id: str | None = None) -> Iterator[Call]:
         """Full calls, oldest first."""
@@ -460,19 +1025,23 @@ class Store:
         check_id(call.case_id, "case")
         doc = call.to_dict()
         self._latest_calls[call.id] = doc
-        self._enqueue(f"call:{call.id}", lambda: self._write_call(call.id, doc))
+        what = f"call with {visible(call.organisation)[:40]} of {call.started_at[:16]}"
+        self._enqueue(_Job("call", f"call:{call.id}", doc, what))
         if index or call.id not in self._summaries:
             row = call.summary_row()
-            self._summaries[call.id] = row
-            self._enqueue(f"row:{call.id}", lambda: self._write_summary(row))
+            with self._jobs_lock:
+                self._add_row(row)
+            self._enqueue(_Job("row", f"row:{call.id}", shard_key(row.started_at)))
 
-    def write_many(self, cases: list[Case], calls: list[Call]) -> None:
-        """Add many new records at once (the demo, benchmarks, import): one index write.
+    def write_many(self, cases: list[Case], calls: list[Call],
+                   progress: Callable[[int], None] | None = None) -> None:
+        """Add many new records at once (the demo, benchmarks, import), all or nothing.
 
-        Call files are written without an fsync each; one ``os.sync`` runs before
-        the index is replaced atomically, so a crash leaves either no index entry
-        or a complete file (and unindexed files are picked up on the next open).
-        Records whose ids are already here are refused.
+        Every record is checked first; records whose ids are already here are refused
+        before anything is written. Files are written without an fsync each, then one
+        ``os.sync``; then the index months. A crash part-way leaves files the next open
+        indexes (call files) or reads (case files); :meth:`undo_many` removes them on a
+        failure here, so a failed import leaves the store as it was.
         """
         if self.read_only:
             raise StoreError("this data is open read-only")
@@ -484,30 +1053,96 @@ class Store:
                 raise StoreError(f"call {call.id} is already here")
             check_id(call.case_id, "case")
         self.flush()
-        assert self._index is not None
-        with self._db_lock:
-            for call in calls:
-                data = {"call": {"1": call.to_dict()}}
-                write_new_file(self._call_path(call.id), AtomicJSONStorage.encode(data))
-            if calls and hasattr(os, "sync"):
-                os.sync()
-            rows = [call.summary_row() for call in calls]
-            tables = self._index.storage.read() or {}
-            for name, records in (("cases", [case.to_dict() for case in cases]),
-                                  ("calls", [row.to_dict() for row in rows])):
-                table = dict(tables.get(name, {}))
-                doc_ids = self._doc_ids.setdefault(name, {})
-                next_id = max((int(key) for key in table), default=0) + 1
-                for record in records:
-                    table[str(next_id)] = record
-                    doc_ids[record["id"]] = next_id
-                    next_id += 1
-                tables[name] = table
-            self._index.storage.write(tables)
-            # A fresh TinyDB over the new file: its tables learn the new document ids.
-            self._index.close()
-            self._index = TinyDB(self.data_dir / "index.json", storage=AtomicJSONStorage)
+        written: list[Path] = []
+        rows: list[CallSummary] = []
+        try:
+            with self._db_lock:
+                for case in cases:
+                    doc = case.to_dict()
+                    doc[REV] = 1
+                    path = self.cases_dir / f"{case.id}.json"
+                    write_new_file(path, encode_file("case", [doc]))
+                    written.append(path)
+                for number, call in enumerate(calls):
+                    doc = call.to_dict()
+                    doc[REV] = 1
+                    path = self._call_path(call.id)
+                    write_new_file(path, encode_file("call", [doc]))
+                    written.append(path)
+                    rows.append(call.summary_row())
+                    if progress is not None and number % 1000 == 0:
+                        progress(number)
+                months: set[str] = set()
+                with self._jobs_lock:
+                    for row in rows:
+                        self._add_row(row)
+                        months.add(shard_key(row.started_at))
+                for month in sorted(months):
+                    self._write_shard(month, bulk=True)
+                if written and hasattr(os, "sync"):
+                    os.sync()
+        except BaseException:
+            self._undo_many(written, rows)
+            raise
         for case in cases:
             self._cases[case.id] = case.copy()
-        for row in rows:
-            self._summaries[row.id] = row
+
+    def _undo_many(self, written: list[Path], rows: list[CallSummary]) -> None:
+        """Remove what a failed ``write_many`` wrote (best effort; the next open checks)."""
+        months: set[str] = set()
+        with self._jobs_lock:
+            for row in rows:
+                if self._summaries.pop(row.id, None) is not None:
+                    month = shard_key(row.started_at)
+                    self._months.get(month, set()).discard(row.id)
+                    months.add(month)
+            self._sorted = None
+        for path in written:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        for month in months:
+            try:
+                self._write_shard(month)
+            except OSError:
+                pass
+
+    # -- sync conflicts ----------------------------------------------------------
+    def conflicts(self) -> list[Problem]:
+        return [p for p in self.problems if p.kind == "conflict"]
+
+    def resolve_conflict(self, conflict_path: Path, keep: str) -> str:
+        """``keep`` ``mine``: the conflict copy is moved into ``damaged/`` (kept);
+        ``theirs``: it replaces the original, whose copy is moved aside. Returns what was
+        done."""
+        original = _original_of(conflict_path)
+        if original is None:
+            raise StoreError(f"cannot tell which file {conflict_path.name} is a copy of")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.data_dir / "damaged" / stamp
+        ensure_private_dir(aside)
+        if keep == "theirs":
+            if original.exists():
+                shutil.move(str(original), aside / original.name)
+            os.replace(conflict_path, original)
+            result = f"{original.name}: the other computer's version kept"
+        else:
+            shutil.move(str(conflict_path), aside / conflict_path.name)
+            result = f"{original.name}: your version kept"
+        self.problems = [p for p in self.problems if p.path != conflict_path]
+        return result + f"; the other version is in {aside}"
+
+
+def _original_of(path: Path) -> Path | None:
+    """``x.sync-conflict-2026…-ABC.json`` / ``x (conflicted copy 2026…).json`` → ``x.json``."""
+    name = path.name
+    for pattern in (r"\.sync-conflict-[^.]*", r" \(conflicted copy[^)]*\)",
+                    r" \(Case Conflict[^)]*\)"):
+        stripped = re.sub(pattern, "", name)
+        if stripped != name:
+            return path.with_name(stripped)
+    stripped = re.sub(r"\.conflict\d*$", "", name)
+    return path.with_name(stripped) if stripped != name else None
+
+

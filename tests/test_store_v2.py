@@ -1,0 +1,374 @@
+"""Store v2: migration, indexes rebuilt after their loss, backups and restore, the
+damaged-file flow, the lock removed while running, import all or nothing, sync conflicts,
+and quitting while the disk is full."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.demo import synthetic
+from tui.domain.clock import FrozenClock
+from tui.domain.live import LiveCall
+from tui.domain.model import Call, Case
+from tui.export.json_export import EXPORT_FORMAT
+from tui.service import Service, ServiceError
+from tui.store import Store, StoreLocked
+from tui.store import backup as backups
+from tui.store import store as store_module
+from tui.store.storage import AtomicJSONStorage
+
+
+def _snapshot(store: Store) -> tuple[list[dict], list[dict], dict]:
+    return ([c.to_dict() for c in sorted(store.list_cases(), key=lambda c: c.id)],
+            [r.to_dict() for r in store.call_summaries()],
+            store.get_profile().to_dict())
+
+
+def _filled(data_dir: Path, calls: int = 12) -> tuple[list[Case], list[Call]]:
+    cases, made = synthetic.history(calls, seed=5)
+    with Store.open(data_dir) as store:
+        store.write_many(cases, made)
+    return cases, made
+
+
+def _v1_folder(data_dir: Path, cases: list[Case], calls: list[Call]) -> None:
+    """A data folder as version 1 wrote it: one index.json, calls/<id>.json."""
+    (data_dir / "calls").mkdir(parents=True, mode=0o700)
+    os.chmod(data_dir, 0o700)
+    tables = {"cases": {str(n): c.to_dict() for n, c in enumerate(cases, start=1)},
+              "calls": {str(n): c.summary_row().to_dict() for n, c in enumerate(calls, start=1)},
+              "profile": {"1": {"name": "Ana Reyes", "schema_version": 3, "type": "profile"}}}
+    AtomicJSONStorage.write_bytes(data_dir / "index.json", AtomicJSONStorage.encode(tables))
+    for call in calls:
+        AtomicJSONStorage.write_bytes(data_dir / "calls" / f"{call.id}.json",
+                                      AtomicJSONStorage.encode({"call": {"1": call.to_dict()}}))
+
+
+# -- (a) migration and rebuilding -------------------------------------------------------
+def test_a_version_1_folder_is_migrated_after_a_backup(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    cases, calls = synthetic.history(15, seed=2)
+    _v1_folder(data, cases, calls)
+    with Store.open(data) as store:
+        assert store.migrated_from == 1
+        assert {c.id for c in store.list_cases()} == {c.id for c in cases}
+        assert len(store.call_summaries()) == len(calls)
+        assert store.get_profile().name == "Ana Reyes"
+        assert store.load_call(calls[3].id).to_dict() == calls[3].to_dict()
+    assert not (data / "index.json").exists()
+    assert len(list((data / "cases").iterdir())) == len(cases)
+    assert json.loads((data / "layout.json").read_text())["layout"]["1"]["version"] == 2
+    (kept,) = [b for b in backups.list_backups(data) if b.reason == "before-migration"]
+    assert (kept.path / "index.json").is_file()  # the old layout, exactly
+    assert len(list((kept.path / "calls").iterdir())) == len(calls)
+
+
+def test_migration_cut_short_runs_again(tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    cases, calls = synthetic.history(8, seed=2)
+    _v1_folder(data, cases, calls)
+
+    def boom(self: Store) -> None:
+        raise OSError(errno.EIO, "I/O error")
+
+    monkeypatch.setattr(store_module.Store, "_write_layout", boom)
+    with pytest.raises(OSError):
+        Store.open(data)
+    assert (data / "index.json").exists()  # nothing lost, still version 1
+    monkeypatch.undo()
+    with Store.open(data) as store:
+        assert len(store.call_summaries()) == len(calls) and len(store.list_cases()) == len(cases)
+
+
+@pytest.mark.parametrize("lost", ["the whole index folder", "one month", "every month"])
+def test_every_index_is_rebuilt_after_its_loss(tmp_path: Path, lost: str) -> None:
+    data = tmp_path / "data"
+    _filled(data, 40)
+    with Store.open(data, read_only=True) as store:
+        before = _snapshot(store)
+    months = sorted((data / "index").iterdir())
+    assert len(months) > 1
+    if lost == "the whole index folder":
+        shutil.rmtree(data / "index")
+    elif lost == "one month":
+        months[0].unlink()
+    else:
+        for path in months:
+            path.unlink()
+    with Store.open(data) as store:
+        assert _snapshot(store) == before
+        assert not [p for p in store.problems if p.kind != "rebuilt"]
+    assert sorted(p.name for p in (data / "index").iterdir()) == [p.name for p in months]
+
+
+def test_an_index_row_that_contradicts_its_call_file_is_rebuilt(tmp_path: Path) -> None:
+    """A kill between writing a call file and its index month: the journal names the
+    call, and the next open takes the call file's word."""
+    data = tmp_path / "data"
+    _, calls = _filled(data, 10)
+    target = calls[4]
+    (month,) = [p for p in (data / "index").iterdir() if p.name[6:13] == target.started_at[:7]]
+    doc = json.loads(month.read_text())
+    row = next(r for r in doc["calls"].values() if r["id"] == target.id)
+    row["outcome"], row["summary"] = "escalated", "stale"
+    month.write_text(json.dumps(doc))
+    AtomicJSONStorage.write_bytes(data / "journal.json",
+                                  b'{"pending": {"1": {"calls": ["' + target.id.encode() + b'"]}}}')
+    with Store.open(data) as store:
+        fixed = next(r for r in store.call_summaries() if r.id == target.id)
+        assert fixed.to_dict() == target.summary_row().to_dict()
+    assert not (data / "journal.json").exists()
+
+
+def test_calls_whose_case_file_is_lost_are_named_and_the_case_restorable(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    cases, calls = _filled(data, 10)
+    with Store.open(data) as store:
+        store.backup_now("manual")
+    lost = data / "cases" / f"{calls[0].case_id}.json"
+    lost.unlink()
+    with Store.open(data) as store:
+        service = Service(store)
+        (problem,) = service.restorable()
+        assert problem.path == lost and "missing" in problem.reason
+        assert store.get_case(calls[0].case_id) is None
+        done = service.restore_damaged()
+        assert len(done) == 1 and lost.name in done[0]
+        assert store.get_case(calls[0].case_id) is not None
+    with Store.open(data) as store:
+        assert store.get_case(calls[0].case_id) is not None and not store.problems
+
+
+# -- (b) backups, restore, the damaged-file flow ------------------------------------------
+def test_backup_list_and_restore_from_the_command_line(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    _filled(data, 6)
+    assert main(["--data-dir", str(data), "backup", "now"]) == 0
+    with Store.open(data, read_only=True) as store:
+        before = _snapshot(store)
+    extra_cases, extra_calls = synthetic.history(5, seed=9)
+    with Store.open(data, backup=False) as store:
+        store.write_many(extra_cases, extra_calls)
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "backup", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "1 case, 6 calls" in listed or "6 calls" in listed
+    assert main(["--data-dir", str(data), "backup", "restore", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Restored the backup" in out
+    with Store.open(data, read_only=True) as store:
+        assert _snapshot(store) == before
+    (safety,) = [b for b in backups.list_backups(data) if b.reason == "before-restore"]
+    assert safety.calls == 11  # what was there before the restore is kept
+
+
+def test_rotation_keeps_the_newest_and_never_drops_the_fullest(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _filled(data, 3)
+    full = backups.take_backup(data, "manual", cases=10, calls=5000)
+    for _ in range(backups.KEEP + 3):
+        backups.take_backup(data, "open", cases=1, calls=1)
+    names = [b.name for b in backups.list_backups(data)]
+    assert len(names) == backups.KEEP + 1 and full.name in names
+
+
+def test_backup_files_are_private_and_unchanged_files_are_linked(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _, calls = _filled(data, 4)
+    first = backups.take_backup(data, "manual", 1, 4)
+    second = backups.take_backup(data, "manual", 1, 4)
+    name = f"calls/{calls[0].id}.json"
+    assert (first.path / name).stat().st_ino == (second.path / name).stat().st_ino
+    assert (first.path / name).stat().st_ino != (data / name).stat().st_ino  # never the live
+    for path in second.path.rglob("*"):
+        assert (path.stat().st_mode & 0o777) == (0o700 if path.is_dir() else 0o600), path
+
+
+async def test_a_damaged_call_file_is_offered_back_in_one_key(tmp_path: Path) -> None:
+    from tui.app import HoldTheLineApp
+    from tui.screens.storage import RestoreDialog
+
+    data = tmp_path / "data"
+    _, calls = _filled(data, 5)
+    with Store.open(data) as store:
+        store.backup_now("manual")
+    damaged = data / "calls" / f"{calls[2].id}.json"
+    good = damaged.read_bytes()
+    damaged.write_bytes(b"\x00" * 40)
+    store = Store.open(data)
+    try:
+        # An ended call's file is read when needed (found damaged then, as here by hand);
+        # at open only live and unindexed ones are read (the next test).
+        app = HoldTheLineApp(Service(store))
+        store.problems.append(store_module.Problem(damaged, "not valid JSON"))
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, RestoreDialog)
+            await pilot.press("r")
+            await pilot.pause()
+            assert not isinstance(app.screen, RestoreDialog)
+        assert damaged.read_bytes() == good
+        assert store.load_call(calls[2].id).to_dict() == calls[2].to_dict()
+    finally:
+        store.close()
+
+
+def test_damaged_file_found_at_open_is_kept_aside_then_restored(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _, calls = _filled(data, 5)
+    with Store.open(data) as store:
+        store.backup_now("manual")
+    damaged = data / "calls" / f"{calls[1].id}.json"
+    damaged.write_bytes(b'{"call": {"1": {"id": 7}}}')
+    shutil.rmtree(data / "index")  # the open has to read every call file
+    with Store.open(data) as store:
+        (problem,) = [p for p in store.problems if p.kind == "damaged"]
+        assert problem.kept_at is not None and problem.kept_at.read_bytes().startswith(b'{"call"')
+        assert not store.has_call(calls[1].id)
+        assert len(store.call_summaries()) == 4  # nothing else lost
+        assert Service(store).restore_damaged()
+        assert store.load_call(calls[1].id).to_dict() == calls[1].to_dict()
+        assert store.has_call(calls[1].id)
+
+
+# -- (d) single writer, disk full ----------------------------------------------------------
+def test_lock_file_removed_while_running_is_taken_again(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store.open(data) as first:
+        (data / "lock").unlink()
+        assert first.check_lock()  # the writer does this every second and before writing
+        assert (data / "lock").exists()
+        with pytest.raises(StoreLocked):
+            Store.open(data)
+
+
+def test_a_second_window_that_got_in_stops_the_first_from_writing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    clock = FrozenClock()
+    first = Store.open(data)
+    try:
+        case = Case.create("Coverage", "2026-11-24T14:00:00+00:00")
+        first.save_case(case)
+        assert first.flush()
+        (data / "lock").unlink()
+        second = Store.open(data)  # got in before the first noticed
+        try:
+            live = LiveCall.start(clock, case.id, "Acme")
+            first.save_call(live.call)
+            assert not first.flush(timeout=3)
+            assert "another Hold the Line window" in (first.status.error or "")
+            assert not (data / "calls" / f"{live.call.id}.json").exists()
+            assert first.unsaved()  # still in memory, and said so
+        finally:
+            second.close()
+    finally:
+        first._stopping = True  # noqa: SLF001 - its writes stay refused; stop the thread
+        first._wake.set()  # noqa: SLF001
+        first._release_lock()  # noqa: SLF001
+
+
+async def test_quitting_while_the_disk_is_full_asks_and_never_exits_0(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.app import HoldTheLineApp
+    from tui.screens.storage import SaveFailedDialog
+
+    data = tmp_path / "data"
+    monkeypatch.setattr("tui.app.QUIT_FLUSH_SECONDS", 0.5)
+    monkeypatch.setattr(store_module, "RETRY_SECONDS", 0.05)
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    store = Store.open(data)
+
+    def full(self: Store, path: Path, table: str, doc: dict, rev: bool = True) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    try:
+        service = Service(store)
+        app = HoldTheLineApp(service)
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            monkeypatch.setattr(store_module.Store, "_write_doc", full)
+            service.save_profile({"name": "Ana Reyes"})
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, SaveFailedDialog)
+            assert "No space left" in app.screen.error
+            assert any("your details" in line for line in app.screen.unsaved)
+            await pilot.press("s")
+            await pilot.pause()
+        assert app.return_code == 1
+        (saved,) = tmp_path.glob("holdtheline-unsaved-*.json")
+        assert json.loads(saved.read_text())["records"][0]["doc"]["name"] == "Ana Reyes"
+        assert (saved.stat().st_mode & 0o777) == 0o600
+    finally:
+        monkeypatch.undo()
+        store.close()
+
+
+# -- (e) sync conflicts ------------------------------------------------------------------
+def test_sync_conflict_copies_are_named_and_resolved_never_deleted(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _, calls = _filled(data, 3)
+    original = data / "calls" / f"{calls[0].id}.json"
+    copy = original.with_name(f"{calls[0].id}.sync-conflict-20261124-101010-ABCDEFG.json")
+    shutil.copy(original, copy)
+    with Store.open(data) as store:
+        (conflict,) = store.conflicts()
+        assert conflict.path == copy
+        assert len(store.call_summaries()) == 3  # the copy is not read as a call
+        said = store.resolve_conflict(copy, "mine")
+        assert "your version kept" in said
+    assert not copy.exists() and list((data / "damaged").rglob(copy.name))
+
+
+# -- import at scale: all or nothing ------------------------------------------------------
+def _export(path: Path, cases: list[Case], calls: list[Call]) -> None:
+    path.write_text(json.dumps({"format": EXPORT_FORMAT, "schema_version": 3,
+                                "cases": [c.to_dict() for c in cases],
+                                "calls": [c.to_dict() for c in calls]}))
+
+
+def test_import_is_all_or_nothing_when_writing_fails(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    _filled(data, 4)
+    cases, calls = synthetic.history(300, seed=11)
+    export = tmp_path / "export.json"
+    _export(export, cases, calls)
+    with Store.open(data, read_only=True) as store:
+        before = _snapshot(store)
+    files_before = sorted(p.relative_to(data) for p in data.rglob("*.json")
+                          if "backups" not in p.parts)
+    written = {"n": 0}
+    real = store_module.write_new_file
+
+    def fails_half_way(path: Path, payload: bytes) -> None:
+        written["n"] += 1
+        if written["n"] == 200:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, payload)
+
+    monkeypatch.setattr(store_module, "write_new_file", fails_half_way)
+    with Store.open(data, backup=False) as store:
+        with pytest.raises(ServiceError):
+            Service(store).import_file(export)
+        assert _snapshot(store) == before
+    monkeypatch.undo()
+    with Store.open(data, read_only=True) as store:
+        assert _snapshot(store) == before
+    assert sorted(p.relative_to(data) for p in data.rglob("*.json")
+                  if "backups" not in p.parts) == files_before
+    with Store.open(data) as store:  # and once there is room, it works, once
+        report = Service(store).import_file(export)
+        assert report.added_calls == 300
+        again = Service(store).import_file(export)
+        assert again.added_calls == 0 and again.added_cases == 0
