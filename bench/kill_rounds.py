@@ -10,7 +10,8 @@ SIGKILL at a random moment:
               one key at a time (40 ms apart);
 * ``hangup``  the same, then ctrl+t, a summary, ctrl+s (the call ends);
 * ``import``  ``holdtheline import`` of a 200-call export;
-* ``export``  ``holdtheline export --format json -o FILE``.
+* ``export``  ``holdtheline export --format json -o FILE``;
+* ``backup``  ``holdtheline backup now`` (a new backup of the import/export folder).
 
 After every kill: every JSON file in the data folder must parse (an unreadable file
 is a loss); for typing rounds the read-only export must hold every key the app had
@@ -55,8 +56,12 @@ SHOWN_AT_LEAST = 4
 
 
 def unreadable_files(data: Path) -> list[str]:
+    """JSON files that do not parse. A backup cut short is a ``.partial-*`` folder, never
+    listed and removed by the next backup: its files are not data."""
     bad = []
     for path in data.rglob("*.json"):
+        if any(part.startswith(".partial-") for part in path.parts):
+            continue
         try:
             json.loads(path.read_text("utf-8"))
         except (OSError, ValueError) as error:
@@ -194,7 +199,8 @@ def main() -> int:
         for number in range(args.rounds):
             if number % 50 == 0:
                 data = root / f"data-{number // 50}"
-            kind = rng.choices(["type", "hangup", "import", "export"], [4, 2, 2, 2])[0]
+            kind = rng.choices(["type", "hangup", "import", "export", "backup"],
+                               [4, 2, 2, 2, 1])[0]
             kinds[kind] += 1
             if kind in ("type", "hangup"):
                 # A fresh folder: no rep seen before, so the name field shows no
@@ -211,6 +217,11 @@ def main() -> int:
                     problems.append(f"round {number}: lost {lost} keys: {note}")
             elif kind == "import":
                 command_round(env, ["--data-dir", str(data), "import", str(export)], rng, 1.5)
+            elif kind == "backup":
+                command_round(env, ["--data-dir", str(data), "backup", "now"], rng, 1.0)
+                listed = run_cli(env, "--data-dir", str(data), "backup", "list")
+                if data.exists() and listed.returncode != 0:
+                    problems.append(f"round {number}: backup list failed: {listed.stderr}")
             else:
                 target = out_dir / f"out-{number}.json"
                 command_round(env, ["--data-dir", str(data), "export", "--format", "json",
@@ -224,7 +235,7 @@ def main() -> int:
                         problems.append(f"round {number}: partial export {target}")
                 else:
                     figures["exports not written (killed first)"] += 1
-            if kind in ("import", "export") and data.exists():
+            if kind in ("import", "export", "backup") and data.exists():
                 bad = unreadable_files(data)
                 figures["unreadable files"] += len(bad)
                 problems += [f"round {number}: unreadable {b}" for b in bad]
