@@ -237,6 +237,7 @@ async def test_resize_storm_keeps_every_draft(make_app) -> None:
                 assert_every_field_shown(screen)
                 assert app.focused is note  # typing would land where it did
             else:
+                await settle(pilot)
                 shown(screen.query_one("#too-small"))
             assert note.value == "Asked for a superv"
         await pilot.resize_terminal(80, 24)

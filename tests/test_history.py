@@ -72,7 +72,7 @@ async def test_filter_as_you_type_and_highlight(make_app, store: Store,
         await pilot.pause()
         assert table.row_count == 1
         assert "note: Supervisor refused retro request" in " ".join(_export_text(app).split())
-        match = screen._matches[str(table.coordinate_to_cell_key((0, 0)).row_key.value)]
+        match = screen.match_for(str(table.coordinate_to_cell_key((0, 0)).row_key.value))
         assert any("reverse" in str(span.style) for span in match.spans)
         await pilot.press(*["backspace"] * 5, *"nhp-55")  # a reference number
         await pilot.pause()
@@ -81,7 +81,7 @@ async def test_filter_as_you_type_and_highlight(make_app, store: Store,
         await pilot.pause()
         assert table.row_count == 1
         key = str(table.coordinate_to_cell_key((0, 0)).row_key.value)
-        assert screen._matches[key].plain == "note: Enrollment dates verified [1 Feb]"
+        assert screen.match_for(key).plain == "note: Enrollment dates verified [1 Feb]"
         screen.query_one(Input).value = "connector summary"  # every word must match
         await pilot.pause()
         assert table.row_count == 2

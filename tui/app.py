@@ -406,6 +406,13 @@ class HoldTheLineApp(TypeAheadApp[None]):
         report.__cause__ = error
         super()._handle_exception(report)
 
+    def keep_loaded(self) -> None:
+        """What a screen has just loaded in bulk (a history, a rep directory) stays while it
+        is shown: keep it out of the collector's full passes, so typing never waits for a
+        pass over tens of thousands of objects. (Frozen objects are still freed as usual
+        when nothing refers to them.)"""
+        gc.freeze()
+
     def _quit_now(self) -> None:
         """Keep a running call as interrupted, write everything, leave; if the saves fail,
         say so and ask (never leave silently with changes unsaved)."""

@@ -99,14 +99,18 @@ def _add(values: list[str], value: str) -> None:
         values.append(value.strip())
 
 
-def directory(calls: Iterable[Call], claims: Iterable[Claim], today: date) -> list[RepRecord]:
-    """Every rep noted on ``calls``, by organisation, most recently seen first."""
+def directory(calls: Iterable[Call], claims: Iterable[Claim], today: date,
+              oldest_first: bool = False) -> list[RepRecord]:
+    """Every rep noted on ``calls``, by organisation, most recently seen first.
+
+    ``oldest_first``: the calls already come in that order, so they are read one at a
+    time and never held together (a big history's calls can be streamed through)."""
     by_call: dict[str, list[Claim]] = {}
     for claim in claims:
         if claim.call_id:
             by_call.setdefault(claim.call_id, []).append(claim)
     found: dict[tuple[str, ...], RepRecord] = {}
-    for call in sorted(calls, key=lambda c: c.started_at):
+    for call in calls if oldest_first else sorted(calls, key=lambda c: c.started_at):
         seen_on_call: set[tuple[str, ...]] = set()
         for rep in call.reps:
             key = identity(call.organisation, rep)

@@ -68,48 +68,140 @@ class Stats:
         return self.promises["today"] + self.promises["upcoming"] + self.promises["undated"]
 
 
+@dataclass(frozen=True, slots=True)
+class CallFigures:
+    """What one call adds to every total, worked out once (the statistics screen groups
+    the same calls three ways; a big history is counted in one pass over these)."""
+
+    call_id: str
+    started_at: str
+    organisation: str
+    case_id: str
+    incoming: bool
+    hold: float
+    talk: float
+    not_recorded: float
+    reps: tuple[tuple[str, ...], ...]
+    refused: tuple[tuple[str, ...], ...]
+    references: tuple[str, ...]
+    refused_reference: bool
+    promises: tuple[str, ...]
+    """Each promise's status on the day the figures were made."""
+
+
+def call_figures(call: Call, today: date) -> CallFigures:
+    """One call's contribution to the totals (see :class:`CallFigures`)."""
+    hold = call.hold_seconds()
+    reps: list[tuple[str, ...]] = []
+    refused: list[tuple[str, ...]] = []
+    for rep in call.reps:
+        key = identity(call.organisation, rep)
+        if key is not None:
+            reps.append(key)
+            if rep.id_refused:
+                refused.append(key)
+    return CallFigures(
+        call_id=call.id,
+        started_at=call.started_at,
+        organisation=call.organisation,
+        case_id=call.case_id,
+        incoming=call.incoming,
+        hold=hold,
+        talk=max(0.0, call.duration_seconds - hold),
+        not_recorded=call.gap_seconds(),
+        reps=tuple(reps),
+        refused=tuple(refused),
+        references=tuple(ref.number.strip().casefold() for ref in call.references),
+        refused_reference=not call.references and bool(call.reference_refused),
+        promises=tuple(promise_status(promise, today) for promise in call.promises),
+    )
+
+
+class _Tally:
+    """A :class:`Stats` being counted, with the sets its distinct counts come from."""
+
+    __slots__ = ("stats", "reps", "refused", "numbers")
+
+    def __init__(self) -> None:
+        self.stats = Stats()
+        self.reps: set[tuple[str, ...]] = set()
+        self.refused: set[tuple[str, ...]] = set()
+        self.numbers: set[str] = set()
+
+    def add(self, figures: CallFigures) -> None:
+        stats = self.stats
+        stats.calls += 1
+        stats.by_organisation[figures.organisation.strip() or "(organisation not noted)"] += 1
+        stats.incoming += figures.incoming
+        stats.hold_seconds += figures.hold
+        stats.hold_per_call.append(figures.hold)
+        stats.talk_seconds += figures.talk
+        stats.not_recorded_seconds += figures.not_recorded
+        if figures.hold > stats.longest_hold:
+            stats.longest_hold = figures.hold
+        self.reps.update(figures.reps)
+        self.refused.update(figures.refused)
+        self.numbers.update(figures.references)
+        stats.refused_reference += figures.refused_reference
+        for status in figures.promises:
+            stats.promises[status] += 1
+
+    def done(self) -> Stats:
+        self.stats.references = len(self.numbers)
+        self.stats.distinct_reps = len(self.reps)
+        self.stats.refused_id = len(self.refused)
+        return self.stats
+
+
 def compute(calls: Iterable[Call], today: date, case: Case | None = None) -> Stats:
     """Count calls, time, reps, references and promises; disputes from ``case``."""
-    stats = Stats()
-    reps: set[tuple[str, ...]] = set()
-    refused: set[tuple[str, ...]] = set()
-    numbers: set[str] = set()
-    for call in sorted(calls, key=lambda c: c.started_at):
-        stats.calls += 1
-        stats.by_organisation[call.organisation.strip() or "(organisation not noted)"] += 1
-        stats.incoming += call.incoming
-        hold = call.hold_seconds()
-        stats.hold_seconds += hold
-        stats.hold_per_call.append(hold)
-        stats.talk_seconds += call.talk_seconds()
-        stats.not_recorded_seconds += call.gap_seconds()
-        stats.longest_hold = max(stats.longest_hold, hold)
-        for rep in call.reps:
-            key = identity(call.organisation, rep)
-            if key is not None:
-                reps.add(key)
-                if rep.id_refused:
-                    refused.add(key)
-        numbers.update(ref.number.strip().casefold() for ref in call.references)
-        if not call.references and call.reference_refused:
-            stats.refused_reference += 1
-        for promise in call.promises:
-            stats.promises[promise_status(promise, today)] += 1
-    stats.references = len(numbers)
-    stats.distinct_reps = len(reps)
-    stats.refused_id = len(refused)
+    tally = _Tally()
+    for figures in sorted((call_figures(call, today) for call in calls),
+                          key=lambda f: f.started_at):
+        tally.add(figures)
+    stats = tally.done()
     if case is not None:
         stats.disputed_questions = sum(1 for group in claim_groups(case) if group.disagree)
     return stats
 
 
+@dataclass
+class Grouped:
+    """Every call counted, and counted again by organisation and by case."""
+
+    total: Stats
+    by_organisation: dict[str, Stats]
+    """Most calls first."""
+    by_case: dict[str, Stats]
+    """By case id, in the order first called."""
+
+
+def grouped(figures: Iterable[CallFigures]) -> Grouped:
+    """The totals, per organisation and per case, in one pass (oldest call first)."""
+    total = _Tally()
+    orgs: dict[str, _Tally] = {}
+    cases: dict[str, _Tally] = {}
+    for one in sorted(figures, key=lambda f: f.started_at):
+        total.add(one)
+        org = orgs.get(one.organisation)
+        if org is None:
+            org = orgs[one.organisation] = _Tally()
+        org.add(one)
+        case = cases.get(one.case_id)
+        if case is None:
+            case = cases[one.case_id] = _Tally()
+        case.add(one)
+    by_org = {name: tally.done() for name, tally in orgs.items()}
+    return Grouped(
+        total=total.done(),
+        by_organisation=dict(sorted(by_org.items(), key=lambda item: (-item[1].calls, item[0]))),
+        by_case={case_id: tally.done() for case_id, tally in cases.items()},
+    )
+
+
 def by_organisation(calls: Iterable[Call], today: date) -> dict[str, Stats]:
     """Stats for each organisation called, most calls first."""
-    groups: dict[str, list[Call]] = {}
-    for call in calls:
-        groups.setdefault(call.organisation, []).append(call)
-    computed = {org: compute(group, today) for org, group in groups.items()}
-    return dict(sorted(computed.items(), key=lambda item: (-item[1].calls, item[0])))
+    return grouped(call_figures(call, today) for call in calls).by_organisation
 
 
 def sparkline(values: list[float], width: int = 40) -> str:

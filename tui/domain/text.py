@@ -11,12 +11,19 @@ _BIDI_CONTROLS = {
 }
 
 
+_NEEDS_CARE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                         "\ud800-\udfff]")
+"""Any character :func:`visible` changes (tab and line break included)."""
+
+
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with control characters made visible, e.g. ESC → ``\\x1b``.
 
     Terminal escape sequences, C1 controls and bidi overrides can never reach
     the terminal this way; everything else is shown exactly as typed.
     """
+    if _NEEDS_CARE.search(text) is None:
+        return text  # the usual case, checked at C speed
     out: list[str] = []
     for char in text:
         code = ord(char)

@@ -213,11 +213,12 @@ Everything is saved to disk within a second while you type.
 
     @work(thread=True, exclusive=True, group="call-reps")
     def _load_reps(self) -> None:
-        records = self.service.rep_directory()
+        records = self.service.rep_directory(self.session.call.organisation)
         self.app.call_from_thread(self._reps_loaded, records)
 
     def _reps_loaded(self, records: list[RepRecord]) -> None:
         self._reps = records
+        self.htl.keep_loaded()
         self._refresh_chain()
 
     def _refresh_title(self) -> None:
@@ -278,10 +279,15 @@ Everything is saved to disk within a second while you type.
     # -- events -----------------------------------------------------------
     @on(RepForm.Edited)
     def _rep_edited(self, event: RepForm.Edited) -> None:
+        same_rep_before = self.session.can_use_same_rep()
         self.session.set_rep_field(event.field, event.value)
         self._refresh_chain()
         self._show_save_state()
-        self.refresh_bindings()
+        if self.session.can_use_same_rep() != same_rep_before:
+            # Only when ctrl+y comes or goes: refreshing the bindings rebuilds the footer,
+            # and doing that on every key left its old widgets for the collector (long
+            # collector passes while typing a name, growing through the call).
+            self.refresh_bindings()
 
     @on(Input.Changed, "#note-input")
     def _draft_changed(self, event: Input.Changed) -> None:

@@ -10,11 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tui.domain.model import Call
-from tui.domain.search import call_search_text, locate, match_spans, search_terms, text_matches
+from tui.domain.model import Call, CallSummary
+from tui.domain.search import call_search_text, locate, match_spans, search_terms
+from tui.domain.stats import CallFigures, call_figures
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
 from tui.screens.base import AppScreen
+from tui.service import ServiceError
 from tui.widgets.text_field import TextField
 
 COLUMNS = ("When", "Case", "Organisation", "Length", "On hold", "Reps", "Outcome")
@@ -35,12 +37,35 @@ def highlighted(text: str, query: str, width: int = 60, wrap: bool = False) -> T
     return result
 
 
-MAX_ROWS = 500
-"""Rows shown at once; typing narrows the rest (the screen stays quick with 10,000 calls)."""
+MAX_ROWS = 60
+"""Rows added to the table at a time: the first ones at once, the next as the cursor nears
+the end (the screen stays quick with 50,000 calls)."""
+
+
+def _sort_value(column: str, row: CallSummary, title: str) -> str | float | int:
+    if column == "when":
+        return row.started_at
+    if column == "case":
+        return title.casefold()
+    if column == "organisation":
+        return row.organisation.casefold()
+    if column == "length":
+        return row.duration_seconds
+    if column == "on hold":
+        return row.hold_seconds
+    if column == "reps":
+        return len(row.reps)
+    return row.outcome or ""
 
 
 class HistoryScreen(AppScreen[None]):
-    """Review every call offline."""
+    """Review every call offline.
+
+    The table is drawn from the index rows at once (newest first); the calls themselves
+    are read by a worker, only to make what the filter searches and what the statistics
+    count, and are not kept. A filter keystroke looks only at that text, and narrows the
+    previous matches when the query only grew.
+    """
 
     CSS_PATH = "history.tcss"
     AUTO_FOCUS = "#history-filter"
@@ -73,12 +98,23 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
 
     def __init__(self) -> None:
         super().__init__()
-        self.calls: list[Call] = []
+        self.rows: list[CallSummary] = []
+        """Every call's index row, oldest first."""
         self.titles: dict[str, str] = {}
         self.sort_index = 0
         self.sort_reverse = True
+        self.fully_loaded = False
+        """True once every call has been read (search and statistics are ready)."""
+        self._texts: dict[str, str] = {}
+        self._figures: list[CallFigures] = []
+        self._ordered: list[tuple[CallSummary, str]] | None = None
+        self._last_terms: list[str] = []
+        self._last_matches: list[tuple[CallSummary, str]] | None = None
+        self._found: list[tuple[CallSummary, str]] = []
+        """The rows matching the filter, in order (the table shows the first of them)."""
+        self._query = ""
+        self._cell_cache: dict[str, tuple[str, str, str, str, str, str, str]] = {}
         self._matches: dict[str, Text] = {}
-        self._haystacks: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,36 +132,98 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         for label in COLUMNS:
             table.add_column(label, key=label.lower(), width=widths.get(label))
         self.titles = self.service.cases.titles()
+        self.rows = self.service.calls.summaries()
+        self.refresh_table()
         self.load_calls()
+
+    @property
+    def calls(self) -> list[CallSummary]:
+        """Every call, as its index row (oldest first)."""
+        return self.rows
 
     @work(thread=True, exclusive=True, group="history-load")
     def load_calls(self) -> None:
-        """Read every call file in the background."""
-        calls = self.service.calls.all_calls()
-        self.app.call_from_thread(self._loaded, calls)
+        """Read every call file in the background: what to search, what to count."""
+        texts: dict[str, str] = {}
+        figures: list[CallFigures] = []
+        for item in self.service.calls.searchable(self.titles, self.service.today()):
+            texts[item.call_id] = item.text
+            figures.append(item.figures)
+        self.app.call_from_thread(self._loaded, texts, figures)
 
-    def _loaded(self, calls: list[Call]) -> None:
-        self.calls = calls
-        self._haystacks = {
-            call.id: call_search_text(call, self.titles.get(call.case_id, "")) for call in calls
-        }
+    def _loaded(self, texts: dict[str, str], figures: list[CallFigures]) -> None:
+        self._texts = texts
+        self._figures = figures
+        self.fully_loaded = True
+        self._ordered = None
         self.refresh_table()
+        self.htl.keep_loaded()
 
-    def _sort_key(self, call: Call) -> str | float | int:
-        column = SORT_KEYS[self.sort_index]
-        if column == "when":
-            return call.started_at
-        if column == "case":
-            return self.titles.get(call.case_id, "").casefold()
-        if column == "organisation":
-            return call.organisation.casefold()
-        if column == "length":
-            return call.duration_seconds
-        if column == "on hold":
-            return call.hold_seconds()
-        if column == "reps":
-            return len(call.reps)
-        return call.outcome or ""
+    def _order(self) -> list[tuple[CallSummary, str]]:
+        """Every row in the current order with its search text (kept until the order or
+        the rows change)."""
+        if self._ordered is None:
+            column = SORT_KEYS[self.sort_index]
+            titles = self.titles
+            ordered = sorted(
+                self.rows, key=lambda row: _sort_value(column, row, titles.get(row.case_id, "")),
+                reverse=self.sort_reverse)
+            texts = self._texts
+            self._ordered = [(row, texts.get(row.id, "")) for row in ordered]
+            self._last_matches = None
+        return self._ordered
+
+    def _matching(self, terms: list[str]) -> list[tuple[CallSummary, str]]:
+        """Rows whose search text holds every term, in order. When every earlier term is
+        still in the query, inside a longer one, only the earlier matches are looked at."""
+        ordered = self._order()
+        if not terms:
+            return ordered
+        candidates = ordered
+        previous = self._last_matches
+        if previous is not None and self._last_terms and all(
+            any(old in new for new in terms) for old in self._last_terms
+        ):
+            candidates = previous
+        found = candidates
+        for term in terms:
+            found = [pair for pair in found if term in pair[1]]
+        self._last_terms, self._last_matches = terms, found
+        return found
+
+    def _cells(self, row: CallSummary) -> tuple[str, str, str, str, str, str, str]:
+        """A row's cells as shown, before highlighting (made once per call)."""
+        cells = self._cell_cache.get(row.id)
+        if cells is None:
+            cells = (
+                format_local(row.started_at, "MMM D HH:mm"),
+                visible(self.titles.get(row.case_id, "")),
+                visible(row.organisation),
+                format_duration(row.duration_seconds),
+                format_duration(row.hold_seconds),
+                visible(", ".join(row.reps)),
+                visible(row.outcome or ("live" if row.is_live else "")),
+            )
+            self._cell_cache[row.id] = cells
+        return cells
+
+    def _add_rows(self, count: int) -> None:
+        """The next ``count`` matching rows, below those shown."""
+        table = self.query_one(DataTable)
+        query = self._query
+        begin = table.row_count
+        for row, _text in self._found[begin:begin + count]:
+            when, title, organisation, length, held, reps, outcome = self._cells(row)
+            table.add_row(
+                when,
+                highlighted(title, query, 14),
+                highlighted(organisation, query, 16),
+                length,
+                held,
+                highlighted(reps, query, 18),
+                highlighted(outcome, query, 11),
+                key=row.id,
+            )
 
     def refresh_table(self) -> None:
         query = self.query_one("#history-filter", Input).value
@@ -133,42 +231,51 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         table = self.query_one(DataTable)
         table.clear()
         self._matches = {}
-        shown = 0
-        for call in sorted(self.calls, key=self._sort_key, reverse=self.sort_reverse):
-            title = self.titles.get(call.case_id, "")
-            haystack_text = self._haystacks.get(call.id, "")
-            if words and not text_matches(haystack_text, words):
-                continue
-            shown += 1
-            if shown > MAX_ROWS:
-                continue
-            where, text = locate(call, title, words) if words else ("", "")
-            self._matches[call.id] = highlighted(f"{where}: {text}" if where else "", query,
-                                                 width=400, wrap=True)
-            reps = ", ".join(rep.label() for rep in call.reps)
-            table.add_row(
-                format_local(call.started_at, "MMM D HH:mm"),
-                highlighted(title, query, 14),
-                highlighted(call.organisation, query, 16),
-                format_duration(call.duration_seconds),
-                format_duration(call.hold_seconds()),
-                highlighted(reps, query, 18),
-                highlighted(call.outcome or ("live" if call.is_live else ""), query, 11),
-                key=call.id,
-            )
+        searching = bool(words) and not self.fully_loaded
+        self._query = "" if searching else query
+        self._found = self._order() if searching else self._matching(words)
+        self._add_rows(MAX_ROWS)
         column = COLUMNS[self.sort_index]
         order = "newest first" if self.sort_reverse else "oldest first"
         if column != "When":
             order = "high to low" if self.sort_reverse else "low to high"
-        limit = f" (first {MAX_ROWS} shown: type to narrow)" if shown > MAX_ROWS else ""
+        shown = len(self._found)
+        more = " (more as you scroll down)" if shown > MAX_ROWS else ""
+        if searching:
+            status = f"Reading {len(self.rows)} calls to search them…"
+        elif not self.fully_loaded:
+            status = f"{len(self.rows)} calls{more} · reading them for search…"
+        else:
+            status = f"{shown} of {len(self.rows)} calls{more}"
         self.query_one("#history-count", Static).update(
-            Text(f"{shown} of {len(self.calls)} calls{limit} · sorted by {column.lower()} "
-                 f"({order})", style="dim")
+            Text(f"{status} · sorted by {column.lower()} ({order})", style="dim")
         )
+
+    def match_for(self, call_id: str) -> Text:
+        """Where the call matched the filter (read from its file when first asked)."""
+        found = self._matches.get(call_id)
+        if found is None:
+            query = self.query_one("#history-filter", Input).value
+            words = search_terms(query)
+            found = Text("")
+            if words:
+                try:
+                    call = self.service.calls.load(call_id)
+                except ServiceError:
+                    call = None
+                if call is not None:
+                    where, text = locate(call, self.titles.get(call.case_id, ""), words)
+                    if where:
+                        found = highlighted(f"{where}: {text}", query, width=400, wrap=True)
+            self._matches[call_id] = found
+        return found
 
     @on(DataTable.RowHighlighted, "#history-table")
     def _show_match(self, event: DataTable.RowHighlighted) -> None:
-        match = self._matches.get(str(event.row_key.value)) if event.row_key else None
+        table = self.query_one(DataTable)
+        if event.cursor_row >= table.row_count - 5 and table.row_count < len(self._found):
+            self._add_rows(MAX_ROWS)  # scrolled near the end: the next rows
+        match = self.match_for(str(event.row_key.value)) if event.row_key else None
         self.query_one("#history-match", Static).update(match or "")
 
     @on(Input.Changed, "#history-filter")
@@ -186,12 +293,23 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
 
     @on(DataTable.RowSelected, "#history-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        call = next(c for c in self.calls if c.id == event.row_key.value)
+        try:
+            call = self.service.calls.load(str(event.row_key.value))
+        except ServiceError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
         self.htl.open_call(call, self.titles.get(call.case_id, ""), self._corrected)
 
     def _corrected(self, call: Call) -> None:
-        """A call was corrected on its own screen: show it as saved."""
-        self.calls = [call if c.id == call.id else c for c in self.calls]
+        """A call was corrected on its own screen: show it as saved, search it as saved."""
+        self.rows = self.service.calls.summaries()
+        self._ordered = None
+        self._cell_cache.pop(call.id, None)
+        if call.id in self._texts:
+            self._texts[call.id] = call_search_text(call, self.titles.get(call.case_id, ""))
+            self._figures = [call_figures(call, self.service.today())
+                             if f.call_id == call.id else f for f in self._figures]
+        self._matches.pop(call.id, None)
         self.refresh_table()
 
     @on(DataTable.HeaderSelected, "#history-table")
@@ -200,6 +318,7 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
             if self.sort_index == event.column_index:
                 self.sort_reverse = not self.sort_reverse
             self.sort_index = event.column_index
+            self._ordered = None
             self.refresh_table()
 
     def action_back(self) -> None:
@@ -210,16 +329,21 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
 
     def action_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORT_KEYS)
+        self._ordered = None
         self.refresh_table()
 
     def action_reverse(self) -> None:
         self.sort_reverse = not self.sort_reverse
+        self._ordered = None
         self.refresh_table()
 
     def action_stats(self) -> None:
         from tui.screens.stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(self.calls, self.titles))
+        if not self.fully_loaded:
+            self.notify("Still reading the calls: statistics in a moment.", markup=False)
+            return
+        self.app.push_screen(StatsScreen(self._figures, self.titles))
 
     def action_export(self) -> None:
         self.htl.open_export_dialog()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,8 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from tui.domain.model import Call
-from tui.domain.stats import Stats, by_organisation, compute
+from tui.domain.stats import CallFigures, Stats, grouped
 from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration
 from tui.screens.base import AppScreen
@@ -41,9 +39,10 @@ class StatsScreen(AppScreen[None]):
         Binding("escape", "app.pop_screen", "Back", id="stats-back"),
     ]
 
-    def __init__(self, calls: list[Call], titles: dict[str, str]) -> None:
+    def __init__(self, figures: list[CallFigures], titles: dict[str, str]) -> None:
         super().__init__()
-        self.calls = calls
+        self.figures = figures
+        """Each call's figures, worked out once as the history loaded."""
         self.titles = titles
 
     def compose(self) -> ComposeResult:
@@ -60,8 +59,8 @@ class StatsScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        today = self.service.today()
-        total = compute(self.calls, today)
+        counted = grouped(self.figures)
+        total = counted.total
         text = Text()
         text.append(f"{plural(total.calls, 'call')} · {format_duration(total.hold_seconds)} "
                     f"on hold ({total.hold_seconds / 3600:.1f} hours) · "
@@ -75,8 +74,8 @@ class StatsScreen(AppScreen[None]):
         self.query_one("#stats-total", Static).update(text)
         self.query_one(Sparkline).data = [value / 60 for value in total.hold_per_call] or [0]
         for table_id, groups in (
-            ("stats-orgs", by_organisation(self.calls, today)),
-            ("stats-cases", self._by_case(today)),
+            ("stats-orgs", counted.by_organisation),
+            ("stats-cases", self._by_title(counted.by_case)),
         ):
             table = self.query_one(f"#{table_id}", DataTable)
             for label in COLUMNS:
@@ -85,8 +84,10 @@ class StatsScreen(AppScreen[None]):
             for name, stats in groups.items():
                 table.add_row(*row(name, stats))
 
-    def _by_case(self, today: date) -> dict[str, Stats]:
-        groups: dict[str, list[Call]] = {}
-        for call in self.calls:
-            groups.setdefault(self.titles.get(call.case_id, call.case_id), []).append(call)
-        return {title: compute(group, today) for title, group in groups.items()}
+    def _by_title(self, by_case: dict[str, Stats]) -> dict[str, Stats]:
+        """Cases by title (two cases with one title are told apart by their id)."""
+        named: dict[str, Stats] = {}
+        for case_id, stats in by_case.items():
+            title = self.titles.get(case_id, case_id)
+            named[title if title not in named else f"{title} ({case_id})"] = stats
+        return named

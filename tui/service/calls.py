@@ -7,7 +7,7 @@ forwards what the user did, the session applies it through the domain's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,12 +33,25 @@ from tui.domain.model import (
     Revision,
     as_role,
 )
+from tui.domain.search import call_search_text
+from tui.domain.stats import CallFigures, call_figures
 from tui.domain.timefmt import format_local
 from tui.playbooks import Playbook
 from tui.service.base import Context, ServiceError
 from tui.service.cases import CaseService, as_kind
 from tui.service.followups import FollowUpService
 from tui.store import SaveStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Searchable:
+    """What the history needs of a call beyond its index row: what to search, what to count."""
+
+    call_id: str
+    text: str
+    """``call_search_text``: every field, normalised, one a line."""
+    figures: CallFigures
+
 
 REP_TEXT_FIELDS = ("first_name", "rep_id", "department")
 """Rep fields typed as text during a call (``role`` and ``id_refused`` have their own)."""
@@ -604,3 +617,11 @@ class CallService:
     def all_calls(self, case_id: str | None = None) -> list[Call]:
         """Every call in full, oldest first (slow on a big history: use a worker)."""
         return list(self._ctx.store.iter_calls(case_id))
+
+    def searchable(self, titles: Mapping[str, str], today: date) -> Iterator[Searchable]:
+        """Each call's search text and its figures for the statistics, oldest first; the
+        full call is dropped once read (a big history is never held in memory whole).
+        Slow on a big history: use a worker."""
+        for call in self._ctx.store.iter_calls():
+            yield Searchable(call.id, call_search_text(call, titles.get(call.case_id, "")),
+                             call_figures(call, today))

@@ -15,7 +15,7 @@ from tui.domain.model import CallSummary, Case, Profile
 from tui.domain.reps import RepRecord, directory
 from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem, load_letters
 from tui.service.base import Context, ServiceError
-from tui.service.calls import CallService
+from tui.service.calls import CallService, same_organisation
 from tui.service.cases import CaseService
 from tui.service.exports import ExportService
 from tui.service.followups import FollowUpService
@@ -186,11 +186,15 @@ class Service:
                         empty=not summaries and not cases)
 
     # -- reps -------------------------------------------------------------------------
-    def rep_directory(self) -> list[RepRecord]:
-        """Every rep across calls (reads every call: run it in a worker)."""
-        calls = self.calls.all_calls()
-        claims = [claim for case in self.ctx.store.list_cases() for claim in case.claims]
-        return directory(calls, claims, self.today())
+    def rep_directory(self, organisation: str | None = None) -> list[RepRecord]:
+        """Every rep across calls, or only those of ``organisation`` (the live call's: only
+        its calls are read). Reads call files: run it in a worker."""
+        store = self.ctx.store
+        claims = [claim for case in store.list_cases() for claim in case.claims]
+        # Streamed, oldest first: one call in memory at a time, however long the history.
+        calls = (store.load_call(row.id) for row in store.call_summaries()
+                 if organisation is None or same_organisation(row.organisation, organisation))
+        return directory(calls, claims, self.today(), oldest_first=True)
 
     # -- who is asking ---------------------------------------------------------------
     def profile(self) -> Profile:
