@@ -250,3 +250,36 @@ def test_playbooks_validate(tmp_path: Path) -> None:
     result = run("playbooks", "validate", str(dangling))
     assert result.returncode == 1
     assert f"{dangling}:4:15: escalate_to names 'nowhere'" in result.stdout
+
+
+def test_json_export_is_streamed_and_the_same(tmp_path: Path) -> None:
+    """The full JSON export is written a call at a time (a history of any size in little
+    memory): the same text as made whole, and a call file found damaged half-way leaves
+    no file and no temp file, with one line saying which file."""
+    from tui.export.json_export import export_json
+    from tui.service import Service
+
+    data_dir = tmp_path / "d"
+    seed(data_dir)
+    with Store.open(data_dir) as store:
+        store.save_call(LiveCall.start(FrozenClock(), store.list_cases()[0].id, "Second").call,
+                        index=True)
+    target = tmp_path / "all.json"
+    result = run("--data-dir", str(data_dir), "export", "--format", "json", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 2 calls in 1 case" in result.stderr
+    with Store.open(data_dir, read_only=True) as store:
+        cases, calls = Service(store, {}, []).exports.select()
+        document = json.loads(target.read_text("utf-8"))
+        whole = export_json(cases, calls, document["exported_at"], store.get_profile())
+    assert target.read_text("utf-8") == whole
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+    newest = max((data_dir / "calls").iterdir(), key=lambda path: path.stat().st_mtime_ns)
+    newest.write_bytes(b'{"call": {"1": ')
+    damaged = tmp_path / "damaged.json"
+    result = run("--data-dir", str(data_dir), "export", "--format", "json", "-o", str(damaged))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert newest.name in result.stderr and "Traceback" not in result.stderr
+    assert not damaged.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".holdtheline-export-")] == []

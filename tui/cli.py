@@ -477,6 +477,10 @@ def run_export(args: argparse.Namespace) -> int:
             raise CliError("a PDF is not for the terminal: give -o FILE (or redirect it)")
         data, _cases, _calls = service.exports.render_bytes("pdf", args.case, mask=args.mask)
         _write_stdout_bytes(data)
+    elif service.exports.streams(args.format, args.mask):
+        _cases, chunks, _counted = service.exports.chunks(args.case)
+        for chunk in chunks:
+            _write_stdout(chunk)
     else:
         text, _cases, _calls = service.exports.render(args.format, args.case, mask=args.mask)
         _write_stdout(text)

@@ -6,6 +6,7 @@ The schema is documented in ``docs/export-json.md``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from tui import __version__
@@ -34,7 +35,22 @@ def export_json(cases: list[Case], calls: list[Call], exported_at: str,
                 profile: Profile | None = None) -> str:
     """Pretty-printed UTF-8 JSON text, ending with a newline; every control and bidi
     character written as a ``\\uXXXX`` escape (the same data, safe to print)."""
+    return "".join(export_json_chunks(cases, calls, exported_at, profile))
+
+
+def export_json_chunks(cases: list[Case], calls: Iterable[Call], exported_at: str,
+                       profile: Profile | None = None) -> Iterator[str]:
+    """:func:`export_json` a piece at a time: the calls are read from ``calls`` one by one,
+    so a history of any size is written without holding it (the same text exactly)."""
     from tui.export.history import terminal_safe
 
-    document = export_document(cases, calls, exported_at, profile)
-    return terminal_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+    head = export_document(cases, [], exported_at, profile)
+    del head["calls"]
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    yield terminal_safe(text[: -len("\n}")]) + ',\n  "calls": ['
+    first = True
+    for call in calls:
+        body = json.dumps(call.to_dict(), ensure_ascii=False, indent=2)
+        yield ("\n    " if first else ",\n    ") + terminal_safe(body.replace("\n", "\n    "))
+        first = False
+    yield "]\n}\n" if first else "\n  ]\n}\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 TEMP_PREFIX = ".htl-"
@@ -61,12 +62,18 @@ def ensure_private_dir(directory: Path) -> None:
 
 def atomic_write(path: Path, data: bytes, prefix: str = TEMP_PREFIX) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves old or new, never a mix."""
+    atomic_write_chunks(path, [data], prefix)
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes], prefix: str = TEMP_PREFIX) -> None:
+    """:func:`atomic_write` of data made piece by piece (never held whole in memory)."""
     directory = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=directory)
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             _fsync(handle.fileno())
         os.replace(tmp_name, path)
@@ -139,6 +146,12 @@ def sweep_export_temps(directory: Path, now: float | None = None) -> int:
         except OSError:
             pass
     return removed
+
+
+def write_private_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """:func:`write_private_file` of data made piece by piece."""
+    sweep_export_temps(path.parent)
+    atomic_write_chunks(path, chunks, prefix=EXPORT_TEMP_PREFIX)
 
 
 def write_private_file(path: Path, data: bytes) -> None:
