@@ -83,6 +83,8 @@ reps, notes and timer; the time the app was closed is kept apart.
         super().__init__()
         self._interrupted: set[str] = set()
         """Ids of the interrupted calls listed in Recent calls."""
+        self._could_continue = False
+        """Whether the footer last showed ``u`` (continue)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -151,6 +153,7 @@ reps, notes and timer; the time the app was closed is kept apart.
         if self._interrupted:
             recent.append("  (u on an interrupted call continues it)", style="dim")
         self.query_one("#recent-title", Static).update(recent)
+        self._could_continue = self._highlighted_call() in self._interrupted
         self.refresh_bindings()
         self._show_followups(view)
         empty = self.query_one("#home-empty", Static)
@@ -226,10 +229,18 @@ reps, notes and timer; the time the app was closed is kept apart.
 
     @on(DataTable.RowHighlighted, "#calls-table")
     def _call_highlighted(self) -> None:
-        self.refresh_bindings()
+        self._refresh_continue()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.refresh_bindings()
+        self._refresh_continue()
+
+    def _refresh_continue(self) -> None:
+        """The footer again only when ``u`` comes or goes: rebuilding it on every cursor
+        move left its old widgets for the collector."""
+        can_continue = self._highlighted_call() in self._interrupted
+        if can_continue != self._could_continue:
+            self._could_continue = can_continue
+            self.refresh_bindings()
 
     def action_continue_call(self) -> None:
         call_id = self._highlighted_call()
