@@ -76,7 +76,15 @@ def typing_round(env: dict[str, str], data: Path, case: str, rng: random.Random,
                   "--playbook", "health-insurer"], env)
     sent: list[tuple[str, str, float, float | None]] = []
     try:
-        app.wait_for("First name", "Saved", timeout=60)
+        try:
+            app.wait_for("First name", "Saved", timeout=60)
+        except AssertionError as error:  # the app did not start: a finding, not the end
+            logs = sorted(data.rglob("crash-*.log"))
+            kept = ""
+            if logs:
+                kept = str(Path(tempfile.gettempdir()) / f"htl-kill-{logs[-1].name}")
+                shutil.copy(logs[-1], kept)
+            return 0, 1, f"the call did not open: {str(error)[:300]!r} (crash log {kept})"
         time.sleep(0.3)
         plan: list[tuple[str, str]] = [("name", c) for c in NAME] + [("key", "ctrl+n")]
         plan += [("note", c) for c in NOTE]
