@@ -559,8 +559,11 @@ def test_history_json_is_full_calls(seeded: Path, capsys: pytest.CaptureFixture[
     code, out, _ = _cli(capsys, "--data-dir", str(seeded), "history", "--json")
     assert code == 0
     _, calls = build_sample()
-    assert json.loads(out) == [call.to_dict() for call in sorted(calls,
-                                                                 key=lambda c: c.started_at)]
+    documents = [call.to_dict() for call in sorted(calls, key=lambda c: c.started_at)]
+    assert json.loads(out) == documents
+    # Written a call at a time, the same text as the whole list dumped at once.
+    from tui.export.history import terminal_safe
+    assert out == terminal_safe(json.dumps(documents, ensure_ascii=False, indent=2)) + "\n"
     code, out, err = _cli(capsys, "--data-dir", str(seeded), "history", "--grep", "zebra")
     assert code == 0 and out == "" and err == "no calls match\n"
     code, out, _ = _cli(capsys, "--data-dir", str(seeded), "history", "--grep", "zebra", "--json")

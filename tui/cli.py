@@ -488,20 +488,25 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from tui.domain.search import filter_calls
-    from tui.export.history import history_json, history_table
+    from tui.domain.search import matches
+    from tui.export.history import history_json_chunks, history_rows, history_table
 
     if args.grep is not None and not args.grep.strip():
         raise CliError("--grep needs some text to look for")
     service = _read_only_service(args)
-    cases, calls = service.exports.select(args.case)
+    # Calls are read one at a time and dropped once listed: a long history in little memory.
+    cases, calls = service.exports.select_streamed(args.case)
     titles = {case.id: case.title for case in cases}
     if args.grep:
-        calls = filter_calls(calls, args.grep, titles)
+        grep = args.grep
+        calls = (call for call in calls if matches(call, grep, titles.get(call.case_id, "")))
     if args.json:
-        _write_stdout(history_json(calls))
-    elif calls:
-        _write_stdout(history_table(calls, titles))
+        for chunk in history_json_chunks(calls):
+            _write_stdout(chunk)
+        return 0
+    rows = history_rows(calls, titles)
+    if rows:
+        _write_stdout(history_table(rows))
     else:
         print("no calls" + (" match" if args.grep else ""), file=sys.stderr)
     return 0

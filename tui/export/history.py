@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from tui.domain.model import Call
 from tui.domain.text import visible
@@ -35,9 +35,10 @@ def history_rows(calls: Iterable[Call], titles: Mapping[str, str]) -> list[tuple
     return rows
 
 
-def history_table(calls: Iterable[Call], titles: Mapping[str, str]) -> str:
-    """A header and one aligned line per call, columns two spaces apart."""
-    rows = [HEADER, *history_rows(calls, titles)]
+def history_table(calls: list[tuple[str, ...]]) -> str:
+    """A header and one aligned line per call (its ``history_rows`` cells), columns two
+    spaces apart."""
+    rows = [HEADER, *calls]
     widths = [max(len(row[col]) for row in rows) for col in range(len(HEADER))]
     lines = []
     for row in rows:
@@ -55,8 +56,17 @@ def history_json(calls: Iterable[Call]) -> str:
     Characters that could steer a terminal (C1 controls, bidi overrides) are
     written as ``\\uXXXX`` escapes: the same JSON value, safe to print.
     """
-    text = json.dumps([call.to_dict() for call in calls], ensure_ascii=False, indent=2)
-    return terminal_safe(text) + "\n"
+    return "".join(history_json_chunks(calls))
+
+
+def history_json_chunks(calls: Iterable[Call]) -> Iterator[str]:
+    """:func:`history_json` a call at a time (never holding the history whole)."""
+    first = True
+    for call in calls:
+        body = json.dumps(call.to_dict(), ensure_ascii=False, indent=2)
+        yield ("[\n  " if first else ",\n  ") + terminal_safe(body.replace("\n", "\n  "))
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 def terminal_safe(json_text: str) -> str:
