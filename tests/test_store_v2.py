@@ -372,3 +372,33 @@ def test_import_is_all_or_nothing_when_writing_fails(tmp_path: Path,
         assert report.added_calls == 300
         again = Service(store).import_file(export)
         assert again.added_calls == 0 and again.added_cases == 0
+
+
+def test_order_kept_up_to_date_on_each_save(tmp_path: Path) -> None:
+    """Dialling and hanging up on a long history update the ordered rows in place; the
+    result is always what sorting every row again gives."""
+    import random
+
+    from tui.domain.clock import FrozenClock as Clock
+    from tui.domain.live import LiveCall as Live
+
+    rng = random.Random(5)
+    with Store.open(tmp_path / "d") as store:
+        case = Case.create("Order", "2026-11-01T12:00:00+00:00")
+        store.save_case(case)
+        calls = []
+        for number in range(60):
+            clock = Clock()
+            clock.advance(rng.randint(0, 10**7))
+            live = Live.start(clock, case.id, f"Org {number % 3}")
+            calls.append(live)
+            store.save_call(live.call, index=True)
+            assert [r.id for r in store.call_summaries()] == [
+                r.id for r in sorted(store._summaries.values(), key=lambda r: r.started_at)]
+        for live in rng.sample(calls, 30):  # hang-ups: rows replaced
+            live.end("resolved", "done")
+            store.save_call(live.call, index=True)
+            rows = store.call_summaries()
+            assert len(rows) == 60 and {r.id for r in rows} == {c.call.id for c in calls}
+            assert [r.started_at for r in rows] == sorted(r.started_at for r in rows)
+            assert next(r for r in rows if r.id == live.call.id).outcome == "resolved"

@@ -97,8 +97,16 @@ class FollowUp:
         return self.promise.done_at
 
     def status(self, today: date) -> str:
-        """``kept``, ``broken`` (due date passed, not done), ``today`` or ``upcoming``."""
-        return promise_status(self.promise, today)
+        """``kept``, ``broken`` (due date passed, not done), ``today`` or ``upcoming``.
+
+        Worked out once a day per follow-up (the home screen asks for tens of thousands
+        of them on every refresh of a long history)."""
+        known = self.__dict__.get("_status")
+        if known is not None and known[0] == today:
+            return str(known[1])
+        found = promise_status(self.promise, today)
+        object.__setattr__(self, "_status", (today, found))  # a memo, not a field
+        return found
 
 
 def followups_from_summaries(rows: Iterable[CallSummary]) -> list[FollowUp]:
@@ -113,7 +121,12 @@ def followups_from_summaries(rows: Iterable[CallSummary]) -> list[FollowUp]:
             except ValueError:
                 continue
             found.append(FollowUp(row.id, index, row.case_id, row.organisation, promise, when))
-    return sorted(found, key=lambda f: (f.due, f.organisation, f.text))
+    return soonest_first(found)
+
+
+def soonest_first(followups: Iterable[FollowUp]) -> list[FollowUp]:
+    """The order follow-ups are listed in: by due date, then organisation, then text."""
+    return sorted(followups, key=lambda f: (f.due, f.organisation, f.text))
 
 
 def broken_by_organisation(followups: Iterable[FollowUp], today: date) -> Counter[str]:

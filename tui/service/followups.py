@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tui.domain.followups import FollowUp, followups_from_summaries
+from tui.domain.followups import FollowUp, followups_from_summaries, soonest_first
+from tui.domain.model import CallSummary
 from tui.service.base import Context, ServiceError
 
 
@@ -11,10 +12,30 @@ class FollowUpService:
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
+        self._by_call: dict[str, tuple[CallSummary, list[FollowUp]]] = {}
+        """Each call's follow-ups, made from its index row (rows are replaced, never
+        changed, when their call is saved, so a row seen before needs no work)."""
+        self._listed: list[FollowUp] | None = None
 
     def all(self) -> list[FollowUp]:
-        """Every follow-up, soonest first."""
-        return followups_from_summaries(self._ctx.store.call_summaries())
+        """Every follow-up, soonest first (only calls saved since the last time are read
+        again: the home screen asks after every call, with tens of thousands of them)."""
+        rows = self._ctx.store.call_summaries()
+        cache = self._by_call
+        changed = self._listed is None
+        for row in rows:
+            known = cache.get(row.id)
+            if known is None or known[0] is not row:
+                cache[row.id] = (row, followups_from_summaries([row]))
+                changed = True
+        if len(cache) != len(rows):  # calls gone (a restore, a conflict kept aside)
+            present = {row.id for row in rows}
+            for call_id in [call_id for call_id in cache if call_id not in present]:
+                del cache[call_id]
+            changed = True
+        if changed or self._listed is None:
+            self._listed = soonest_first(f for row in rows for f in cache[row.id][1])
+        return list(self._listed)
 
     def open_for(self, case_text: str) -> list[FollowUp]:
         """Follow-ups not done yet on the case named (an incoming call may keep one)."""

@@ -28,6 +28,7 @@ migrated on open, after a backup of them is taken.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import shutil
@@ -137,6 +138,10 @@ def _fast(raw: bytes, kind: Any) -> Any:
 def encode_file(table: str, docs: list[dict[str, Any]]) -> bytes:
     """A TinyDB document file: ``{table: {"1": doc, "2": doc…}}``, compact UTF-8 JSON."""
     return _ENCODER.encode({table: {str(n): doc for n, doc in enumerate(docs, start=1)}})
+
+
+def _started(row: CallSummary) -> str:
+    return row.started_at
 
 
 def shard_key(started_at: str) -> str:
@@ -534,7 +539,21 @@ class Store:
             self._months.get(shard_key(old.started_at), set()).discard(row.id)
         self._summaries[row.id] = row
         self._months.setdefault(shard_key(row.started_at), set()).add(row.id)
-        self._sorted = None
+        ordered = self._sorted
+        if ordered is not None and len(ordered) == len(self._summaries) - (old is None):
+            # Keep the order up to date (a dial or hang-up on a long history): one row out,
+            # one in, instead of sorting every row again.
+            if old is not None:
+                begin = bisect.bisect_left(ordered, old.started_at, key=_started)
+                end = bisect.bisect_right(ordered, old.started_at, key=_started)
+                place = next((i for i in range(begin, end) if ordered[i] is old), None)
+                if place is None:
+                    self._sorted = None
+                    return
+                del ordered[place]
+            bisect.insort_right(ordered, row, key=_started)
+        else:
+            self._sorted = None
 
     def _finish_journal(self, write: bool) -> None:
         """Rows whose writing was cut short: rebuilt from their call files."""
