@@ -163,3 +163,17 @@ def test_a_killed_exports_temp_file_is_swept_by_the_next_export(tmp_path: Path) 
     write_private_file(tmp_path / "calls.json", json.dumps([]).encode())
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["calls.json", running.name, "notes.tmp"])
+
+
+def test_the_import_limit_takes_a_50000_call_export(tmp_path: Path) -> None:
+    """The size limit stops devices and pipes, not a real history: a 50,000-call export
+    (about 210 MB with the demo's calls) is well inside it."""
+    from tui.cli import main as cli_main
+    from tui.service.imports import MAX_IMPORT_BYTES
+
+    data, out = tmp_path / "data", tmp_path / "export.json"
+    assert cli_main(["demo", "--calls", "40", "--into", str(data)]) == 0
+    assert cli_main(["--data-dir", str(data), "export", "--format", "json", "-o", str(out)]) == 0
+    calls = len(json.loads(out.read_text("utf-8"))["calls"])
+    per_call = out.stat().st_size / calls
+    assert 50_000 * per_call * 2 < MAX_IMPORT_BYTES, per_call

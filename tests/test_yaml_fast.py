@@ -33,10 +33,11 @@ def assert_same(a: Node | None, b: Node | None, path: str = "root") -> None:
         assert a is b, path
         return
     assert type(a) is type(b) and a.tag == b.tag, path
-    assert (a.start_mark.line, a.start_mark.column) == (b.start_mark.line, b.start_mark.column)
-    assert (a.end_mark.line, a.end_mark.column) == (b.end_mark.line, b.end_mark.column)
+    for one, other in ((a.start_mark, b.start_mark), (a.end_mark, b.end_mark)):
+        assert (one.line, one.column, one.index) == (other.line, other.column, other.index), path
+        assert (one.buffer, one.pointer) == (other.buffer, other.pointer), path
     if isinstance(a, ScalarNode):
-        assert a.value == b.value, path
+        assert a.value == b.value and (a.style or None) == (b.style or None), path
     elif isinstance(a, SequenceNode):
         assert len(a.value) == len(b.value), path
         for index, (x, y) in enumerate(zip(a.value, b.value, strict=True)):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import yaml
 from yaml.composer import Composer
+from yaml.error import Mark
 from yaml.events import (
     AliasEvent,
     MappingEndEvent,
@@ -193,9 +194,29 @@ def _compose_fast(text: str) -> Node | None | object:
             elif isinstance(event, AliasEvent):
                 return _SLOW
         node: Node | None = yaml.compose(text, Loader=loader)
-        return node
     except Exception:  # noqa: BLE001 - the careful reader says what is wrong
         return _SLOW
+    _give_marks_their_text(node, text)
+    return node
+
+
+def _give_marks_their_text(root: Node | None, text: str) -> None:
+    """libyaml's marks carry no text; the careful reader's carry the whole file (as its
+    reader holds it, with a closing NUL) and their place in it, which letters read to
+    find the lines of a block template. Make them alike."""
+    buffer = text + "\0"
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        start, end = node.start_mark, node.end_mark
+        node.start_mark = Mark(start.name, start.index, start.line, start.column, buffer,
+                               start.index)
+        node.end_mark = Mark(end.name, end.index, end.line, end.column, buffer, end.index)
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
 
 
 def compose(text: str) -> Node | None:
