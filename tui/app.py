@@ -406,6 +406,12 @@ class HoldTheLineApp(TypeAheadApp[None]):
         report.__cause__ = error
         super()._handle_exception(report)
 
+    def background_failed(self, what: str, error: Exception) -> None:
+        """Work in the background failed (a damaged file, an I/O error): one line, the app
+        goes on (and a running call with it)."""
+        self.notify(f"Could not {what}: {error}", title="Not loaded", severity="error",
+                    timeout=12, markup=False)
+
     def keep_loaded(self) -> None:
         """What a screen has just loaded in bulk (a history, a rep directory) stays while it
         is shown: keep it out of the collector's full passes, so typing never waits for a

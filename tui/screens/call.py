@@ -211,9 +211,15 @@ Everything is saved to disk within a second while you type.
         self._load_reps()
         self.set_interval(1.0, self._watch_hold)
 
-    @work(thread=True, exclusive=True, group="call-reps")
+    @work(thread=True, exclusive=True, group="call-reps", exit_on_error=False)
     def _load_reps(self) -> None:
-        records = self.service.rep_directory(self.session.call.organisation)
+        """Who the reps of this organisation were (hints only: a failure must never end
+        the live call; it is said and the call goes on)."""
+        try:
+            records = self.service.rep_directory(self.session.call.organisation)
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(self.htl.background_failed, "read earlier reps", error)
+            return
         self.app.call_from_thread(self._reps_loaded, records)
 
     def _reps_loaded(self, records: list[RepRecord]) -> None:

@@ -141,14 +141,18 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         """Every call, as its index row (oldest first)."""
         return self.rows
 
-    @work(thread=True, exclusive=True, group="history-load")
+    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
     def load_calls(self) -> None:
         """Read every call file in the background: what to search, what to count."""
         texts: dict[str, str] = {}
         figures: list[CallFigures] = []
-        for item in self.service.calls.searchable(self.titles, self.service.today()):
-            texts[item.call_id] = item.text
-            figures.append(item.figures)
+        try:
+            for item in self.service.calls.searchable(self.titles, self.service.today()):
+                texts[item.call_id] = item.text
+                figures.append(item.figures)
+        except Exception as error:  # noqa: BLE001 - a damaged file: say so, keep the list
+            self.app.call_from_thread(self.htl.background_failed, "read every call", error)
+            return
         self.app.call_from_thread(self._loaded, texts, figures)
 
     def _loaded(self, texts: dict[str, str], figures: list[CallFigures]) -> None:

@@ -63,9 +63,13 @@ into the table; the highlighted rep's record shows below.
             table.add_column(label, key=label.lower(), width=width)
         self.load()
 
-    @work(thread=True, exclusive=True, group="reps-load")
+    @work(thread=True, exclusive=True, group="reps-load", exit_on_error=False)
     def load(self) -> None:
-        records = self.service.rep_directory()
+        try:
+            records = self.service.rep_directory()
+        except Exception as error:  # noqa: BLE001 - a damaged file: say so, keep the app
+            self.app.call_from_thread(self.htl.background_failed, "read the reps", error)
+            return
         self.app.call_from_thread(self._loaded, records)
 
     def _loaded(self, records: list[RepRecord]) -> None:

@@ -220,6 +220,9 @@ class Store:
         self._lock_lost = False
         self._db_lock = threading.RLock()
         self._jobs_lock = threading.Lock()
+        self._rows_lock = threading.RLock()
+        """Held while the index rows change or are read in order: workers (the history,
+        the rep hints) read them while the screen saves a call."""
         self._jobs: dict[str, _Job] = {}
         self._wake = threading.Event()
         self._idle = threading.Condition(self._jobs_lock)
@@ -534,26 +537,27 @@ class Store:
             self._sorted = None
 
     def _add_row(self, row: CallSummary) -> None:
-        old = self._summaries.get(row.id)
-        if old is not None:
-            self._months.get(shard_key(old.started_at), set()).discard(row.id)
-        self._summaries[row.id] = row
-        self._months.setdefault(shard_key(row.started_at), set()).add(row.id)
-        ordered = self._sorted
-        if ordered is not None and len(ordered) == len(self._summaries) - (old is None):
-            # Keep the order up to date (a dial or hang-up on a long history): one row out,
-            # one in, instead of sorting every row again.
+        with self._rows_lock:
+            old = self._summaries.get(row.id)
             if old is not None:
-                begin = bisect.bisect_left(ordered, old.started_at, key=_started)
-                end = bisect.bisect_right(ordered, old.started_at, key=_started)
-                place = next((i for i in range(begin, end) if ordered[i] is old), None)
-                if place is None:
-                    self._sorted = None
-                    return
-                del ordered[place]
-            bisect.insort_right(ordered, row, key=_started)
-        else:
-            self._sorted = None
+                self._months.get(shard_key(old.started_at), set()).discard(row.id)
+            self._summaries[row.id] = row
+            self._months.setdefault(shard_key(row.started_at), set()).add(row.id)
+            ordered = self._sorted
+            if ordered is not None and len(ordered) == len(self._summaries) - (old is None):
+                # Keep the order up to date (a dial or hang-up on a long history): one row out,
+                # one in, instead of sorting every row again.
+                if old is not None:
+                    begin = bisect.bisect_left(ordered, old.started_at, key=_started)
+                    end = bisect.bisect_right(ordered, old.started_at, key=_started)
+                    place = next((i for i in range(begin, end) if ordered[i] is old), None)
+                    if place is None:
+                        self._sorted = None
+                        return
+                    del ordered[place]
+                bisect.insort_right(ordered, row, key=_started)
+            else:
+                self._sorted = None
 
     def _finish_journal(self, write: bool) -> None:
         """Rows whose writing was cut short: rebuilt from their call files."""
@@ -990,13 +994,14 @@ class Store:
     # -- calls ------------------------------------------------------------
     def call_summaries(self, case_id: str | None = None) -> list[CallSummary]:
         """Summary rows, oldest first."""
-        ordered = self._sorted
-        if ordered is None:
-            ordered = sorted(self._summaries.values(), key=lambda row: row.started_at)
-            self._sorted = ordered
-        if case_id is None:
-            return list(ordered)
-        return [row for row in ordered if row.case_id == case_id]
+        with self._rows_lock:
+            ordered = self._sorted
+            if ordered is None:
+                ordered = sorted(self._summaries.values(), key=lambda row: row.started_at)
+                self._sorted = ordered
+            if case_id is None:
+                return list(ordered)
+            return [row for row in ordered if row.case_id == case_id]
 
     def call_count(self) -> int:
         return len(self._summaries)
