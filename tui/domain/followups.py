@@ -101,11 +101,13 @@ class FollowUp:
 
         Worked out once a day per follow-up (the home screen asks for tens of thousands
         of them on every refresh of a long history)."""
+        promise = self.promise
+        key = (today, promise.done, promise.done_at, promise.due, promise.missed_due)
         known = self.__dict__.get("_status")
-        if known is not None and known[0] == today:
+        if known is not None and known[0] == key:
             return str(known[1])
-        found = promise_status(self.promise, today)
-        object.__setattr__(self, "_status", (today, found))  # a memo, not a field
+        found = promise_status(promise, today)
+        object.__setattr__(self, "_status", (key, found))  # a memo, not a field
         return found
 
 
