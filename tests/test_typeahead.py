@@ -16,7 +16,7 @@ from tui.store import Store
 
 REQUEST = CallRequest("Coverage restricted", "Massachusetts Health Connector",
                       "ma-health-connector", "1-877-623-6765")
-ROUNDS = 5
+ROUNDS = 3
 
 
 def typed(text: str) -> list[tuple[str, str | None]]:

@@ -21,7 +21,7 @@ from tests.tmux_helpers import Tmux, export_json, holdtheline_binary
 pytestmark = [pytest.mark.tmux, pytest.mark.slow]
 
 ORGANISATION = "Massachusetts Health Connector"
-ROUNDS = 6
+ROUNDS = 3
 
 
 def _start_call(tmux: Tmux, session: str, data_dir: Path, case: str) -> None:
