@@ -61,12 +61,20 @@ def history_json(calls: Iterable[Call]) -> str:
 
 def history_json_chunks(calls: Iterable[Call]) -> Iterator[str]:
     """:func:`history_json` a call at a time (never holding the history whole)."""
+    yield from json_list_chunks(calls)
+    yield "\n"
+
+
+def json_list_chunks(calls: Iterable[Call], indent: str = "") -> Iterator[str]:
+    """The calls as an indented JSON list (``json.dumps(..., indent=2)`` text exactly, the
+    list itself at ``indent``), a call at a time; terminal-safe like :func:`terminal_safe`."""
+    inner = indent + "  "
     first = True
     for call in calls:
         body = json.dumps(call.to_dict(), ensure_ascii=False, indent=2)
-        yield ("[\n  " if first else ",\n  ") + terminal_safe(body.replace("\n", "\n  "))
+        yield ("[\n" if first else ",\n") + inner + terminal_safe(body.replace("\n", "\n" + inner))
         first = False
-    yield "[]\n" if first else "\n]\n"
+    yield "[]" if first else f"\n{indent}]"
 
 
 def terminal_safe(json_text: str) -> str:

@@ -42,15 +42,11 @@ def export_json_chunks(cases: list[Case], calls: Iterable[Call], exported_at: st
                        profile: Profile | None = None) -> Iterator[str]:
     """:func:`export_json` a piece at a time: the calls are read from ``calls`` one by one,
     so a history of any size is written without holding it (the same text exactly)."""
-    from tui.export.history import terminal_safe
+    from tui.export.history import json_list_chunks, terminal_safe
 
     head = export_document(cases, [], exported_at, profile)
     del head["calls"]
     text = json.dumps(head, ensure_ascii=False, indent=2)
-    yield terminal_safe(text[: -len("\n}")]) + ',\n  "calls": ['
-    first = True
-    for call in calls:
-        body = json.dumps(call.to_dict(), ensure_ascii=False, indent=2)
-        yield ("\n    " if first else ",\n    ") + terminal_safe(body.replace("\n", "\n    "))
-        first = False
-    yield "]\n}\n" if first else "\n  ]\n}\n"
+    yield terminal_safe(text[: -len("\n}")]) + ',\n  "calls": '
+    yield from json_list_chunks(calls, "  ")
+    yield "\n}\n"
