@@ -42,7 +42,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.pty_helpers import PtyApp, app_env, holdtheline, run_cli, sigkill  # noqa: E402
+from tests.pty_helpers import (  # noqa: E402
+    PtyApp,
+    app_env,
+    busy_loops,
+    end_busy_loops,
+    holdtheline,
+    run_cli,
+    sigkill,
+)
 
 KEY_GAP = 0.04
 KEPT_AFTER = 1.0
@@ -157,24 +165,6 @@ def command_round(env: dict[str, str], args: list[str], rng: random.Random,
     process.wait()
 
 
-def busy_loops(count: int) -> list[subprocess.Popen[bytes]]:
-    """Each in a session of its own, so that ``end_loops`` ends the shell too (killing
-    ``timeout`` alone leaves it spinning, and holding our stdout open)."""
-    return [subprocess.Popen(["timeout", "7200", "sh", "-c", "while :; do :; done"],
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
-            for _ in range(count)]
-
-
-def end_loops(loops: list[subprocess.Popen[bytes]]) -> None:
-    for loop in loops:
-        try:
-            os.killpg(loop.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        loop.wait()
-
-
 def _stop(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)  # runs the clean-up: busy loops, temp folder
 
@@ -189,7 +179,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     root = Path(tempfile.mkdtemp(prefix="htl-kill-"))
     env = app_env(root)
-    loops = [] if args.no_busy else busy_loops(2)
+    loops = [] if args.no_busy else busy_loops(2, 7200)
     kinds: Counter[str] = Counter()
     figures = Counter[str]()
     problems: list[str] = []
@@ -254,7 +244,7 @@ def main() -> int:
         leftovers = sorted(p.name for p in out_dir.glob(".holdtheline-export-*.tmp"))
         figures["export temp files left (swept by the next export there)"] = len(leftovers)
     finally:
-        end_loops(loops)
+        end_busy_loops(loops)
         shutil.rmtree(root, ignore_errors=True)
     print(f"rounds: {args.rounds} ({dict(kinds)}), busy cores: {len(loops)}, "
           f"{time.monotonic() - started:.0f} s")

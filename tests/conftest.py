@@ -17,6 +17,7 @@ from tui.playbooks import load_playbooks
 from tui.service import Service
 from tui.store import Store
 
+from .pty_helpers import busy_loops, end_busy_loops
 from .tmux_helpers import Tmux, app_env, tmux_binary
 
 os.environ["TZ"] = "UTC"
@@ -90,21 +91,8 @@ def busy_cores() -> Iterator[None]:
 
     Each loop runs in its own process group, ended as a group: killing only
     ``timeout`` would leave its shell spinning after the test."""
-    import os
-    import signal
-    import subprocess
-
-    loops = [
-        subprocess.Popen(["timeout", "600", "sh", "-c", "while :; do :; done"],
-                         start_new_session=True)
-        for _ in range(2)
-    ]
+    loops = busy_loops(2, 600)
     try:
         yield
     finally:
-        for loop in loops:
-            try:
-                os.killpg(loop.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            loop.wait()
+        end_busy_loops(loops)

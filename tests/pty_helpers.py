@@ -169,3 +169,22 @@ def sigkill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def busy_loops(count: int = 2, seconds: int = 600) -> list[subprocess.Popen[bytes]]:
+    """Shell busy loops keeping ``count`` cores busy, each in a session of its own so that
+    :func:`end_busy_loops` ends the shell too (killing ``timeout`` alone leaves it spinning,
+    holding any pipe it inherited)."""
+    return [subprocess.Popen(["timeout", str(seconds), "sh", "-c", "while :; do :; done"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+            for _ in range(count)]
+
+
+def end_busy_loops(loops: list[subprocess.Popen[bytes]]) -> None:
+    for loop in loops:
+        try:
+            os.killpg(loop.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        loop.wait()
