@@ -241,6 +241,39 @@ def test_the_shipped_playbooks_and_letters_validate() -> None:
     assert problems == []
 
 
+TWICE = (
+    "schema_version: 2\n"
+    "letters:\n"
+    "  - id: twice\n"
+    "    title: Twice\n"
+    "    body: \"{% block a %}x{% endblock %}{% block a %}y{% endblock %}\"\n"
+)
+"""A letter whose fault only jinja2's compile step finds (the parse accepts it)."""
+
+
+def test_a_users_letter_is_compiled_when_loaded(tmp_path: Path) -> None:
+    _write(tmp_path, TWICE)
+    letters, problems = load_letters([(tmp_path, "user")])
+    assert letters == []
+    assert "block 'a' defined twice" in str(problems[0])
+
+
+def test_start_up_skips_checking_only_the_shipped_letters(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The shipped folder's letters are checked by ``validate_paths`` in the test above,
+    not at every start; one that still failed says so when used."""
+    _write(tmp_path, TWICE)
+    monkeypatch.setattr("tui.playbooks.loader.shipped_playbooks_dir", lambda: tmp_path)
+    letters, problems = load_letters([tmp_path])
+    assert problems == [] and [letter.id for letter in letters] == ["twice"]
+    assert "defined twice" in str(validate_paths([tmp_path], []).problems[0])
+    service = Service(store, {}, letters=letters)
+    case = service.cases.open_or_create("A case")
+    with pytest.raises(ServiceError, match="defined twice"):
+        service.letters.draft("twice", case.id)
+
+
 def test_the_sandbox_refuses_python_and_huge_output(tmp_path: Path, store: Store) -> None:
     path = _write(tmp_path, (
         "schema_version: 2\n"

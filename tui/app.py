@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -30,10 +30,12 @@ from tui.crashlog import crash_message, write_crash_log
 from tui.domain.model import Call
 from tui.domain.text import plural, visible
 from tui.keys import keymap_for, keys_for
-from tui.screens.call import CallClosed
 from tui.screens.commands import PlaybookCommands
 from tui.service import CallRequest, Service, ServiceError, with_extension
 from tui.typeahead import TypeAheadApp
+
+if TYPE_CHECKING:  # the call screen is imported when the first call starts
+    from tui.screens.call import CallClosed
 
 
 @dataclass
@@ -139,8 +141,9 @@ class HoldTheLineApp(TypeAheadApp[None]):
             )
         self._storage_notices()
         # Everything loaded so far (the index, the cases, the screens) lives as long as the
-        # app: keep it out of the collector's passes, so they stay short while typing.
-        self.call_after_refresh(gc.freeze)
+        # app: keep it out of the collector's passes, so they stay short while typing; then
+        # the collector runs again (start-up pauses it: ``tui.launch.pause_collector``).
+        self.call_after_refresh(self._first_paint_done)
         if self._resume:
             self.continue_call(self._resume)
         elif self._start is not None:
@@ -148,6 +151,10 @@ class HoldTheLineApp(TypeAheadApp[None]):
         elif self._ask_to_start:
             self.open_start_dialog(case_title=self._start_case, playbook_id=self._start_playbook,
                                    incoming=self._start_incoming)
+
+    def _first_paint_done(self) -> None:
+        gc.freeze()
+        gc.enable()
 
     # -- calls ------------------------------------------------------------------------
     def open_start_dialog(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ from tui.launch import (
     NoTerminal,
     load_all_letters,
     load_all_playbooks,
+    pause_collector,
     playbook_sources,
     require_terminal,
 )
@@ -372,8 +374,6 @@ def run_keys(args: argparse.Namespace) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from tui.app import HoldTheLineApp
-
     wanted = getattr(args, "playbook", None) or ""
     case_text = getattr(args, "case", None)
     resume = args.command == "call" and args.resume
@@ -383,6 +383,17 @@ def run_app(args: argparse.Namespace) -> int:
     if args.command == "call" and case_text is not None and not case_text.strip():
         raise CliError("--case needs a title, e.g. --case \"Coverage restricted\"")
     config = _config(args)
+    pause_collector()
+    try:
+        return _run_app(args, config, wanted, case_text, resume)
+    finally:
+        gc.enable()  # as the app does after its first paint (an error before it, too)
+
+
+def _run_app(args: argparse.Namespace, config: Config, wanted: str, case_text: str | None,
+             resume: bool) -> int:
+    from tui.app import HoldTheLineApp
+
     playbooks, problems = load_all_playbooks(args.playbooks)
     letters, trouble = load_all_letters(args.playbooks)
     problems += trouble

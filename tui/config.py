@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from tui import APP_NAME
 from tui.store.atomic import atomic_write, ensure_private_dir
 
@@ -98,6 +96,8 @@ def load_config(path: Path | None = None, *, must_exist: bool = False) -> Config
 def save_theme(path: Path, theme: str) -> None:
     """Remember ``theme`` in the config file, keeping everything else in it as it is."""
     try:
+        import tomlkit  # only when the theme is saved: not at every start
+
         document = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.document()
     except (OSError, UnicodeDecodeError, tomlkit.exceptions.TOMLKitError) as error:
         raise _fail(path, f"cannot update it ({error})") from None

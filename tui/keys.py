@@ -9,6 +9,7 @@ first, so the footer shows a key that works.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -56,15 +57,22 @@ def all_bindings() -> Iterator[tuple[str, Binding]]:
                 yield where, item
 
 
+@cache
 def default_keys() -> dict[str, str]:
+    """Binding id → its keys as written (importing every screen: made once, when asked)."""
     return {binding.id: binding.key for _where, binding in all_bindings() if binding.id}
 
 
 def keymap_for(config: Config, env: dict[str, str] | None = None) -> dict[str, str]:
-    """Binding id → keys in force: defaults, made multiplexer-safe, then the user's."""
-    defaults = default_keys()
-    keymap: dict[str, str] = {}
+    """Binding id → keys in force: defaults, made multiplexer-safe, then the user's.
+
+    Empty (every binding as written) outside tmux and screen with no keys in the config:
+    then start-up need not import every screen to read their bindings."""
     taken = MULTIPLEXER_PREFIX.get(multiplexer(env) or "")
+    keymap: dict[str, str] = {}
+    if not taken and not config.keys:
+        return keymap
+    defaults = default_keys()
     if taken:
         for binding_id, keys in defaults.items():
             parts = keys.split(",")

@@ -111,19 +111,23 @@ class FollowUp:
         return found
 
 
+def followups_of(row: CallSummary) -> list[FollowUp]:
+    """One call's follow-ups (promises with a valid due date), in the call's order."""
+    found: list[FollowUp] = []
+    for index, promise in enumerate(row.promises):
+        if not promise.due:
+            continue
+        try:
+            when = date.fromisoformat(promise.due)
+        except ValueError:
+            continue
+        found.append(FollowUp(row.id, index, row.case_id, row.organisation, promise, when))
+    return found
+
+
 def followups_from_summaries(rows: Iterable[CallSummary]) -> list[FollowUp]:
     """Follow-ups (promises with a valid due date) from call summaries, soonest first."""
-    found: list[FollowUp] = []
-    for row in rows:
-        for index, promise in enumerate(row.promises):
-            if not promise.due:
-                continue
-            try:
-                when = date.fromisoformat(promise.due)
-            except ValueError:
-                continue
-            found.append(FollowUp(row.id, index, row.case_id, row.organisation, promise, when))
-    return soonest_first(found)
+    return soonest_first(f for row in rows for f in followups_of(row))
 
 
 def soonest_first(followups: Iterable[FollowUp]) -> list[FollowUp]:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tui.paths import shipped_playbooks_dir
 from tui.playbooks.letters import LetterTemplate
 from tui.playbooks.model import Playbook, PlaybookProblem
 from tui.playbooks.schema import Checker
@@ -121,7 +122,7 @@ def read_limited(path: Path, folder: Path | None = None, limit: int = MAX_BYTES)
         os.close(handle)
 
 
-def load_file(path: Path, folder: Path | None = None,
+def load_file(path: Path, folder: Path | None = None, check_templates: bool = True,
               ) -> tuple[Playbook | None, list[PlaybookProblem], dict[str, Node]]:
     """One file: the playbook (None when it has problems), its problems, its key nodes.
 
@@ -138,7 +139,7 @@ def load_file(path: Path, folder: Path | None = None,
         root = compose(decode(raw))
     except YamlProblem as problem:
         return None, [PlaybookProblem(path, problem.line, problem.column, problem.message)], {}
-    checker = Checker(path)
+    checker = Checker(path, check_templates)
     playbook, nodes = checker.playbook(root)
     if checker.problems:
         return None, checker.capped(), nodes
@@ -149,7 +150,7 @@ LETTERS_FOLDER = "letters"
 """Letters for any organisation live in this folder inside a playbooks folder."""
 
 
-def load_letters_file(path: Path, folder: Path | None = None,
+def load_letters_file(path: Path, folder: Path | None = None, check_templates: bool = True,
                       ) -> tuple[list[LetterTemplate], list[PlaybookProblem]]:
     """One letters file: its letters (none when it has problems) and its problems."""
     try:
@@ -162,7 +163,7 @@ def load_letters_file(path: Path, folder: Path | None = None,
         root = compose(decode(raw))
     except YamlProblem as problem:
         return [], [PlaybookProblem(path, problem.line, problem.column, problem.message)]
-    checker = Checker(path)
+    checker = Checker(path, check_templates)
     letters = checker.letters_file(root)
     if checker.problems:
         return [], checker.capped()
@@ -183,11 +184,21 @@ def load_letters(directories: Sequence[Directory],
         files, trouble, _is_folder = list_files(folder)
         problems.extend(trouble)
         for path in files:
-            letters, found_problems = load_letters_file(path, folder)
+            letters, found_problems = load_letters_file(path, folder,
+                                                        not is_shipped(directory))
             problems.extend(found_problems)
             for letter in letters:
                 found[letter.id] = replace(letter, origin=origin)
     return list(found.values()), problems
+
+
+def is_shipped(directory: Path) -> bool:
+    """The playbooks that come with the app: the test suite checks their letters
+    (``tests/test_letters.py``), so start-up does not."""
+    try:
+        return directory.resolve() == shipped_playbooks_dir().resolve()
+    except OSError:
+        return False
 
 
 def is_letters_file(path: Path) -> bool:
@@ -291,7 +302,8 @@ def load_playbooks(
         problems.extend(trouble)
         seen_here: dict[str, Path] = {}
         for path in files:
-            playbook, found, nodes = load_file(path, directory if is_folder else None)
+            playbook, found, nodes = load_file(path, directory if is_folder else None,
+                                               not is_shipped(directory))
             problems.extend(found)
             if playbook is None:
                 continue

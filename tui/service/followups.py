@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tui.domain.followups import FollowUp, followups_from_summaries, soonest_first
+from tui.domain.followups import (
+    FollowUp,
+    followups_from_summaries,
+    followups_of,
+    soonest_first,
+)
 from tui.domain.model import CallSummary
 from tui.service.base import Context, ServiceError
 
@@ -26,7 +31,7 @@ class FollowUpService:
         for row in rows:
             known = cache.get(row.id)
             if known is None or known[0] is not row:
-                cache[row.id] = (row, followups_from_summaries([row]))
+                cache[row.id] = (row, followups_of(row))
                 changed = True
         if len(cache) != len(rows):  # calls gone (a restore, a conflict kept aside)
             present = {row.id for row in rows}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tui.domain.clock import Clock, SystemClock
 from tui.domain.dates import DateProblem, read_date
-from tui.domain.followups import FollowUp, broken_by_organisation, done_on
+from tui.domain.followups import FollowUp, done_on, is_broken
 from tui.domain.model import CallSummary, Case, Profile
 from tui.domain.reps import RepRecord, directory
 from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem, load_letters
@@ -172,17 +172,25 @@ class Service:
         titles = {case.id: case.title for case in cases}
         recent = [(row, titles.get(row.case_id, "?"))
                   for row in reversed(summaries[-RECENT_CALLS:])]
-        followups = self.followups.all()
-        open_items = [f for f in followups if not f.done]
-        broken = [f for f in open_items if f.status(today) == "broken"]
-        coming = [f for f in open_items if f.status(today) != "broken"]
+        # One pass over every follow-up (tens of thousands on a long history).
+        broken: list[FollowUp] = []
+        coming: list[FollowUp] = []
+        recently_done: list[FollowUp] = []
+        open_count = 0
+        broken_by: Counter[str] = Counter()
+        for item in self.followups.all():
+            state = item.status(today)
+            if is_broken(state):
+                broken_by[item.organisation] += 1
+            if not item.done:
+                open_count += 1
+                (broken if state == "broken" else coming).append(item)
+            # Done in the last days stay listed (dimmed), so a slip of space can be undone.
+            elif (found := done_on(item.promise)) and (today - found).days <= RECENTLY_DONE_DAYS:
+                recently_done.append(item)
         shown = (broken[-(MAX_FOLLOWUPS // 2):] + coming)[:MAX_FOLLOWUPS]
-        # Done in the last days stay listed (dimmed), so a slip of space can be undone.
-        recently_done = [f for f in followups if f.done and (found := done_on(f.promise))
-                         and (today - found).days <= RECENTLY_DONE_DAYS]
         shown += recently_done[-(MAX_FOLLOWUPS // 4):]
-        return HomeView(today, rows, recent, shown, len(open_items),
-                        broken_by_organisation(followups, today),
+        return HomeView(today, rows, recent, shown, open_count, broken_by,
                         empty=not summaries and not cases)
 
     # -- reps -------------------------------------------------------------------------

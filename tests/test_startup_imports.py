@@ -1,0 +1,52 @@
+"""What starting the app imports before its first paint: not the screens it has not
+shown, not Jinja (letters), not tomlkit (saving the config). Each was measured in the
+time to first paint (bench/startup.py); this keeps them out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+START = """
+import json, sys
+from pathlib import Path
+from tui.launch import load_all_letters, load_all_playbooks, pause_collector
+from tui.keys import keymap_for
+from tui.config import Config
+pause_collector()
+from tui.app import HoldTheLineApp
+from tui.screens.home import HomeScreen
+playbooks, problems = load_all_playbooks([])
+letters, trouble = load_all_letters([])
+keymap = keymap_for(Config(Path("/nonexistent")), {})
+print(json.dumps({"modules": sorted(sys.modules), "playbooks": len(playbooks),
+                  "letters": len(letters), "problems": len(problems + trouble),
+                  "keymap": keymap}))
+"""
+
+
+def _start(env_extra: dict[str, str] | None = None) -> dict[str, object]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home", **(env_extra or {})}
+    done = subprocess.run([sys.executable, "-c", START], capture_output=True, text=True,
+                          env=env, timeout=120, check=True)
+    found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_start_up_imports_only_what_home_needs() -> None:
+    found = _start()
+    modules = set(found["modules"])  # type: ignore[arg-type]
+    assert found["playbooks"] and found["letters"] and found["problems"] == 0
+    assert found["keymap"] == {}
+    for module in ("jinja2", "tomlkit", "tui.screens.call", "tui.screens.history",
+                   "tui.screens.case", "tui.playbooks.templates"):
+        assert module not in modules, module
+
+
+def test_inside_tmux_the_keymap_still_moves_the_prefix_key() -> None:
+    """The fast path is only for a plain terminal: under tmux every binding is read."""
+    found = _start({"TMUX": "/tmp/tmux-0/default,1,0"})
+    keymap = found["keymap"]
+    assert isinstance(keymap, dict)
+    assert keymap.get("switch-playbook") == "f6,ctrl+b"  # the live call's ctrl+b,f6
