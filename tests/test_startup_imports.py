@@ -19,7 +19,8 @@ from tui.app import HoldTheLineApp
 from tui.screens.home import HomeScreen
 playbooks, problems = load_all_playbooks([])
 letters, trouble = load_all_letters([])
-keymap = keymap_for(Config(Path("/nonexistent")), {})
+import os
+keymap = keymap_for(Config(Path("/nonexistent")), dict(os.environ))
 print(json.dumps({"modules": sorted(sys.modules), "playbooks": len(playbooks),
                   "letters": len(letters), "problems": len(problems + trouble),
                   "keymap": keymap}))
