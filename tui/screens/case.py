@@ -42,6 +42,7 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.corrections import HistoryDialog, PickDialog
 from tui.screens.form import Field, FormDialog
 from tui.service import CaseView, ServiceError
+from tui.widgets.quick_table import QuickTable
 
 TABS = ("overview", "payments", "notices", "claims", "documents", "calls")
 TAB_KINDS = {"payments": "payment", "notices": "notice", "claims": "claim",
@@ -160,22 +161,22 @@ printed on your notice.
                 with VerticalScroll():
                     yield Static("", id="case-deadlines")
                     yield Static("Identifiers", classes="section-title")
-                    yield DataTable(id="identifiers-table", cursor_type="row")
+                    yield QuickTable(id="identifiers-table", cursor_type="row")
                     yield Static("", id="case-followups")
                     yield Static("", id="case-stats")
             with TabPane("2 Payments", id="payments"):
                 yield Static("", id="payments-total")
-                yield DataTable(id="payments-table", cursor_type="row", zebra_stripes=True)
+                yield QuickTable(id="payments-table", cursor_type="row", zebra_stripes=True)
             with TabPane("3 Notices", id="notices"):
-                yield DataTable(id="notices-table", cursor_type="row", zebra_stripes=True)
+                yield QuickTable(id="notices-table", cursor_type="row", zebra_stripes=True)
             with TabPane("4 Claims", id="claims"):
                 with VerticalScroll():
                     yield Static("", id="claims-disputed")
-                    yield DataTable(id="claims-table", cursor_type="row", zebra_stripes=True)
+                    yield QuickTable(id="claims-table", cursor_type="row", zebra_stripes=True)
             with TabPane("5 Documents", id="documents"):
-                yield DataTable(id="documents-table", cursor_type="row", zebra_stripes=True)
+                yield QuickTable(id="documents-table", cursor_type="row", zebra_stripes=True)
             with TabPane("6 Timeline", id="calls"):
-                yield DataTable(id="case-calls-table", cursor_type="row", zebra_stripes=True)
+                yield QuickTable(id="case-calls-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

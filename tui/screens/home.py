@@ -16,7 +16,11 @@ from tui.domain.model import INTERRUPTED
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
 from tui.screens.base import AppScreen
-from tui.service import HomeView, ServiceError
+from tui.service import CaseRow, HomeView, ServiceError
+from tui.widgets.quick_table import QuickTable
+
+CASE_ROWS = 60
+"""Cases added to the table at a time (see ``HomeScreen._add_case_rows``)."""
 
 
 def cell(text: str) -> Text:
@@ -85,17 +89,19 @@ reps, notes and timer; the time the app was closed is kept apart.
         """Ids of the interrupted calls listed in Recent calls."""
         self._could_continue = False
         """Whether the footer last showed ``u`` (continue)."""
+        self._cases: list[CaseRow] = []
+        """Every case as listed (the table shows the first of them, more as you scroll)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home-body"):
             yield Static("", id="home-empty")
             yield Static("Follow-ups", classes="section-title", id="followups-title")
-            yield DataTable(id="followups-table", cursor_type="row")
+            yield QuickTable(id="followups-table", cursor_type="row")
             yield Static("Cases", classes="section-title")
-            yield DataTable(id="cases-table", cursor_type="row", zebra_stripes=True)
+            yield QuickTable(id="cases-table", cursor_type="row", zebra_stripes=True)
             yield Static("Recent calls", classes="section-title", id="recent-title")
-            yield DataTable(id="calls-table", cursor_type="row", zebra_stripes=True)
+            yield QuickTable(id="calls-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -124,14 +130,8 @@ reps, notes and timer; the time the app was closed is kept apart.
         view = self.service.home()
         cases = self.query_one("#cases-table", DataTable)
         cases.clear()
-        for row in view.cases:
-            last = format_local(row.last_call, "MMM D HH:mm") if row.last_call else "—"
-            resolved = row.case.status == "resolved"
-            shown = cell(row.case.title)
-            if resolved:
-                shown.stylize("dim")
-                shown.append("  resolved", style="dim italic")
-            cases.add_row(shown, str(row.calls), last, key=row.case.id)
+        self._cases = view.cases
+        self._add_case_rows()
         calls = self.query_one("#calls-table", DataTable)
         calls.clear()
         self._interrupted = set()
@@ -159,6 +159,25 @@ reps, notes and timer; the time the app was closed is kept apart.
         empty = self.query_one("#home-empty", Static)
         empty.display = view.empty
         empty.update("No calls yet. Press  c  to start your first call.")
+
+    def _add_case_rows(self) -> None:
+        """The next cases below those shown: a screenful and more at once, the rest as the
+        cursor nears the end (hundreds of cases cost a table measuring every cell)."""
+        table = self.query_one("#cases-table", DataTable)
+        begin = table.row_count
+        for row in self._cases[begin:begin + CASE_ROWS]:
+            last = format_local(row.last_call, "MMM D HH:mm") if row.last_call else "—"
+            shown = cell(row.case.title)
+            if row.case.status == "resolved":
+                shown.stylize("dim")
+                shown.append("  resolved", style="dim italic")
+            table.add_row(shown, str(row.calls), last, key=row.case.id)
+
+    @on(DataTable.RowHighlighted, "#cases-table")
+    def _case_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        if event.cursor_row >= table.row_count - 5 and table.row_count < len(self._cases):
+            self._add_case_rows()
 
     def _show_followups(self, view: HomeView) -> None:
         """Follow-ups not done yet: broken ones (date passed), today, upcoming."""

@@ -16,6 +16,7 @@ from tui.domain.search import normalise
 from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_local
 from tui.screens.base import AppScreen
+from tui.widgets.quick_table import QuickTable
 from tui.widgets.text_field import TextField
 
 
@@ -51,7 +52,7 @@ into the table; the highlighted rep's record shows below.
         yield TextField(self.initial, placeholder="Filter: a name, an ID, an organisation…",
                         id="reps-filter")
         yield Static("Loading every call…", id="reps-count")
-        yield DataTable(id="reps-table", cursor_type="row", zebra_stripes=True)
+        yield QuickTable(id="reps-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="reps-detail"):
             yield Static("", id="reps-record")
         yield Footer()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from tui.domain.stats import CallFigures, Stats, grouped
+from tui.domain.stats import Grouped, Stats
 from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration
 from tui.screens.base import AppScreen
+from tui.widgets.quick_table import QuickTable
 
 COLUMNS = ("", "Calls", "They called", "Hold total", "Longest hold", "Talk", "Reps", "Refused ID",
            "Promised", "Kept", "Broken", "Kept late")
@@ -39,10 +41,10 @@ class StatsScreen(AppScreen[None]):
         Binding("escape", "app.pop_screen", "Back", id="stats-back"),
     ]
 
-    def __init__(self, figures: list[CallFigures], titles: dict[str, str]) -> None:
+    def __init__(self, counted: Grouped, titles: dict[str, str]) -> None:
         super().__init__()
-        self.figures = figures
-        """Each call's figures, worked out once as the history loaded."""
+        self.counted = counted
+        """Every call counted, by organisation and by case (as the history loaded)."""
         self.titles = titles
 
     def compose(self) -> ComposeResult:
@@ -53,13 +55,13 @@ class StatsScreen(AppScreen[None]):
                          classes="section-title")
             yield Sparkline([], id="hold-sparkline")
             yield Static("By organisation", classes="section-title")
-            yield DataTable(id="stats-orgs", cursor_type="row")
+            yield QuickTable(id="stats-orgs", cursor_type="row")
             yield Static("By case", classes="section-title")
-            yield DataTable(id="stats-cases", cursor_type="row")
+            yield QuickTable(id="stats-cases", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
-        counted = grouped(self.figures)
+        counted = self.counted
         total = counted.total
         text = Text()
         text.append(f"{plural(total.calls, 'call')} · {format_duration(total.hold_seconds)} "
@@ -78,11 +80,15 @@ class StatsScreen(AppScreen[None]):
             ("stats-cases", self._by_title(counted.by_case)),
         ):
             table = self.query_one(f"#{table_id}", DataTable)
-            for label in COLUMNS:
+            rows = [row(name, stats) for name, stats in groups.items()]
+            for index, label in enumerate(COLUMNS):
+                # Widths worked out here from the text (DataTable would measure every cell).
+                widest = max((cell_len(str(cells[index])) for cells in rows), default=0)
                 table.add_column(label or ("Organisation" if table_id == "stats-orgs"
-                                           else "Case"), width=22 if not label else None)
-            for name, stats in groups.items():
-                table.add_row(*row(name, stats))
+                                           else "Case"),
+                                 width=22 if not label else max(cell_len(label), widest))
+            for cells in rows:
+                table.add_row(*cells)
 
     def _by_title(self, by_case: dict[str, Stats]) -> dict[str, Stats]:
         """Cases by title (two cases with one title are told apart by their id)."""

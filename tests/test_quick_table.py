@@ -1,0 +1,77 @@
+"""QuickTable draws a one-line cell exactly as Textual's DataTable does, faster."""
+
+from __future__ import annotations
+
+import pytest
+from rich.segment import Segment
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from tui.widgets.quick_table import QuickTable
+
+CELLS: list[object] = [
+    "plain text",
+    "",
+    "[b]markup in a str cell[/b] stays DataTable's",
+    Text("cut with an ellipsis because it is far too long for the column",
+         no_wrap=True, overflow="ellipsis"),
+    Text("folded when too long for the column, no overflow given"),
+    Text("日本語の名前と絵文字 😀😀😀 wide", no_wrap=True, overflow="ellipsis"),
+    Text("[not markup] \x1b[31m shown", style="bold red"),
+    Text.assemble(("BROKEN", "bold red"), " due ", ("2026-11-30", "underline")),
+    Text("two\nlines"),
+    Text("tab\there"),
+    Text("right", justify="right"),
+    Text("dim italic", style="dim italic", overflow="crop"),
+    Text("\u0301\u200b zero-width and combining"),
+]
+
+
+class Both(App[None]):
+    def compose(self) -> ComposeResult:
+        yield QuickTable(id="quick", zebra_stripes=True)
+        yield DataTable(id="plain", zebra_stripes=True)
+
+
+def _simple(lines: list[list[Segment]]) -> list[list[Segment]]:
+    return [list(Segment.simplify(line)) for line in lines]
+
+
+@pytest.mark.parametrize("width", [3, 8, 14, 40])
+async def test_cells_are_drawn_as_datatable_draws_them(width: int) -> None:
+    app = Both()
+    async with app.run_test(size=(120, 40)) as pilot:
+        quick = app.query_one("#quick", QuickTable)
+        for table in (quick, app.query_one("#plain", DataTable)):
+            table.add_column("a", width=width)
+            table.add_column("b", width=width)
+            for index, cell in enumerate(CELLS):
+                table.add_row(cell, f"row {index}")
+        await pilot.pause()
+        assert quick.virtual_size == app.query_one("#plain", DataTable).virtual_size
+        base = quick.rich_style
+        for row in range(len(CELLS)):
+            for column in range(2):
+                for cursor, hover in ((False, False), (True, False), (False, True)):
+                    quick._cell_render_cache.clear()
+                    fast = quick._render_cell(row, column, base, width + 2, cursor, hover)
+                    quick._cell_render_cache.clear()
+                    slow = DataTable._render_cell(quick, row, column, base, width + 2,
+                                                  cursor, hover)
+                    assert _simple(fast) == _simple(slow), (row, column, cursor, hover)
+
+
+async def test_the_table_measures_as_datatable_with_any_columns() -> None:
+    """Set widths skip measuring; a column sized to its content still measures."""
+    app = Both()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tables = (app.query_one("#quick", QuickTable), app.query_one("#plain", DataTable))
+        for table in tables:
+            table.add_column("set", width=9)
+            table.add_column("fits")
+        for index in range(30):
+            for table in tables:
+                table.add_row(Text("x" * index), "y" * (index % 17))
+            await pilot.pause()
+            assert tables[0].virtual_size == tables[1].virtual_size
