@@ -70,7 +70,15 @@ class Crashed(Exception):
 class HoldTheLineApp(TypeAheadApp[None]):
     """Hold the Line."""
 
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/dialog.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        "app.tcss", "screens/dialog.tcss",
+        *sorted(f"screens/{sheet.name}" for sheet in (Path(__file__).parent / "screens").glob(
+            "*.tcss") if sheet.name != "dialog.tcss"),
+    ]
+    """Every screen's styles, read once at start: a screen's own ``CSS_PATH`` read when it
+    is first shown made Textual parse all the styles again and restyle every widget
+    (about 40 ms when dialling, more on a slow machine). Each sheet styles only its own
+    screen (``tests/test_architecture.py``), so reading them together changes nothing."""
     COMMANDS = TypeAheadApp.COMMANDS | {PlaybookCommands}
     TITLE = "Hold the Line"
     BINDINGS: ClassVar[list[BindingType]] = [

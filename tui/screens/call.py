@@ -35,6 +35,7 @@ from tui.widgets.call_clock import CallClock
 from tui.widgets.notes_log import NotesLog
 from tui.widgets.playbook_panel import PlaybookPanel
 from tui.widgets.rep_form import RepForm
+from tui.widgets.shown import update_static
 from tui.widgets.text_field import NoteLine
 
 HEARTBEAT_SECONDS = 5.0
@@ -280,7 +281,7 @@ Everything is saved to disk within a second while you type.
             style = "bold red" if record.broken else "bold yellow"
             chain.append(f"\n↺ {visible(record.label)}: ", style=style)
             chain.append(visible(record.summary()), style=style if record.broken else "")
-        self.query_one("#rep-chain", Static).update(chain)
+        update_static(self.query_one("#rep-chain", Static), chain)
 
     # -- events -----------------------------------------------------------
     @on(RepForm.Edited)

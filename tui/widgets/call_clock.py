@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Static
 
 from tui.domain.timefmt import format_elapsed
+from tui.widgets.shown import update_static
 
 
 class CallClock(Horizontal):
@@ -27,9 +29,11 @@ class CallClock(Horizontal):
     def show(self, total: float, hold: float, talk: float, on_hold: bool) -> None:
         """Refresh the figures (called about twice a second)."""
         self.query_one("#total-time", Digits).update(format_elapsed(total))
-        self.query_one("#total-line", Static).update(format_elapsed(total))
-        self.query_one("#hold-time", Static).update(f"On hold  {format_elapsed(hold)}")
-        self.query_one("#talk-time", Static).update(f"Talking  {format_elapsed(talk)}")
-        badge = self.query_one("#hold-badge", Static)
-        badge.update("▌▌ ON HOLD" if on_hold else "● Talking")
+        update_static(self.query_one("#total-line", Static), Text(format_elapsed(total)))
+        update_static(self.query_one("#hold-time", Static),
+                      Text(f"On hold  {format_elapsed(hold)}"))
+        update_static(self.query_one("#talk-time", Static),
+                      Text(f"Talking  {format_elapsed(talk)}"))
+        update_static(self.query_one("#hold-badge", Static),
+                      Text("▌▌ ON HOLD" if on_hold else "● Talking"))
         self.set_class(on_hold, "-on-hold")

@@ -9,11 +9,13 @@ line turns a multi-line paste into one note with its line breaks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Self
 
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input
 
@@ -76,6 +78,24 @@ class TextField(Input):
         kwargs.setdefault("select_on_focus", False)
         kwargs.setdefault("highlighter", ControlPictures())
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._value_changing = False
+
+    def _watch_value(self, value: str) -> None:
+        self._value_changing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._value_changing = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
+        """A key typed asks for no layout pass when the field's size is set by its styles:
+        ``Input`` records the text's width (for scrolling) as a value that asks for one,
+        and a layout pass arranges the whole screen (the live call's 57 widgets, on
+        every key)."""
+        if layout and self._value_changing and not self.styles.auto_dimensions:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def on_paste(self, event: events.Paste) -> None:
         event.prevent_default()
