@@ -177,3 +177,21 @@ def test_the_import_limit_takes_a_50000_call_export(tmp_path: Path) -> None:
     calls = len(json.loads(out.read_text("utf-8"))["calls"])
     per_call = out.stat().st_size / calls
     assert 50_000 * per_call * 2 < MAX_IMPORT_BYTES, per_call
+
+
+def test_a_file_name_with_a_line_break_is_not_taken_for_a_call(tmp_path: Path) -> None:
+    """The call files are found with one search over every name joined by line breaks;
+    a name holding one (``junk\\ncall-….json``) must not pass for a call file."""
+    data = tmp_path / "d"
+    store = Store.open(data)
+    store.close()
+    calls = data / "calls"
+    (calls / "junk\ncall-ffffffffffff.json").write_text("{}", "utf-8")
+    (calls / "call-ffffffffffff.json.tmp").write_text("{}", "utf-8")
+    store = Store.open(data, read_only=True)
+    try:
+        assert store.call_summaries() == []
+        assert not store.has_call("call-ffffffffffff")
+        assert [p for p in store.problems if p.kind in ("damaged", "missing")] == []
+    finally:
+        store.close()

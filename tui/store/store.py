@@ -45,6 +45,7 @@ import msgspec
 from tui.domain.live import recover_interrupted
 from tui.domain.migrate import NewerSchema, migrate
 from tui.domain.model import (
+    ID_PATTERN,
     SCHEMA_VERSION,
     Call,
     CallSummary,
@@ -76,6 +77,8 @@ REV = "_rev"
 CONFLICT_PATTERNS = (re.compile(r"\.sync-conflict-"), re.compile(r"\(conflicted copy"),
                      re.compile(r"\.conflict\d*$"), re.compile(r"\(Case Conflict"))
 """File names sync tools give to a second version of a file (Syncthing, Dropbox…)."""
+_CALL_FILE = re.compile(r"^(" + ID_PATTERN.strip("^$") + r")\.json$", re.MULTILINE)
+"""A call file's name, among names joined by line breaks (its id is group 1)."""
 _ANY_CONFLICT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in CONFLICT_PATTERNS))
 """All of them in one pattern: one search per file name (50,000 call files at open)."""
 
@@ -441,8 +444,9 @@ class Store:
         self._load_profile(write)
         self._load_index(write)
         self._finish_journal(write)
-        self._check_files(write)
-        self._find_conflicts()
+        call_names = self._call_file_names()
+        self._check_files(write, call_names)
+        self._find_conflicts(call_names)
         missing = {row.case_id for row in self._summaries.values()} - self._cases.keys()
         for case_id in sorted(missing):
             self.problems.append(Problem(
@@ -589,21 +593,27 @@ class Store:
                 self._write_shard(month)
             path.unlink(missing_ok=True)
 
-    def _call_file_ids(self) -> list[str]:
-        """Ids of the call files on disk (names that are not ids are not ours: skipped)."""
-        if not self.calls_dir.is_dir():
-            return []
+    def _call_file_names(self) -> list[str]:
+        """Every name in ``calls/`` (listed once at open: 50,000 of them)."""
+        return os.listdir(self.calls_dir) if self.calls_dir.is_dir() else []
+
+    @staticmethod
+    def _call_file_ids(names: list[str]) -> list[str]:
+        """Ids of the call files named (names that are not ids are not ours: skipped)."""
+        joined = "\n".join(names)
+        if joined.count("\n") == len(names) - 1:  # no name holds a line break: one search
+            return _CALL_FILE.findall(joined)
         found = []
-        for name in os.listdir(self.calls_dir):
+        for name in names:
             stem, dot, ext = name.rpartition(".")
             if dot and ext == "json" and is_valid_id(stem):
                 found.append(stem)
         return found
 
-    def _check_files(self, write: bool) -> None:
+    def _check_files(self, write: bool, names: list[str] | None = None) -> None:
         """The index against the call files: files it does not know are indexed (read), rows
         whose file is gone are dropped and named."""
-        on_disk = set(self._call_file_ids())
+        on_disk = set(self._call_file_ids(self._call_file_names() if names is None else names))
         months: set[str] = set()
         for call_id in sorted(on_disk - self._summaries.keys()):
             path = self._call_path(call_id)
@@ -628,13 +638,15 @@ class Store:
             for month in months:
                 self._write_shard(month)
 
-    def _find_conflicts(self) -> None:
+    def _find_conflicts(self, call_names: list[str] | None = None) -> None:
         """Second versions a sync tool left (``x.sync-conflict-….json``, ``x (conflicted
         copy).json``): named, never read as data."""
         for folder in (self.data_dir, self.cases_dir, self.calls_dir):
             if not folder.is_dir():
                 continue
-            for name in os.listdir(folder):
+            names = call_names if folder == self.calls_dir and call_names is not None else (
+                os.listdir(folder))
+            for name in names:
                 if _ANY_CONFLICT.search(name):
                     self.problems.append(Problem(
                         folder / name, "a sync tool kept this second version of a file that "
