@@ -144,11 +144,12 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(QuickTable)
         widths = {"When": 12, "Case": 12, "Organisation": 14, "Length": 7, "On hold": 7,
                   "Reps": 14, "Outcome": 11}
         for label in COLUMNS:
             table.add_column(label, key=label.lower(), width=widths.get(label))
+        table.add_the_rest = self._add_the_rest
         self.titles = self.service.cases.titles()
         self.rows = self.service.calls.summaries()
         self.refresh_table()
@@ -215,6 +216,11 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         for term in terms:
             found = _having(found, term)
         return found
+
+    def _add_the_rest(self) -> None:
+        """Every match in the table (ctrl+end: to the real last one)."""
+        self._count_the_rest()
+        self._add_rows(len(self._found))
 
     def _page(self) -> int:
         """Rows added at a time: a screenful of the terminal, at least 20."""

@@ -119,7 +119,9 @@ reps, notes and timer; the time the app was closed is kept apart.
                   "Outcome": 11}
         for label in ("When", "Case", "Organisation", "Length", "On hold", "Outcome"):
             calls.add_column(label, key=label.lower(), width=widths.get(label))
-        self.query_one("#cases-table", DataTable).focus()
+        cases_table = self.query_one("#cases-table", QuickTable)
+        cases_table.add_the_rest = lambda: self._add_case_rows(len(self._cases))
+        cases_table.focus()
 
     def on_screen_resume(self) -> None:
         """Shown first, and again after every call: reload the lists."""
@@ -160,12 +162,12 @@ reps, notes and timer; the time the app was closed is kept apart.
         empty.display = view.empty
         empty.update("No calls yet. Press  c  to start your first call.")
 
-    def _add_case_rows(self) -> None:
+    def _add_case_rows(self, count: int = CASE_ROWS) -> None:
         """The next cases below those shown: a screenful and more at once, the rest as the
         cursor nears the end (hundreds of cases cost a table measuring every cell)."""
         table = self.query_one("#cases-table", DataTable)
         begin = table.row_count
-        for row in self._cases[begin:begin + CASE_ROWS]:
+        for row in self._cases[begin:begin + count]:
             last = format_local(row.last_call, "MMM D HH:mm") if row.last_call else "—"
             shown = cell(row.case.title)
             if row.case.status == "resolved":

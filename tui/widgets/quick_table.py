@@ -11,7 +11,7 @@ other cell (several lines, tabs, justified text, headers) is left to DataTable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -25,7 +25,17 @@ _JOIN = Text("\n")
 
 
 class QuickTable(DataTable[object]):
-    """DataTable, with one-line text cells drawn directly (same segments, less work)."""
+    """DataTable, with one-line text cells drawn directly (same segments, less work).
+
+    A screen that adds rows a screenful at a time sets ``add_the_rest``: ctrl+end (the
+    last row) then lists every row first, so it lands on the real last one."""
+
+    add_the_rest: Callable[[], None] | None = None
+
+    def action_scroll_bottom(self) -> None:
+        if self.add_the_rest is not None:
+            self.add_the_rest()
+        super().action_scroll_bottom()
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """With every column of a set width and rows of one line, new rows change only
