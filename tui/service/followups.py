@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
 from tui.domain.followups import (
     FollowUp,
+    done_on,
     followups_from_summaries,
     followups_of,
+    is_broken,
     soonest_first,
 )
 from tui.domain.model import CallSummary
 from tui.service.base import Context, ServiceError
+
+RECENTLY_DONE_DAYS = 7
+"""Follow-ups marked done this many days ago or less stay on home (to undo a slip)."""
+MAX_FOLLOWUPS = 20
+"""At most this many follow-ups on the home screen (half of them broken ones)."""
+FULL_SORT_AFTER = 64
+"""More calls changed than this since the last listing: sort everything again."""
+
+
+def _order_key(item: FollowUp) -> tuple[date, str, str]:
+    return (item.due, item.organisation, item.text)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The follow-ups home shows, and the counts it heads them with."""
+
+    shown: list[FollowUp]
+    """Broken ones (the latest), then those to come, then those done in the last days."""
+    open_count: int
+    broken_by_organisation: Counter[str]
+    """Promises broken (kept late included), per organisation."""
 
 
 class FollowUpService:
@@ -21,26 +50,92 @@ class FollowUpService:
         """Each call's follow-ups, made from its index row (rows are replaced, never
         changed, when their call is saved, so a row seen before needs no work)."""
         self._listed: list[FollowUp] | None = None
+        """Every follow-up, soonest first (kept in order as calls change)."""
+        self._version = 0
+        """Counts the changes to ``_listed`` (what ``overview`` was made from)."""
+        self._overview: tuple[tuple[int, date], Overview] | None = None
+        self._rows_seen = -1
+        """The store's rows version this was last made from."""
 
     def all(self) -> list[FollowUp]:
-        """Every follow-up, soonest first (only calls saved since the last time are read
-        again: the home screen asks after every call, with tens of thousands of them)."""
-        rows = self._ctx.store.call_summaries()
+        """Every follow-up, soonest first. Only calls saved since the last time are read
+        again, and only their follow-ups move in the order (the home screen asks after
+        every call, with tens of thousands of them)."""
+        store = self._ctx.store
+        version, changed_ids = store.rows_changed_since(self._rows_seen)
         cache = self._by_call
-        changed = self._listed is None
-        for row in rows:
-            known = cache.get(row.id)
-            if known is None or known[0] is not row:
-                cache[row.id] = (row, followups_of(row))
-                changed = True
-        if len(cache) != len(rows):  # calls gone (a restore, a conflict kept aside)
-            present = {row.id for row in rows}
-            for call_id in [call_id for call_id in cache if call_id not in present]:
-                del cache[call_id]
-            changed = True
-        if changed or self._listed is None:
-            self._listed = soonest_first(f for row in rows for f in cache[row.id][1])
+        changes: list[tuple[list[FollowUp], list[FollowUp]]] = []
+        if changed_ids is None or self._listed is None:
+            rows = store.call_summaries()
+            for row in rows:
+                self._look_again(row.id, row, changes)
+            if len(cache) != len(rows):  # calls gone (a restore, a conflict kept aside)
+                present = {row.id for row in rows}
+                for call_id in [call_id for call_id in cache if call_id not in present]:
+                    self._look_again(call_id, None, changes)
+        else:  # only the rows saved since: one call after a hang-up, not 50,000
+            for call_id in dict.fromkeys(changed_ids):
+                self._look_again(call_id, store.summary(call_id), changes)
+        self._rows_seen = version
+        listed = self._listed
+        if listed is None or len(changes) > FULL_SORT_AFTER:
+            self._listed = soonest_first(f for _row, items in cache.values() for f in items)
+            self._version += 1
+        elif changes:
+            for before, after in changes:
+                for item in before:
+                    _remove(listed, item)
+                for item in after:
+                    bisect.insort_right(listed, item, key=_order_key)
+            self._version += 1
+        assert self._listed is not None
         return list(self._listed)
+
+    def _look_again(self, call_id: str, row: CallSummary | None,
+                    changes: list[tuple[list[FollowUp], list[FollowUp]]]) -> None:
+        """Make a call's follow-ups again from its row (``None``: the call is gone); note
+        the change when they differ."""
+        cache = self._by_call
+        known = cache.get(call_id)
+        if row is not None and known is not None and known[0] is row:
+            return
+        before = known[1] if known is not None else []
+        items = followups_of(row) if row is not None else []
+        if items == before:
+            items = before  # the same promises: keep the objects (and their memos)
+        else:
+            changes.append((before, items))
+        if row is None:
+            cache.pop(call_id, None)
+        else:
+            cache[call_id] = (row, items)
+
+    def overview(self, today: date) -> Overview:
+        """What home lists: made again only when a follow-up changed or the day did."""
+        listed = self.all()
+        key = (self._version, today)
+        if self._overview is not None and self._overview[0] == key:
+            return self._overview[1]
+        broken: list[FollowUp] = []
+        coming: list[FollowUp] = []
+        recently_done: list[FollowUp] = []
+        open_count = 0
+        broken_by: Counter[str] = Counter()
+        for item in listed:  # one pass (tens of thousands on a long history)
+            state = item.status(today)
+            if is_broken(state):
+                broken_by[item.organisation] += 1
+            if not item.done:
+                open_count += 1
+                (broken if state == "broken" else coming).append(item)
+            # Done in the last days stay listed (dimmed), so a slip of space can be undone.
+            elif (found := done_on(item.promise)) and (today - found).days <= RECENTLY_DONE_DAYS:
+                recently_done.append(item)
+        shown = (broken[-(MAX_FOLLOWUPS // 2):] + coming)[:MAX_FOLLOWUPS]
+        shown += recently_done[-(MAX_FOLLOWUPS // 4):]
+        found_now = Overview(shown, open_count, broken_by)
+        self._overview = (key, found_now)
+        return found_now
 
     def open_for(self, case_text: str) -> list[FollowUp]:
         """Follow-ups not done yet on the case named (an incoming call may keep one)."""
@@ -78,3 +173,14 @@ class FollowUpService:
         promise.done_at = self._ctx.now_iso() if done else None
         store.save_call(call, index=True)
         return str(promise.text)
+
+
+def _remove(listed: list[FollowUp], item: FollowUp) -> None:
+    """Take ``item`` itself out of the sorted ``listed`` (found by its place in the order)."""
+    key = _order_key(item)
+    begin = bisect.bisect_left(listed, key, key=_order_key)
+    end = bisect.bisect_right(listed, key, key=_order_key)
+    for place in range(begin, end):
+        if listed[place] is item:
+            del listed[place]
+            return

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tui.domain.clock import Clock, SystemClock
 from tui.domain.dates import DateProblem, read_date
-from tui.domain.followups import FollowUp, done_on, is_broken
+from tui.domain.followups import FollowUp
 from tui.domain.model import CallSummary, Case, Profile
 from tui.domain.reps import RepRecord, directory
 from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem, load_letters
@@ -25,10 +25,53 @@ from tui.store import Problem, SaveStatus, Store, StoreError
 
 RECENT_CALLS = 50
 """Calls listed on the home screen."""
-RECENTLY_DONE_DAYS = 7
-"""Follow-ups marked done this many days ago or less stay on home (to undo a slip)."""
-MAX_FOLLOWUPS = 20
-"""At most this many follow-ups on the home screen (half of them broken ones)."""
+
+
+class CallsPerCase:
+    """How many calls each case has and when the latest began, kept up to date from the
+    rows changed since the last time (home asks after every call)."""
+
+    def __init__(self) -> None:
+        self._seen = -1
+        self._rows: dict[str, tuple[str, str]] = {}
+        """Call id → (case id, started at) as counted."""
+        self._per_case: dict[str, tuple[int, str | None]] = {}
+
+    def update(self, store: Store) -> dict[str, tuple[int, str | None]]:
+        """Case id → (calls, UTC ISO start of the latest call)."""
+        version, changed = store.rows_changed_since(self._seen)
+        if changed is None:
+            self._rows = {row.id: (row.case_id, row.started_at)
+                          for row in store.call_summaries()}
+            self._per_case = {}
+            for case_id, started in self._rows.values():
+                count, last = self._per_case.get(case_id, (0, None))
+                self._per_case[case_id] = (count + 1, max(last or started, started))
+        else:
+            for call_id in dict.fromkeys(changed):
+                self._recount(store, call_id)
+        self._seen = version
+        return self._per_case
+
+    def _recount(self, store: Store, call_id: str) -> None:
+        row = store.summary(call_id)
+        if row is not None and self._rows.get(call_id) == (row.case_id, row.started_at):
+            return  # saved again (a hang-up, a correction): same case, same start
+        before = self._rows.pop(call_id, None)
+        stale: set[str] = set()
+        if before is not None:
+            count, last = self._per_case.get(before[0], (1, None))
+            self._per_case[before[0]] = (count - 1, last)
+            if last == before[1]:
+                stale.add(before[0])  # its latest call moved or went: find it again
+        if row is not None:
+            self._rows[call_id] = (row.case_id, row.started_at)
+            count, last = self._per_case.get(row.case_id, (0, None))
+            self._per_case[row.case_id] = (count + 1, max(last or row.started_at,
+                                                         row.started_at))
+        for case_id in stale:
+            starts = [started for case, started in self._rows.values() if case == case_id]
+            self._per_case[case_id] = (len(starts), max(starts, default=None))
 
 
 @dataclass
@@ -75,6 +118,7 @@ class Service:
                            list(problems or []), list(letters))
         self.cases = CaseService(self.ctx)
         self.followups = FollowUpService(self.ctx)
+        self._calls_per_case = CallsPerCase()
         self.calls = CallService(self.ctx, self.cases, self.followups)
         self.exports = ExportService(self.ctx)
         self.letters = LetterService(self.ctx)
@@ -160,38 +204,18 @@ class Service:
         store = self.ctx.store
         today = self.today()
         summaries = store.call_summaries()
-        by_case: dict[str, list[CallSummary]] = {}
-        for row in summaries:
-            by_case.setdefault(row.case_id, []).append(row)
+        calls_per_case = self._calls_per_case.update(store)
         cases = store.list_cases()
         rows = [
-            CaseRow(case, len(by_case.get(case.id, [])),
-                    by_case[case.id][-1].started_at if by_case.get(case.id) else None)
+            CaseRow(case, *calls_per_case.get(case.id, (0, None)))
             for case in sorted(cases, key=lambda c: c.status != "open")
         ]
         titles = {case.id: case.title for case in cases}
         recent = [(row, titles.get(row.case_id, "?"))
                   for row in reversed(summaries[-RECENT_CALLS:])]
-        # One pass over every follow-up (tens of thousands on a long history).
-        broken: list[FollowUp] = []
-        coming: list[FollowUp] = []
-        recently_done: list[FollowUp] = []
-        open_count = 0
-        broken_by: Counter[str] = Counter()
-        for item in self.followups.all():
-            state = item.status(today)
-            if is_broken(state):
-                broken_by[item.organisation] += 1
-            if not item.done:
-                open_count += 1
-                (broken if state == "broken" else coming).append(item)
-            # Done in the last days stay listed (dimmed), so a slip of space can be undone.
-            elif (found := done_on(item.promise)) and (today - found).days <= RECENTLY_DONE_DAYS:
-                recently_done.append(item)
-        shown = (broken[-(MAX_FOLLOWUPS // 2):] + coming)[:MAX_FOLLOWUPS]
-        shown += recently_done[-(MAX_FOLLOWUPS // 4):]
-        return HomeView(today, rows, recent, shown, open_count, broken_by,
-                        empty=not summaries and not cases)
+        followups = self.followups.overview(today)
+        return HomeView(today, rows, recent, followups.shown, followups.open_count,
+                        followups.broken_by_organisation, empty=not summaries and not cases)
 
     # -- reps -------------------------------------------------------------------------
     def rep_directory(self, organisation: str | None = None) -> list[RepRecord]:

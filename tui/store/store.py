@@ -77,6 +77,8 @@ REV = "_rev"
 CONFLICT_PATTERNS = (re.compile(r"\.sync-conflict-"), re.compile(r"\(conflicted copy"),
                      re.compile(r"\.conflict\d*$"), re.compile(r"\(Case Conflict"))
 """File names sync tools give to a second version of a file (Syncthing, Dropbox…)."""
+ROW_LOG_KEPT = 2048
+"""Changed rows remembered for ``Store.rows_changed_since`` (then: look at every row)."""
 _CALL_FILE = re.compile(r"^(" + ID_PATTERN.strip("^$") + r")\.json$", re.MULTILINE)
 """A call file's name, among names joined by line breaks (its id is group 1)."""
 _ANY_CONFLICT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in CONFLICT_PATTERNS))
@@ -241,6 +243,11 @@ class Store:
         self._summaries: dict[str, CallSummary] = {}
         self._sorted: list[CallSummary] | None = None
         self._months: dict[str, set[str]] = {}
+        self._rows_version = 0
+        """Goes up with every change to the index rows (see ``rows_changed_since``)."""
+        self._row_log: list[str] = []
+        """Ids of the rows changed, in order: entry i is change ``_row_log_start + i + 1``."""
+        self._row_log_start = 0
         self._revs: dict[str, int] = {}
         """Relative path → the revision last written or read."""
         self._latest_calls: dict[str, dict[str, Any]] = {}
@@ -541,8 +548,39 @@ class Store:
                 elif shard_key(row.started_at) == month:
                     self._add_row(row)
             self._sorted = None
+        self._row_changed(None)
+
+    def _row_changed(self, call_id: str | None) -> None:
+        """Note a change to one row (``None``: to any of them) for ``rows_changed_since``."""
+        with self._rows_lock:
+            self._rows_version += 1
+            if call_id is None:
+                self._row_log, self._row_log_start = [], self._rows_version
+                return
+            self._row_log.append(call_id)
+            if len(self._row_log) > ROW_LOG_KEPT:
+                dropped = len(self._row_log) - ROW_LOG_KEPT // 2
+                del self._row_log[:dropped]
+                self._row_log_start += dropped
+
+    def rows_changed_since(self, version: int) -> tuple[int, list[str] | None]:
+        """(the rows' version now, ids of the rows changed since ``version``): what a
+        view made from every row must look at again; ``None`` when it cannot be told
+        (``version`` too old, or the rows were all read again): look at every row."""
+        with self._rows_lock:
+            now = self._rows_version
+            if version >= now:
+                return now, []
+            if version < self._row_log_start:
+                return now, None
+            return now, self._row_log[version - self._row_log_start:]
+
+    def summary(self, call_id: str) -> CallSummary | None:
+        """One call's index row, if it has one."""
+        return self._summaries.get(call_id)
 
     def _add_row(self, row: CallSummary) -> None:
+        self._row_changed(row.id)
         with self._rows_lock:
             old = self._summaries.get(row.id)
             if old is not None:
@@ -626,6 +664,7 @@ class Store:
             months.add(shard_key(row.started_at))
         for call_id in sorted(self._summaries.keys() - on_disk):
             row = self._summaries.pop(call_id)
+            self._row_changed(call_id)
             self._sorted = None
             month = shard_key(row.started_at)
             self._months.get(month, set()).discard(call_id)
@@ -777,6 +816,7 @@ class Store:
             with self._jobs_lock:
                 self._cases, self._summaries, self._months = {}, {}, {}
                 self._sorted, self._revs, self._latest_calls = None, {}, {}
+                self._row_changed(None)
             self._profile = Profile()
             self.problems = []
             if self._layout() < LAYOUT_VERSION:
@@ -1131,6 +1171,7 @@ class Store:
         with self._jobs_lock:
             for row in rows:
                 if self._summaries.pop(row.id, None) is not None:
+                    self._row_changed(row.id)
                     month = shard_key(row.started_at)
                     self._months.get(month, set()).discard(row.id)
                     months.add(month)
