@@ -240,10 +240,19 @@ def ui_child(kind: str, data_dir: str | None) -> None:
             # -- hang up
             screen = app.screen
             assert isinstance(screen, CallScreen)
+            ended = screen.session.call.id
             written = wchar()
             start = time.monotonic()
             screen._ended(EndCallResult(outcome="resolved", summary="bench"))
-            await wait_for(lambda: home_filled(app))
+
+            def refilled() -> bool:  # home shows the ended call on top, as resolved
+                if not home_filled(app):
+                    return False
+                table = app.screen.query_one("#calls-table", DataTable)
+                key = table.coordinate_to_cell_key((0, 0)).row_key.value
+                return key == ended and "resolved" in str(table.get_row_at(0)[-1]).lower()
+
+            await wait_for(refilled)
             await asyncio.to_thread(store.flush)
             end = time.monotonic()
             result["hangup"] = sampler.window(start, end) | {

@@ -10,8 +10,10 @@ import asyncio
 import gc
 import os
 import signal
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePath
@@ -112,6 +114,9 @@ class HoldTheLineApp(TypeAheadApp[None]):
         self._start_incoming = start_incoming
         self._resume = resume
         """An interrupted call to continue at once (``holdtheline call --resume``)."""
+        self._collector_lock = threading.Lock()
+        self._collector_pauses = 0
+        self._collector_was_on = True
         self.ended_by_signal: int | None = None
         """The signal that ended the app (SIGTERM, SIGHUP, SIGINT), if one did."""
 
@@ -426,6 +431,27 @@ class HoldTheLineApp(TypeAheadApp[None]):
         goes on (and a running call with it)."""
         self.notify(f"Could not {what}: {error}", title="Not loaded", severity="error",
                     timeout=12, markup=False)
+
+    @contextmanager
+    def collector_paused(self) -> Iterator[None]:
+        """No collector passes while a worker reads in bulk (the history's 50,000 calls):
+        each full pass walked everything read so far, again and again, and held every
+        thread, the screen included. Counted, so two workers may overlap; the collector
+        runs again when the last ends (if it ran before the first began), with what was
+        read frozen (``keep_loaded``)."""
+        with self._collector_lock:
+            if self._collector_pauses == 0:
+                self._collector_was_on = gc.isenabled()
+                gc.disable()
+            self._collector_pauses += 1
+        try:
+            yield
+        finally:
+            with self._collector_lock:
+                self._collector_pauses -= 1
+                if self._collector_pauses == 0 and self._collector_was_on:
+                    gc.freeze()  # what was read stays: no pass walks it when turned back on
+                    gc.enable()
 
     def keep_loaded(self) -> None:
         """What a screen has just loaded in bulk (a history, a rep directory) stays while it

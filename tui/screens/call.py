@@ -217,7 +217,8 @@ Everything is saved to disk within a second while you type.
         """Who the reps of this organisation were (hints only: a failure must never end
         the live call; it is said and the call goes on)."""
         try:
-            records = self.service.rep_directory(self.session.call.organisation)
+            with self.htl.collector_paused():
+                records = self.service.rep_directory(self.session.call.organisation)
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(self.htl.background_failed, "read earlier reps", error)
             return

@@ -166,10 +166,11 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         texts: dict[str, str] = {}
         figures: list[CallFigures] = []
         try:
-            for item in self.service.calls.searchable(self.titles, self.service.today()):
-                texts[item.call_id] = item.text
-                figures.append(item.figures)
-            counted = grouped(figures)  # the statistics, counted here rather than on `t`
+            with self.htl.collector_paused():
+                for item in self.service.calls.searchable(self.titles, self.service.today()):
+                    texts[item.call_id] = item.text
+                    figures.append(item.figures)
+                counted = grouped(figures)  # the statistics, counted here rather than on `t`
         except Exception as error:  # noqa: BLE001 - a damaged file: say so, keep the list
             self.app.call_from_thread(self.htl.background_failed, "read every call", error)
             return
