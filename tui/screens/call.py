@@ -209,7 +209,9 @@ Everything is saved to disk within a second while you type.
         self.set_interval(0.5, self._tick)
         self.set_interval(0.25, self._show_save_state)
         self.set_interval(HEARTBEAT_SECONDS, self.session.heartbeat)
-        self._load_reps()
+        # After the first frame: reading earlier calls would share the interpreter with
+        # drawing this screen.
+        self.call_after_refresh(self._load_reps)
         self.set_interval(1.0, self._watch_hold)
 
     @work(thread=True, exclusive=True, group="call-reps", exit_on_error=False)
