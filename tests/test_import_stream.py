@@ -157,13 +157,13 @@ from tui.cli import main
 point, at = sys.argv[1], int(sys.argv[2])
 count = {"n": 0}
 if point == "record":
-    real = store_module.create_file
-    def create_file(path, data):
+    real = store_module.write_new_file
+    def write_new_file(path, data):
         count["n"] += 1
         if count["n"] == at:
             os._exit(9)  # killed: no clean-up runs
         real(path, data)
-    store_module.create_file = create_file
+    store_module.write_new_file = write_new_file
 else:
     os.sync = lambda: os._exit(9)  # every record and index month written, not committed
 sys.exit(main(sys.argv[3:]))

@@ -352,16 +352,16 @@ def test_import_is_all_or_nothing_when_writing_fails(tmp_path: Path, fails: str,
     files_before = sorted(p.relative_to(data) for p in data.rglob("*.json")
                           if "backups" not in p.parts)
     written = {"n": 0}
-    name, at = {"record": ("create_file", 200), "index": ("write_new_file", 1)}[fails]
-    real = getattr(store_module, name)
+    real = store_module.write_new_file
 
     def fails_half_way(path: Path, payload: bytes) -> None:
-        written["n"] += 1
-        if written["n"] == at:
-            raise OSError(errno.ENOSPC, "No space left on device")
+        if path.parent.name == {"record": "calls", "index": "index"}[fails]:
+            written["n"] += 1
+            if written["n"] == {"record": 200, "index": 1}[fails]:
+                raise OSError(errno.ENOSPC, "No space left on device")
         real(path, payload)
 
-    monkeypatch.setattr(store_module, name, fails_half_way)
+    monkeypatch.setattr(store_module, "write_new_file", fails_half_way)
     with Store.open(data, backup=False) as store:
         with pytest.raises(ServiceError, match="No space left on device"):
             Service(store).import_file(export)
@@ -385,13 +385,13 @@ from pathlib import Path
 from tui.demo import synthetic
 from tui.store import Store
 from tui.store import store as store_module
-real, count = store_module.create_file, [0]
-def create_file(path, data):
+real, count = store_module.write_new_file, [0]
+def write_new_file(path, data):
     count[0] += 1
     if count[0] == 40:
         os._exit(9)  # killed: no clean-up runs
     real(path, data)
-store_module.create_file = create_file
+store_module.write_new_file = write_new_file
 cases, calls = synthetic.history(60, seed=21)
 store = Store.open(Path(sys.argv[1]), backup=False)
 store.save_profile(store.get_profile())
@@ -421,6 +421,22 @@ def test_adding_many_killed_part_way_is_undone_on_the_next_open(tmp_path: Path) 
         assert store.undone_records > 0
     assert sorted(p.relative_to(data) for p in data.rglob("*.json")
                   if "backups" not in p.parts) == files
+
+
+def test_a_bulk_write_that_fails_leaves_no_temp_file(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.store import atomic
+
+    def full(_fd: int, _data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(atomic.os, "write", full)
+        with pytest.raises(OSError):
+            atomic.write_new_file(tmp_path / "call-0123456789ab.json", b"{}")
+    assert list(tmp_path.iterdir()) == []
+    atomic.write_new_file(tmp_path / "call-0123456789ab.json", b"{}")  # the name is free
+    assert [p.name for p in tmp_path.iterdir()] == ["call-0123456789ab.json"]
 
 
 def test_a_record_file_is_written_as_encode_file_writes_it() -> None:

@@ -108,28 +108,6 @@ def write_new_file(path: Path, data: bytes) -> None:
         raise
 
 
-def create_file(path: str, data: bytes) -> None:
-    """A file that must not exist yet, 0600, written in place: no temp file, no fsync.
-
-    A crash part-way leaves a torn file under its own name, so this is only for a writer
-    that lists the files first and removes them when cut short (``Store.write_many``);
-    ``FileExistsError`` if ``path`` is there already.
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags, FILE_MODE)
-    try:
-        try:
-            os.fchmod(fd, FILE_MODE)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-    except BaseException:
-        os.unlink(path)  # ours (O_EXCL): a disk-full leaves nothing behind
-        raise
-
-
 def sweep_temp_files(directory: Path, recursive: bool = True) -> int:
     """Delete temp files a crash left behind (only call while holding the lock)."""
     removed = 0

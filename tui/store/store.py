@@ -60,13 +60,7 @@ from tui.domain.model import (
 )
 from tui.domain.text import visible
 from tui.store import backup as backups
-from tui.store.atomic import (
-    create_file,
-    ensure_private_dir,
-    fsync_dir,
-    sweep_temp_files,
-    write_new_file,
-)
+from tui.store.atomic import ensure_private_dir, fsync_dir, sweep_temp_files, write_new_file
 from tui.store.storage import AtomicJSONStorage, StoreCorrupt, StoreError, read_json_file
 
 try:  # pragma: no cover - always present on POSIX
@@ -1264,27 +1258,25 @@ class Store:
         added: dict[str, Case] = {}
         wrote_profile = False
         written: list[str] = []
-        """Calls whose files were made here (a file already there stops all: it is kept)."""
+        """Calls whose files were written here."""
         rows: list[CallSummary] = []
         try:
             with self._db_lock:
                 self._write_doc(self.data_dir / ADDING, "adding", {
                     "cases": list(case_ids), "calls": list(call_ids),
                     "profile": profile is not None}, rev=False)
-                folder = str(self.cases_dir)
                 for case in cases:
                     if case.id not in expected_cases or case.id in added:
                         raise StoreError(f"case {case.id} was not expected here")
-                    create_file(os.path.join(folder, f"{case.id}.json"),
-                                encode_record("case", case, 1))
+                    write_new_file(self.cases_dir / f"{case.id}.json",
+                                   encode_record("case", case, 1))
                     added[case.id] = case.copy()
-                folder = str(self.calls_dir)
                 for number, call in enumerate(calls):
                     if call.id not in expected_calls:
                         raise StoreError(f"call {call.id} was not expected here")
                     check_id(call.case_id, "case")
-                    create_file(os.path.join(folder, f"{call.id}.json"),
-                                encode_record("call", call, 1))
+                    write_new_file(self.calls_dir / f"{call.id}.json",
+                                   encode_record("call", call, 1))
                     written.append(call.id)
                     expected_calls.discard(call.id)
                     rows.append(call.summary_row())
