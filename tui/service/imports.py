@@ -329,6 +329,8 @@ def _check(store: Store, handle: BinaryIO, limit: int) -> _Plan:
         for piece in object_members(handle, limit):
             checker.take(piece)
     except JsonStreamError as error:
+        if error.kind == "empty":
+            raise ServiceError("the file is empty; not an export") from None
         if error.kind == "object":
             raise ServiceError("not a Hold the Line JSON export (not a JSON object)") from None
         if error.kind == "depth":

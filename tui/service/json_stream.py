@@ -46,8 +46,8 @@ class JsonStreamError(ValueError):
         super().__init__(message)
         self.offset = offset
         self.kind = kind
-        """``json`` (not valid JSON), ``object`` (not a JSON object), ``size`` (a value
-        larger than :data:`MAX_VALUE_BYTES`) or ``depth`` (nested too deeply)."""
+        """``json`` (not valid JSON), ``empty``, ``object`` (not a JSON object), ``size`` (a
+        value larger than :data:`MAX_VALUE_BYTES`) or ``depth`` (nested too deeply)."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def object_members(handle: BinaryIO, limit: int) -> Iterator[Piece]:
     window = _Window(handle, limit)
     if window.skip_space() != "{":
         if window.skip_space() == "":
-            raise JsonStreamError("the file is empty", 0)
+            raise JsonStreamError("the file is empty", 0, "empty")
         raise JsonStreamError("not a JSON object", window.offset(window.pos), "object")
     window.pos += 1
     seen: set[str] = set()
