@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -16,7 +17,8 @@ from tui.cli import main
 from tui.config import save_theme
 from tui.crashlog import write_crash_log
 from tui.service.base import ServiceError
-from tui.service.imports import read_export
+from tui.service.imports import open_export
+from tui.service.json_stream import JsonStreamError, object_members
 from tui.store import Store
 from tui.store.atomic import EXPORT_TEMP_PREFIX, STALE_EXPORT_SECONDS, write_private_file
 
@@ -55,10 +57,16 @@ def test_import_reads_only_up_to_the_limit(tmp_path: Path,
         return handle
 
     monkeypatch.setattr(Path, "open", counting_open)
-    with pytest.raises(ServiceError, match="larger than"):
-        read_export(big, limit=1000)
-    assert sum(asked) == 1001
-    assert read_export(big, limit=5000) == b" " * 5000
+    with pytest.raises(ServiceError, match="larger than"):  # refused by its size, unread
+        with open_export(big, limit=1000):
+            pass
+    assert sum(asked) == 0
+    with open_export(big, limit=5000) as handle:
+        assert handle.read() == b" " * 5000
+    # A file that grows while it is read (its size was checked first) is read only up to
+    # the limit too.
+    with pytest.raises(JsonStreamError, match="larger than"):
+        list(object_members(io.BytesIO(b'{"a": [' + b"1, " * 5000 + b"1]}"), limit=1000))
 
 
 def test_import_of_an_endless_pipe_stops_at_the_limit(tmp_path: Path) -> None:
@@ -75,7 +83,8 @@ def test_import_of_an_endless_pipe_stops_at_the_limit(tmp_path: Path) -> None:
     try:
         started = time.monotonic()
         with pytest.raises(ServiceError, match="larger than"):
-            read_export(fifo, limit=4 * 1024 * 1024)
+            with open_export(fifo, limit=4 * 1024 * 1024):
+                pass
         assert time.monotonic() - started < 5
     finally:
         os.waitpid(pid, 0)

@@ -337,8 +337,11 @@ def _export(path: Path, cases: list[Case], calls: list[Call]) -> None:
                                 "calls": [c.to_dict() for c in calls]}))
 
 
-def test_import_is_all_or_nothing_when_writing_fails(tmp_path: Path,
+@pytest.mark.parametrize("fails", ["record", "index"])
+def test_import_is_all_or_nothing_when_writing_fails(tmp_path: Path, fails: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up at the 200th record file, or at the first index month (every
+    record written): either way the import is undone at once."""
     data = tmp_path / "data"
     _filled(data, 4)
     cases, calls = synthetic.history(300, seed=11)
@@ -352,14 +355,15 @@ def test_import_is_all_or_nothing_when_writing_fails(tmp_path: Path,
     real = store_module.write_new_file
 
     def fails_half_way(path: Path, payload: bytes) -> None:
-        written["n"] += 1
-        if written["n"] == 200:
-            raise OSError(errno.ENOSPC, "No space left on device")
+        if path.parent.name == {"record": "calls", "index": "index"}[fails]:
+            written["n"] += 1
+            if written["n"] == {"record": 200, "index": 1}[fails]:
+                raise OSError(errno.ENOSPC, "No space left on device")
         real(path, payload)
 
     monkeypatch.setattr(store_module, "write_new_file", fails_half_way)
     with Store.open(data, backup=False) as store:
-        with pytest.raises(ServiceError):
+        with pytest.raises(ServiceError, match="No space left on device"):
             Service(store).import_file(export)
         assert _snapshot(store) == before
     monkeypatch.undo()
@@ -367,11 +371,80 @@ def test_import_is_all_or_nothing_when_writing_fails(tmp_path: Path,
         assert _snapshot(store) == before
     assert sorted(p.relative_to(data) for p in data.rglob("*.json")
                   if "backups" not in p.parts) == files_before
+    assert not list(data.rglob("*.tmp"))
     with Store.open(data) as store:  # and once there is room, it works, once
         report = Service(store).import_file(export)
         assert report.added_calls == 300
         again = Service(store).import_file(export)
         assert again.added_calls == 0 and again.added_cases == 0
+
+
+_KILLED_WRITE_MANY = """
+import os, sys
+from pathlib import Path
+from tui.demo import synthetic
+from tui.store import Store
+from tui.store import store as store_module
+real, count = store_module.write_new_file, [0]
+def write_new_file(path, data):
+    count[0] += 1
+    if count[0] == 40:
+        os._exit(9)  # killed: no clean-up runs
+    real(path, data)
+store_module.write_new_file = write_new_file
+cases, calls = synthetic.history(60, seed=21)
+store = Store.open(Path(sys.argv[1]), backup=False)
+store.save_profile(store.get_profile())
+store.write_many(cases, calls, profile=store_module.Profile(name="Theirs"))
+"""
+
+
+def test_adding_many_killed_part_way_is_undone_on_the_next_open(tmp_path: Path) -> None:
+    """``adding.json`` names what a bulk write adds before it writes any of it: a kill
+    leaves it, readers skip what it names, the next open removes it all."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    _filled(data, 5)
+    with Store.open(data, read_only=True) as store:
+        before = _snapshot(store)
+    files = sorted(p.relative_to(data) for p in data.rglob("*.json") if "backups" not in p.parts)
+    done = subprocess.run([sys.executable, "-c", _KILLED_WRITE_MANY, str(data)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 9, done.stderr
+    assert (data / "adding.json").exists() and len(list((data / "calls").iterdir())) > 5
+    with Store.open(data, read_only=True) as store:
+        assert _snapshot(store) == before and not store.problems
+    with Store.open(data) as store:
+        assert _snapshot(store) == before and not store.problems
+        assert store.undone_records > 0
+    assert sorted(p.relative_to(data) for p in data.rglob("*.json")
+                  if "backups" not in p.parts) == files
+
+
+def test_a_bulk_write_that_fails_leaves_no_temp_file(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.store import atomic
+
+    def full(_fd: int, _data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(atomic.os, "write", full)
+        with pytest.raises(OSError):
+            atomic.write_new_file(tmp_path / "call-0123456789ab.json", b"{}")
+    assert list(tmp_path.iterdir()) == []
+    atomic.write_new_file(tmp_path / "call-0123456789ab.json", b"{}")  # the name is free
+    assert [p.name for p in tmp_path.iterdir()] == ["call-0123456789ab.json"]
+
+
+def test_a_record_file_is_written_as_encode_file_writes_it() -> None:
+    cases, calls = synthetic.history(30, seed=4)
+    for table, record in [("case", cases[0]), *(("call", call) for call in calls)]:
+        doc = dict(record.to_dict(), _rev=7)
+        assert store_module.encode_record(table, record, 7) == \
+            store_module.encode_file(table, [doc])
 
 
 def test_order_kept_up_to_date_on_each_save(tmp_path: Path) -> None:

@@ -595,7 +595,8 @@ def run_conflicts(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    store = Store.open(paths.data_dir(args.data_dir))
+    # No backup on open: the import takes one itself, only when it will add something.
+    store = Store.open(paths.data_dir(args.data_dir), backup=False)
     try:
         service = Service(store)
         try:

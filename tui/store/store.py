@@ -12,6 +12,9 @@ is a TinyDB document file, UTF-8 JSON):
                                  (UTC); derived, rebuilt from the call files
     journal.json                 present only while index rows are being written:
                                  which calls to re-read if the writing was cut short
+    adding.json                  present only while many new records are being added
+                                 (import, demo): their ids, removed again on the next
+                                 open if the adding was cut short (all or nothing)
     backups/<time>-<reason>/     rotating backups (``tui.store.backup``)
     damaged/<time>/...           damaged files, moved aside and named to the user
 
@@ -34,7 +37,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,6 +75,8 @@ RETRY_SECONDS = 0.5
 LOCK_CHECK_SECONDS = 1.0
 """How often the writer checks that the lock file is still ours (also before each write)."""
 LAYOUT_VERSION = 2
+ADDING = "adding.json"
+"""Present only while ``write_many`` adds records: which ones (see :meth:`Store.write_many`)."""
 REV = "_rev"
 """The per-document revision counter's key (ignored when records are read)."""
 CONFLICT_PATTERNS = (re.compile(r"\.sync-conflict-"), re.compile(r"\(conflicted copy"),
@@ -145,6 +150,19 @@ def _fast(raw: bytes, kind: Any) -> Any:
 def encode_file(table: str, docs: list[dict[str, Any]]) -> bytes:
     """A TinyDB document file: ``{table: {"1": doc, "2": doc…}}``, compact UTF-8 JSON."""
     return _ENCODER.encode({table: {str(n): doc for n, doc in enumerate(docs, start=1)}})
+
+
+def _record_head(table: str, record: Call | Case | Profile) -> bytes:
+    """The bytes of the one-document file of ``record`` up to its revision number: the
+    record encoded as it is (a struct encodes as its ``to_dict()`` would), without
+    building the dict (bulk writes, and comparing with a file)."""
+    body = _ENCODER.encode(record)
+    return b'{"%s":{"1":%s,"%s":' % (table.encode(), body[:-1], REV.encode())
+
+
+def encode_record(table: str, record: Call | Case | Profile, rev: int) -> bytes:
+    """``encode_file(table, [record.to_dict() | {REV: rev}])``, the same bytes, faster."""
+    return _record_head(table, record) + b"%d}}}" % rev
 
 
 def _started(row: CallSummary) -> str:
@@ -261,6 +279,14 @@ class Store:
         """Files found damaged, missing, rebuilt or in conflict (the app names them)."""
         self.migrated_from: int | None = None
         self.backup_error: str | None = None
+        self._adding = False
+        """True while ``write_many`` writes: no backup starts meanwhile."""
+        self._hidden_cases: set[str] = set()
+        self._hidden_calls: set[str] = set()
+        """Records an adding cut short wrote (``adding.json``): never loaded, and removed
+        when the data is opened for writing."""
+        self.undone_records = 0
+        """How many records of an adding cut short (a killed import) were removed on open."""
 
     # -- opening and closing ----------------------------------------------
     @classmethod
@@ -447,12 +473,16 @@ class Store:
         if layout < LAYOUT_VERSION:  # read-only on a folder not yet upgraded
             self._load_v1()
             return
+        undo_profile = self._read_adding(write)
         self._load_cases(write)
-        self._load_profile(write)
-        self._load_index(write)
+        if not undo_profile:
+            self._load_profile(write)
+        months = self._load_index(write)
         self._finish_journal(write)
         call_names = self._call_file_names()
         self._check_files(write, call_names)
+        if write and (self._hidden_cases or self._hidden_calls or undo_profile):
+            self._finish_undo(months)
         self._find_conflicts(call_names)
         missing = {row.case_id for row in self._summaries.values()} - self._cases.keys()
         for case_id in sorted(missing):
@@ -472,6 +502,47 @@ class Store:
             self._profile = read_record(doc, Profile, path)
         self._check_files(write=False)
 
+    def _read_adding(self, write: bool) -> bool:
+        """An adding cut short (``adding.json`` left by a kill or power cut during
+        ``write_many``): its records are hidden from the loaders, and when writing their
+        files are removed (they were all new), so the data is as it was before. True
+        when the profile it wrote is to be undone too."""
+        path = self.data_dir / ADDING
+        try:
+            doc = _one_doc(read_json_file(path), "adding", path)
+        except StoreCorrupt as error:  # written atomically: only a damaged disk does this
+            self._aside(path, f"{error.reason}; the records of the import it lists were kept",
+                        "damaged", write)
+            return False
+        if doc is None:
+            return False
+        cases, calls = doc.get("cases"), doc.get("calls")
+        self._hidden_cases = {i for i in cases if is_valid_id(i)} if isinstance(cases, list) \
+            else set()
+        self._hidden_calls = {i for i in calls if is_valid_id(i)} if isinstance(calls, list) \
+            else set()
+        undo_profile = doc.get("profile") is True
+        if write:
+            for case_id in self._hidden_cases:
+                (self.cases_dir / f"{case_id}.json").unlink(missing_ok=True)
+            for call_id in self._hidden_calls:
+                self._call_path(call_id).unlink(missing_ok=True)
+            if undo_profile:
+                (self.data_dir / "profile.json").unlink(missing_ok=True)
+        return undo_profile
+
+    def _finish_undo(self, months: set[str]) -> None:
+        """The index months that listed records of an adding cut short, written without
+        them; then ``adding.json`` goes: the undoing is done."""
+        for month in sorted(months):
+            self._write_shard(month)
+        fsync_dir(self.calls_dir)
+        fsync_dir(self.cases_dir)
+        (self.data_dir / ADDING).unlink(missing_ok=True)
+        fsync_dir(self.data_dir)
+        self.undone_records = len(self._hidden_cases) + len(self._hidden_calls)
+        self._hidden_cases, self._hidden_calls = set(), set()
+
     def _read_case_file(self, path: Path) -> Case:
         raw = self._read_bytes(path)
         fast = _fast(raw, _CaseFile)
@@ -487,7 +558,7 @@ class Store:
             return
         for name in os.listdir(self.cases_dir):
             stem, _dot, ext = name.rpartition(".")
-            if ext != "json" or not is_valid_id(stem):
+            if ext != "json" or not is_valid_id(stem) or stem in self._hidden_cases:
                 continue
             path = self.cases_dir / name
             try:
@@ -516,9 +587,12 @@ class Store:
         except OSError as error:
             raise StoreError(f"cannot read {path}: {error.strerror}") from error
 
-    def _load_index(self, write: bool) -> None:
+    def _load_index(self, write: bool) -> set[str]:
+        """Read the index months; returns those that listed hidden calls (an adding cut
+        short), to be written again without them."""
+        hidden: set[str] = set()
         if not self.index_dir.is_dir():
-            return
+            return hidden
         for name in sorted(os.listdir(self.index_dir)):
             match = re.fullmatch(r"calls-(\d{4}-\d{2}|undated)\.json", name)
             if not match:
@@ -541,6 +615,11 @@ class Store:
                 continue
             month = match[1]
             ids = self._months.setdefault(month, set())
+            if self._hidden_calls:
+                kept = [row for row in rows if row.id not in self._hidden_calls]
+                if len(kept) != len(rows):
+                    hidden.add(month)
+                    rows = kept
             for row in rows:
                 if row.id not in self._summaries and shard_key(row.started_at) == month:
                     self._summaries[row.id] = row
@@ -549,6 +628,7 @@ class Store:
                     self._add_row(row)
             self._sorted = None
         self._row_changed(None)
+        return hidden
 
     def _row_changed(self, call_id: str | None) -> None:
         """Note a change to one row (``None``: to any of them) for ``rows_changed_since``."""
@@ -614,7 +694,8 @@ class Store:
             return
         months: set[str] = set()
         for call_id in doc.get("calls", []):
-            if not is_valid_id(call_id) or not self._call_path(call_id).exists():
+            if not is_valid_id(call_id) or call_id in self._hidden_calls \
+                    or not self._call_path(call_id).exists():
                 continue
             try:
                 row = self.load_call(call_id).summary_row()
@@ -651,7 +732,8 @@ class Store:
     def _check_files(self, write: bool, names: list[str] | None = None) -> None:
         """The index against the call files: files it does not know are indexed (read), rows
         whose file is gone are dropped and named."""
-        on_disk = set(self._call_file_ids(self._call_file_names() if names is None else names))
+        on_disk = set(self._call_file_ids(self._call_file_names() if names is None else names)
+                      ) - self._hidden_calls
         months: set[str] = set()
         for call_id in sorted(on_disk - self._summaries.keys()):
             path = self._call_path(call_id)
@@ -736,7 +818,8 @@ class Store:
                                    len(self._summaries))
 
     def backup_in_background(self, reason: str) -> None:
-        if self.read_only or (self._backup_thread and self._backup_thread.is_alive()):
+        if self.read_only or self._adding or (self._backup_thread and
+                                              self._backup_thread.is_alive()):
             return
 
         def run() -> None:
@@ -1086,6 +1169,23 @@ class Store:
             raise StoreCorrupt(path, f"it holds call {call.id}, not {call_id}")
         return call
 
+    def has_same_call(self, call: Call) -> bool:
+        """Is ``call`` here exactly as it is (every field)? Its file's bytes are compared
+        with ``call`` encoded, so an import of calls already here decodes none of them;
+        a file written otherwise (an older version) is read and compared field by field."""
+        if call.id not in self._summaries:
+            return False
+        if call.id not in self._latest_calls:
+            try:
+                raw = self._call_path(call.id).read_bytes()
+            except OSError:
+                raw = b""
+            head = _record_head("call", call)
+            if raw.startswith(head) and raw.endswith(b"}}}") and \
+                    raw[len(head):-3].isdigit():
+                return True
+        return self.load_call(call.id) == call  # every field, as to_dict() compares them
+
     def _careful_call(self, path: Path) -> Call:
         doc = _one_doc(read_json_file(path), "call", path)
         if doc is None:
@@ -1111,45 +1211,83 @@ class Store:
                 self._add_row(row)
             self._enqueue(_Job("row", f"row:{call.id}", shard_key(row.started_at)))
 
-    def write_many(self, cases: list[Case], calls: list[Call],
-                   progress: Callable[[int], None] | None = None) -> None:
+    def write_many(self, cases: Iterable[Case], calls: Iterable[Call],
+                   progress: Callable[[int], None] | None = None, *,
+                   case_ids: Sequence[str] | None = None,
+                   call_ids: Sequence[str] | None = None,
+                   profile: Profile | None = None) -> None:
         """Add many new records at once (the demo, benchmarks, import), all or nothing.
 
-        Every record is checked first; records whose ids are already here are refused
-        before anything is written. Files are written without an fsync each, then one
-        ``os.sync``; then the index months. A crash part-way leaves files the next open
-        indexes (call files) or reads (case files); :meth:`undo_many` removes them on a
-        failure here, so a failed import leaves the store as it was.
+        ``cases`` and ``calls`` may be read one at a time (an import streams them from
+        its file, never holding them all): then ``case_ids`` and ``call_ids`` say which
+        ids they will bring, in any order. ``profile``: the caller's details, added with
+        them (only where there are none yet).
+
+        Every id is checked first: records whose ids are already here are refused
+        before anything is written. Then ``adding.json`` lists the ids (written and
+        synced before any record), the files are written without an fsync each, then
+        the index months, one ``os.sync``, and ``adding.json`` is removed: that is the
+        commit. A failure here removes what was written (:meth:`_undo_many`); a kill or
+        power cut part-way leaves ``adding.json``, and the next open removes the files
+        it names, so the store is as it was before either way.
         """
         if self.read_only:
             raise StoreError("this data is open read-only")
-        for case in cases:
-            if check_id(case.id, "case") in self._cases:
-                raise StoreError(f"case {case.id} is already here")
-        for call in calls:
-            if check_id(call.id) in self._summaries:
-                raise StoreError(f"call {call.id} is already here")
-            check_id(call.case_id, "case")
+        if case_ids is None:
+            cases = list(cases)
+            case_ids = [case.id for case in cases]
+        if call_ids is None:
+            calls = list(calls)
+            call_ids = [call.id for call in calls]
+        for case_id in case_ids:
+            if check_id(case_id, "case") in self._cases:
+                raise StoreError(f"case {case_id} is already here")
+        for call_id in call_ids:
+            if check_id(call_id) in self._summaries:
+                raise StoreError(f"call {call_id} is already here")
+        if profile is not None and not self._profile.empty:
+            raise StoreError("your details are already here")
+        expected_cases, expected_calls = set(case_ids), set(call_ids)
+        if len(expected_cases) != len(case_ids) or len(expected_calls) != len(call_ids):
+            raise StoreError("an id appears more than once")
+        if not expected_cases and not expected_calls and profile is None:
+            return
         self.flush()
-        written: list[Path] = []
+        self._adding = True
+        self.wait_for_backup()
+        added: dict[str, Case] = {}
+        wrote_profile = False
+        written: list[str] = []
+        """Calls whose files were written here."""
         rows: list[CallSummary] = []
         try:
             with self._db_lock:
+                self._write_doc(self.data_dir / ADDING, "adding", {
+                    "cases": list(case_ids), "calls": list(call_ids),
+                    "profile": profile is not None}, rev=False)
                 for case in cases:
-                    doc = case.to_dict()
-                    doc[REV] = 1
-                    path = self.cases_dir / f"{case.id}.json"
-                    write_new_file(path, encode_file("case", [doc]))
-                    written.append(path)
+                    if case.id not in expected_cases or case.id in added:
+                        raise StoreError(f"case {case.id} was not expected here")
+                    write_new_file(self.cases_dir / f"{case.id}.json",
+                                   encode_record("case", case, 1))
+                    added[case.id] = case.copy()
                 for number, call in enumerate(calls):
-                    doc = call.to_dict()
-                    doc[REV] = 1
-                    path = self._call_path(call.id)
-                    write_new_file(path, encode_file("call", [doc]))
-                    written.append(path)
+                    if call.id not in expected_calls:
+                        raise StoreError(f"call {call.id} was not expected here")
+                    check_id(call.case_id, "case")
+                    write_new_file(self.calls_dir / f"{call.id}.json",
+                                   encode_record("call", call, 1))
+                    written.append(call.id)
+                    expected_calls.discard(call.id)
                     rows.append(call.summary_row())
                     if progress is not None and number % 1000 == 0:
                         progress(number)
+                if len(added) != len(expected_cases) or expected_calls:
+                    raise StoreError("fewer records came than were announced")
+                if profile is not None:  # replaces an empty one, if any
+                    wrote_profile = True
+                    write_new_file(self.data_dir / "profile.json",
+                                   encode_record("profile", profile, 1))
                 months: set[str] = set()
                 with self._jobs_lock:
                     for row in rows:
@@ -1157,16 +1295,24 @@ class Store:
                         months.add(shard_key(row.started_at))
                 for month in sorted(months):
                     self._write_shard(month, bulk=True)
-                if written and hasattr(os, "sync"):
+                if hasattr(os, "sync"):
                     os.sync()
+                (self.data_dir / ADDING).unlink()
+                fsync_dir(self.data_dir)
         except BaseException:
-            self._undo_many(written, rows)
+            self._undo_many(list(added), written, rows, wrote_profile)
             raise
-        for case in cases:
-            self._cases[case.id] = case.copy()
+        finally:
+            self._adding = False
+        self._cases.update(added)
+        if profile is not None:
+            self._profile = Profile.from_dict(profile.to_dict())
+            self._revs["profile.json"] = 1
 
-    def _undo_many(self, written: list[Path], rows: list[CallSummary]) -> None:
-        """Remove what a failed ``write_many`` wrote (best effort; the next open checks)."""
+    def _undo_many(self, cases: list[str], calls: list[str], rows: list[CallSummary],
+                   profile: bool) -> None:
+        """Remove what a failed ``write_many`` wrote; ``adding.json`` goes once all of it
+        is gone, else the next open finishes the job."""
         months: set[str] = set()
         with self._jobs_lock:
             for row in rows:
@@ -1176,16 +1322,18 @@ class Store:
                     self._months.get(month, set()).discard(row.id)
                     months.add(month)
             self._sorted = None
-        for path in written:
-            try:
-                path.unlink()
-            except OSError:
-                pass
-        for month in months:
-            try:
+        paths = [self.cases_dir / f"{case_id}.json" for case_id in cases]
+        paths += [self.calls_dir / f"{call_id}.json" for call_id in calls]
+        if profile:
+            paths.append(self.data_dir / "profile.json")
+        try:
+            for path in paths:
+                path.unlink(missing_ok=True)
+            for month in months:
                 self._write_shard(month)
-            except OSError:
-                pass
+            (self.data_dir / ADDING).unlink(missing_ok=True)
+        except OSError:
+            pass
 
     # -- sync conflicts ----------------------------------------------------------
     def conflicts(self) -> list[Problem]:
