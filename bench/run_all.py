@@ -38,6 +38,7 @@ import asyncio
 import gc
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -379,7 +380,7 @@ def measure_import(data_dir: Path, work: Path) -> dict[str, Any]:
     first = run_measured(cli(target, "import", str(export)), stdout=subprocess.PIPE)
     second = run_measured(cli(target, "import", str(export)), stdout=subprocess.PIPE)
     shutil.rmtree(target, ignore_errors=True)
-    return {"first": first, "second": second}
+    return {"first": first, "second": second, "export_bytes": export.stat().st_size}
 
 
 def measure_demo(size: int, work: Path) -> dict[str, Any]:
@@ -514,11 +515,25 @@ def main(argv: list[str] | None = None) -> int:
             if "import" in parts:
                 found = measure_import(dirs[size], work)
                 first, second = found["first"], found["second"]
-                print(f"\nImport at N={size}: first rc {first['rc']} in {first['wall']:.1f} s, "
-                      f"peak {first['rss']:.0f} MB {first['err'][:300]}; again rc "
-                      f"{second['rc']} in {second['wall']:.1f} s {second['err'][:200]}; "
-                      f"first says: {first['out']}; again says: {second['out']}",
-                      flush=True)
+                export_mb = found["export_bytes"] / 1e6
+                print(f"\nImport at N={size} ({export_mb:.0f} MB export): first rc {first['rc']} "
+                      f"in {first['wall']:.1f} s, cpu {first['cpu']:.1f} s, peak "
+                      f"{first['rss']:.0f} MB {first['err'][:300]}; again rc {second['rc']} in "
+                      f"{second['wall']:.1f} s, cpu {second['cpu']:.1f} s, peak "
+                      f"{second['rss']:.0f} MB {second['err'][:200]}; first says: "
+                      f"{first['out']}; again says: {second['out']}", flush=True)
+                calls_here = sum(1 for _ in (dirs[size] / "calls").glob("*.json"))
+                said = re.search(r"and ([\d,]+) calls?", first["out"])
+                added = first["rc"] == 0 and said is not None and int(
+                    said[1].replace(",", "")) == calls_here
+                print(f"  [{'ok ' if added else 'MISS'}] N={size} import succeeds and adds "
+                      "every call", flush=True)
+                nothing = second["rc"] == 0 and "added 0 cases and 0 calls" in second["out"]
+                print(f"  [{'ok ' if nothing else 'MISS'}] N={size} importing it again adds "
+                      "nothing", flush=True)
+                if export_mb >= 50:  # memory-bounded: less than the file it reads
+                    goal(f"N={size} import peak memory / export size",
+                         first["rss"] / export_mb, 1.0)
             if "demo" in parts:
                 found = measure_demo(size, work)
                 print(f"\ndemo --calls {size} --into: rc {found['rc']} in {found['wall']:.1f} s "
