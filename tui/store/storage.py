@@ -9,46 +9,9 @@ from typing import Any
 from tinydb.storages import Storage
 
 from tui.store.atomic import atomic_write
+from tui.store.errors import StoreCorrupt, StoreError, read_json_file
 
-
-class StoreError(Exception):
-    """A store problem with a message meant for the user."""
-
-
-class StoreCorrupt(StoreError):
-    """A data file exists but cannot be read; it is left untouched."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(
-            f"the data file {path} is damaged ({reason}); it was left untouched. "
-            "Move it aside or restore a backup, then start again."
-        )
-
-
-def read_json_file(path: Path) -> dict[str, Any] | None:
-    """The JSON object in ``path``; None when missing; StoreCorrupt when damaged."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise StoreError(f"cannot read {path}: {error.strerror}") from error
-    if not raw.strip():
-        raise StoreCorrupt(path, "the file is empty")
-    try:
-        data: Any = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise StoreCorrupt(path, "not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise StoreCorrupt(path, f"not valid JSON at line {error.lineno}") from None
-    if not isinstance(data, dict):
-        raise StoreCorrupt(path, "not a JSON object")
-    for table in data.values():
-        if not isinstance(table, dict):
-            raise StoreCorrupt(path, "a table is not a JSON object")
-    return data
+__all__ = ["AtomicJSONStorage", "StoreCorrupt", "StoreError", "read_json_file"]
 
 
 class AtomicJSONStorage(Storage):

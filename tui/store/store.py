@@ -37,30 +37,45 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 
 from tui.domain.live import recover_interrupted
-from tui.domain.migrate import NewerSchema, migrate
 from tui.domain.model import (
     ID_PATTERN,
-    SCHEMA_VERSION,
     Call,
     CallSummary,
     Case,
     Profile,
-    RecordError,
-    decode,
     is_valid_id,
 )
 from tui.domain.text import visible
 from tui.store import backup as backups
 from tui.store.atomic import ensure_private_dir, fsync_dir, sweep_temp_files, write_new_file
+from tui.store.files import (
+    ADDING,
+    CONFLICT_PATTERNS,
+    LAYOUT_VERSION,
+    REV,
+    SHARD_NAME,
+    Problem,
+    check_id,
+    conflict_problems,
+    layout_version,
+    migrate_document,
+    read_call_file,
+    read_case_file,
+    read_profile_file,
+    read_record,
+    read_shard,
+    shard_key,
+)
+from tui.store.files import one_doc as _one_doc
 from tui.store.storage import AtomicJSONStorage, StoreCorrupt, StoreError, read_json_file
 
 try:  # pragma: no cover - always present on POSIX
@@ -74,77 +89,18 @@ RETRY_SECONDS = 0.5
 """Pause after a failed write (disk full, I/O error) before trying again."""
 LOCK_CHECK_SECONDS = 1.0
 """How often the writer checks that the lock file is still ours (also before each write)."""
-LAYOUT_VERSION = 2
-ADDING = "adding.json"
-"""Present only while ``write_many`` adds records: which ones (see :meth:`Store.write_many`)."""
-REV = "_rev"
-"""The per-document revision counter's key (ignored when records are read)."""
-CONFLICT_PATTERNS = (re.compile(r"\.sync-conflict-"), re.compile(r"\(conflicted copy"),
-                     re.compile(r"\.conflict\d*$"), re.compile(r"\(Case Conflict"))
-"""File names sync tools give to a second version of a file (Syncthing, Dropbox…)."""
 ROW_LOG_KEPT = 2048
 """Changed rows remembered for ``Store.rows_changed_since`` (then: look at every row)."""
 _CALL_FILE = re.compile(r"^(" + ID_PATTERN.strip("^$") + r")\.json$", re.MULTILINE)
 """A call file's name, among names joined by line breaks (its id is group 1)."""
-_ANY_CONFLICT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in CONFLICT_PATTERNS))
-"""All of them in one pattern: one search per file name (50,000 call files at open)."""
 
 
 class StoreLocked(StoreError):
     """Another copy of the app has this data open."""
 
 
-def migrate_document(doc: Any, path: Path) -> dict[str, Any]:
-    """Bring a stored document up to the current schema, or refuse a newer one."""
-    try:
-        return migrate(doc)
-    except NewerSchema as error:
-        raise StoreError(f"{path} was {error}") from None
-    except RecordError as error:
-        raise StoreCorrupt(path, visible(str(error))) from None
-
-
-K = TypeVar("K", Call, Case, CallSummary, Profile)
-
-
-def read_record(doc: Any, kind: type[K], path: Path) -> K:
-    """A stored document as a typed record; ``StoreCorrupt`` naming the file and field."""
-    try:
-        return decode(migrate_document(doc, path), kind)
-    except RecordError as error:
-        raise StoreCorrupt(path, str(error)) from None
-
-
-def check_id(value: str, what: str = "call") -> str:
-    """``value`` if it is an id the app made; ``StoreError`` otherwise (ids name files)."""
-    if not is_valid_id(value):
-        raise StoreError(f"'{visible(str(value))[:60]}' is not a valid {what} id")
-    return value
-
-
-def _one_doc(data: dict[str, Any] | None, table: str, path: Path) -> dict[str, Any] | None:
-    if data is None:
-        return None
-    docs = list(data.get(table, {}).values())
-    if len(docs) != 1 or not isinstance(docs[0], dict):
-        raise StoreCorrupt(path, f"expected exactly one {table} document")
-    doc: dict[str, Any] = docs[0]
-    return doc
-
-
-_CallFile = dict[str, dict[str, Call]]
-_CaseFile = dict[str, dict[str, Case]]
-_Shard = dict[str, dict[str, CallSummary]]
 _REVS = msgspec.json.Decoder(dict[str, dict[str, dict[str, Any]]])
 _ENCODER = msgspec.json.Encoder()
-
-
-def _fast(raw: bytes, kind: Any) -> Any:
-    """Typed decode of a file written by this version; None to take the careful path."""
-    try:
-        return msgspec.json.decode(raw, type=kind)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
 
 
 def encode_file(table: str, docs: list[dict[str, Any]]) -> bytes:
@@ -169,39 +125,9 @@ def _started(row: CallSummary) -> str:
     return row.started_at
 
 
-def shard_key(started_at: str) -> str:
-    """The index file a call's row lives in: the UTC month it started (``2026-01``)."""
-    key = started_at[:7]
-    if len(key) == 7 and key[4] == "-" and key[:4].isdigit() and key[5:].isdigit():
-        return key
-    return "undated"
-
-
-@dataclass
-class Problem:
-    """Something wrong with a file, named to the user."""
-
-    path: Path
-    """The file, where it was."""
-    reason: str
-    kept_at: Path | None = None
-    """Where the damaged file was moved (kept, never deleted)."""
-    kind: str = "damaged"
-    """``damaged`` (data may be missing: restore offered), ``rebuilt`` (an index, rebuilt
-    from the call files: nothing lost), ``conflict`` (a sync tool's second version),
-    ``missing`` (a file the index knew is gone)."""
-    restored_from: str = ""
-
-    @property
-    def relative(self) -> str:
-        return self.path.name if self.path.parent.name not in ("cases", "calls", "index") \
-            else f"{self.path.parent.name}/{self.path.name}"
-
-    def describe(self) -> str:
-        text = f"{self.relative}: {self.reason}"
-        if self.kept_at is not None:
-            text += f" (kept as {self.kept_at})"
-        return text
+__all__ = ["ADDING", "CONFLICT_PATTERNS", "LAYOUT_VERSION", "REV", "Problem", "SaveStatus",
+           "Store", "StoreLocked", "check_id", "encode_file", "encode_record",
+           "migrate_document", "read_record", "shard_key"]
 
 
 @dataclass
@@ -392,19 +318,7 @@ class Store:
 
     # -- layout, migration ----------------------------------------------------
     def _layout(self) -> int:
-        path = self.data_dir / "layout.json"
-        try:
-            doc = _one_doc(read_json_file(path), "layout", path)
-        except StoreCorrupt:
-            return LAYOUT_VERSION if self.cases_dir.is_dir() and any(self.cases_dir.iterdir()) \
-                else (1 if (self.data_dir / "index.json").exists() else LAYOUT_VERSION)
-        if doc is None:
-            return 1 if (self.data_dir / "index.json").exists() else LAYOUT_VERSION
-        version = doc.get("version")
-        if not isinstance(version, int) or version > LAYOUT_VERSION:
-            raise StoreError(f"{path}: this folder was written by a newer Hold the Line "
-                             f"(layout {version}); upgrade the app to open it")
-        return version
+        return layout_version(self.data_dir)
 
     def _write_layout(self) -> None:
         path = self.data_dir / "layout.json"
@@ -543,16 +457,6 @@ class Store:
         self.undone_records = len(self._hidden_cases) + len(self._hidden_calls)
         self._hidden_cases, self._hidden_calls = set(), set()
 
-    def _read_case_file(self, path: Path) -> Case:
-        raw = self._read_bytes(path)
-        fast = _fast(raw, _CaseFile)
-        if fast is not None and len(fast.get("case", {})) == 1:
-            case: Case = next(iter(fast["case"].values()))
-            if case.schema_version == SCHEMA_VERSION:
-                return case
-        doc = _one_doc(read_json_file(path), "case", path)
-        return read_record(doc, Case, path)
-
     def _load_cases(self, write: bool) -> None:
         if not self.cases_dir.is_dir():
             return
@@ -562,7 +466,7 @@ class Store:
                 continue
             path = self.cases_dir / name
             try:
-                case = self._read_case_file(path)
+                case = read_case_file(path)
                 if case.id != stem:
                     raise StoreCorrupt(path, f"it holds case {case.id}, not {stem}")
             except StoreCorrupt as error:
@@ -573,19 +477,11 @@ class Store:
     def _load_profile(self, write: bool) -> None:
         path = self.data_dir / "profile.json"
         try:
-            doc = _one_doc(read_json_file(path), "profile", path)
-            if doc is not None:
-                self._profile = read_record(doc, Profile, path)
+            profile = read_profile_file(path)
+            if profile is not None:
+                self._profile = profile
         except StoreCorrupt as error:
             self._aside(path, error.reason, "damaged", write)
-
-    def _read_bytes(self, path: Path) -> bytes:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            raise StoreError(f"{path} is missing") from None
-        except OSError as error:
-            raise StoreError(f"cannot read {path}: {error.strerror}") from error
 
     def _load_index(self, write: bool) -> set[str]:
         """Read the index months; returns those that listed hidden calls (an adding cut
@@ -594,21 +490,12 @@ class Store:
         if not self.index_dir.is_dir():
             return hidden
         for name in sorted(os.listdir(self.index_dir)):
-            match = re.fullmatch(r"calls-(\d{4}-\d{2}|undated)\.json", name)
+            match = SHARD_NAME.fullmatch(name)
             if not match:
                 continue
             path = self.index_dir / name
             try:
-                raw = self._read_bytes(path)
-                shard = _fast(raw, _Shard)
-                rows: list[CallSummary]
-                if shard is not None and all(r.schema_version == SCHEMA_VERSION
-                                             for r in shard.get("calls", {}).values()):
-                    rows = list(shard.get("calls", {}).values())
-                else:
-                    data = read_json_file(path) or {}
-                    rows = [read_record(doc, CallSummary, path)
-                            for doc in data.get("calls", {}).values()]
+                rows = read_shard(path)
             except StoreCorrupt as error:
                 self._aside(path, f"{error.reason}; rebuilt from the call files", "rebuilt",
                             write)
@@ -760,19 +647,10 @@ class Store:
                 self._write_shard(month)
 
     def _find_conflicts(self, call_names: list[str] | None = None) -> None:
-        """Second versions a sync tool left (``x.sync-conflict-….json``, ``x (conflicted
-        copy).json``): named, never read as data."""
-        for folder in (self.data_dir, self.cases_dir, self.calls_dir):
-            if not folder.is_dir():
-                continue
-            names = call_names if folder == self.calls_dir and call_names is not None else (
-                os.listdir(folder))
-            for name in names:
-                if _ANY_CONFLICT.search(name):
-                    self.problems.append(Problem(
-                        folder / name, "a sync tool kept this second version of a file that "
-                        "was changed on two computers: compare it with the original "
-                        "(holdtheline conflicts)", kind="conflict"))
+        """Second versions a sync tool left: named, never read as data."""
+        listed = {self.calls_dir: call_names} if call_names is not None else None
+        self.problems += conflict_problems((self.data_dir, self.cases_dir, self.calls_dir),
+                                           listed)
 
     def _recover(self) -> None:
         """Finish calls left live by a crash or kill."""
@@ -876,7 +754,7 @@ class Store:
                 atomic_write(problem.path, raw)
                 problem.restored_from = backup.name
                 if problem.path.parent == self.cases_dir:
-                    case = self._read_case_file(problem.path)
+                    case = read_case_file(problem.path)
                     self._cases[case.id] = case
                 elif problem.path.parent == self.calls_dir:
                     call = self.load_call(problem.path.stem)
@@ -1140,6 +1018,13 @@ class Store:
                 return list(ordered)
             return [row for row in ordered if row.case_id == case_id]
 
+    def iter_summaries(self, case_ids: Collection[str] | None = None) -> Iterator[CallSummary]:
+        """Summary rows, oldest first (only those of ``case_ids`` if given): the reading
+        API of :class:`tui.store.reader.StoreReader`, which reads them as they are used."""
+        for row in self.call_summaries():
+            if case_ids is None or row.case_id in case_ids:
+                yield row
+
     def call_count(self) -> int:
         return len(self._summaries)
 
@@ -1152,22 +1037,7 @@ class Store:
         latest = self._latest_calls.get(call_id)
         if latest is not None:
             return Call.from_dict(latest)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise StoreError(f"call {call_id} has no file at {path}") from None
-        except OSError as error:
-            raise StoreError(f"cannot read {path}: {error.strerror}") from error
-        fast = _fast(raw, _CallFile)
-        if fast is not None and len(fast.get("call", {})) == 1:
-            call: Call = next(iter(fast["call"].values()))
-            if call.schema_version != SCHEMA_VERSION:
-                call = self._careful_call(path)
-        else:
-            call = self._careful_call(path)
-        if call.id != call_id:
-            raise StoreCorrupt(path, f"it holds call {call.id}, not {call_id}")
-        return call
+        return read_call_file(path, call_id)
 
     def has_same_call(self, call: Call) -> bool:
         """Is ``call`` here exactly as it is (every field)? Its file's bytes are compared
@@ -1185,12 +1055,6 @@ class Store:
                     raw[len(head):-3].isdigit():
                 return True
         return self.load_call(call.id) == call  # every field, as to_dict() compares them
-
-    def _careful_call(self, path: Path) -> Call:
-        doc = _one_doc(read_json_file(path), "call", path)
-        if doc is None:
-            raise StoreError(f"{path} is missing")
-        return read_record(doc, Call, path)
 
     def iter_calls(self, case_id: str | None = None) -> Iterator[Call]:
         """Full calls, oldest first."""
