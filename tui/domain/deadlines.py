@@ -10,16 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import arrow
-
 from tui.domain.model import Case, Notice
 from tui.domain.text import plural
+from tui.domain.timefmt import to_local
 
 CHECK_NOTICE = "Check the date on your notice: the clock runs from it."
 
 
 def local_date(moment: datetime, zone: str = "local") -> date:
-    """The calendar date of ``moment`` where the user lives."""
+    """The calendar date of ``moment`` where the user lives (``zone``: an arrow zone)."""
+    if zone == "local":
+        return to_local(moment).date()
+    import arrow
+
     return arrow.get(moment).to(zone).date()
 
 

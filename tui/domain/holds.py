@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-import arrow
-
 from tui.domain.corrections import revise
 from tui.domain.model import Call, HoldSegment, Revision
 from tui.domain.timefmt import format_duration, format_local_time, parse_iso, to_iso
@@ -119,6 +117,8 @@ def parse_clock(text: str, call: Call) -> datetime:
     hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
     if hour > 23 or minute > 59 or second > 59:
         raise HoldProblem(f"'{text.strip()}' is not a time of day.")
+    import arrow  # only here (the exports read this module too)
+
     start = arrow.get(parse_iso(call.started_at)).to("local")
     end = arrow.get(call.wall_at(call.duration_seconds)).to("local")
     day = start.floor("day")

@@ -18,11 +18,10 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
-import arrow
 import msgspec
 
 from tui.domain.money import MONEY_PATTERN, shown
-from tui.domain.timefmt import parse_iso
+from tui.domain.timefmt import parse_iso, to_local
 
 SCHEMA_VERSION = 4
 """Version of every stored document; bump it and add a step to ``tui.domain.migrate``.
@@ -91,7 +90,7 @@ def as_role(value: str) -> Role:
 
 def local_date_of(iso: str) -> date:
     """The user's local calendar date of a stored UTC time; ``ValueError`` if not one."""
-    return arrow.get(parse_iso(iso)).to("local").date()
+    return to_local(parse_iso(iso)).date()
 
 
 def new_id(prefix: str) -> str:

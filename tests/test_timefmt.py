@@ -1,0 +1,82 @@
+"""Local times are shown exactly as arrow shows them, without arrow on the fast path."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+
+import arrow
+import pytest
+
+from tui.domain.deadlines import local_date
+from tui.domain.model import local_date_of
+from tui.domain.timefmt import _formatter, format_local, parse_iso, to_iso
+
+FAST = ["YYYY-MM-DD HH:mm", "YYYY-MM-DD", "HH:mm", "HH:mm:ss", "YYYY-MM-DD HH:mm ZZ",
+        "YYYY-MM-DDTHH:mm:ssZ", "[at {0}] HH:mm", "{HH}"]
+"""Every format of the app the fast path formats (and braces, literal to arrow)."""
+SLOW = ["MMM D HH:mm", "h:mm A", "dddd YYYY", "{x}"]
+"""Formats the fast path leaves to arrow."""
+FORMATS = FAST + SLOW
+ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "America/St_Johns",
+         "Pacific/Chatham", "Australia/Lord_Howe", "Pacific/Kiritimati", "America/Adak"]
+
+
+@pytest.fixture(params=ZONES)
+def zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _instants(count: int = 150) -> list[str]:
+    pick = random.Random(11)
+    found = []
+    for _ in range(count):
+        moment = datetime(1971, 1, 1, tzinfo=UTC) + timedelta(
+            seconds=pick.randrange(0, 130 * 365 * 86400), microseconds=pick.randrange(10**6))
+        found.append(to_iso(moment))
+        found.append(moment.isoformat())  # with microseconds
+        offset = timezone(timedelta(minutes=pick.randrange(-14 * 60, 14 * 60, 15)))
+        found.append(moment.astimezone(offset).isoformat())  # stored by another app
+    return found + ["2026-03-29T01:00:00+00:00", "2026-10-25T00:59:59+00:00",
+                    "2026-11-01T06:00:00+00:00", "2026-11-24T14:05:00", "0001-01-02T00:00:00"]
+
+
+def test_format_local_is_arrows(zone: str) -> None:
+    for iso in _instants():
+        for fmt in FORMATS:
+            expected = arrow.get(parse_iso(iso)).to("local").format(fmt)
+            assert format_local(iso, fmt) == expected, (zone, iso, fmt)
+        expected_day = arrow.get(parse_iso(iso)).to("local").date()
+        assert local_date_of(iso) == expected_day
+        assert local_date(parse_iso(iso)) == expected_day
+
+
+def test_the_fast_path_takes_the_formats_the_app_uses() -> None:
+    for fmt in FAST:
+        assert _formatter(fmt) is not None, fmt
+    for fmt in SLOW:
+        assert _formatter(fmt) is None, fmt
+
+
+def test_a_zone_change_is_seen_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    iso = "2026-11-24T14:05:00+00:00"
+    try:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+        assert format_local(iso, "HH:mm ZZ") == "14:05 +00:00"
+        monkeypatch.setenv("TZ", "Asia/Kolkata")
+        time.tzset()
+        assert format_local(iso, "HH:mm ZZ") == "19:35 +05:30"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_blank_is_blank() -> None:
+    assert format_local(None) == format_local("") == ""
