@@ -117,16 +117,22 @@ def call_figures(call: Call, today: date) -> CallFigures:
     )
 
 
-class _Tally:
-    """A :class:`Stats` being counted, with the sets its distinct counts come from."""
+class Tally:
+    """A :class:`Stats` being counted, with the sets its distinct counts come from: add
+    each call's figures, oldest call first, then :meth:`done`.
 
-    __slots__ = ("stats", "reps", "refused", "numbers")
+    ``per_call=False`` leaves ``hold_per_call`` empty (the exports do not draw it: a long
+    history is counted without a number kept per call).
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("stats", "reps", "refused", "numbers", "per_call")
+
+    def __init__(self, *, per_call: bool = True) -> None:
         self.stats = Stats()
         self.reps: set[tuple[str, ...]] = set()
         self.refused: set[tuple[str, ...]] = set()
         self.numbers: set[str] = set()
+        self.per_call = per_call
 
     def add(self, figures: CallFigures) -> None:
         stats = self.stats
@@ -134,7 +140,8 @@ class _Tally:
         stats.by_organisation[figures.organisation.strip() or "(organisation not noted)"] += 1
         stats.incoming += figures.incoming
         stats.hold_seconds += figures.hold
-        stats.hold_per_call.append(figures.hold)
+        if self.per_call:
+            stats.hold_per_call.append(figures.hold)
         stats.talk_seconds += figures.talk
         stats.not_recorded_seconds += figures.not_recorded
         if figures.hold > stats.longest_hold:
@@ -155,7 +162,7 @@ class _Tally:
 
 def compute(calls: Iterable[Call], today: date, case: Case | None = None) -> Stats:
     """Count calls, time, reps, references and promises; disputes from ``case``."""
-    tally = _Tally()
+    tally = Tally()
     for figures in sorted((call_figures(call, today) for call in calls),
                           key=lambda f: f.started_at):
         tally.add(figures)
@@ -178,18 +185,18 @@ class Grouped:
 
 def grouped(figures: Iterable[CallFigures]) -> Grouped:
     """The totals, per organisation and per case, in one pass (oldest call first)."""
-    total = _Tally()
-    orgs: dict[str, _Tally] = {}
-    cases: dict[str, _Tally] = {}
+    total = Tally()
+    orgs: dict[str, Tally] = {}
+    cases: dict[str, Tally] = {}
     for one in sorted(figures, key=lambda f: f.started_at):
         total.add(one)
         org = orgs.get(one.organisation)
         if org is None:
-            org = orgs[one.organisation] = _Tally()
+            org = orgs[one.organisation] = Tally()
         org.add(one)
         case = cases.get(one.case_id)
         if case is None:
-            case = cases[one.case_id] = _Tally()
+            case = cases[one.case_id] = Tally()
         case.add(one)
     by_org = {name: tally.done() for name, tally in orgs.items()}
     return Grouped(

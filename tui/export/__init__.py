@@ -1,33 +1,72 @@
 """Exports: Markdown dossier, CSV, complete JSON, iCalendar. No Textual imports.
 
-``render`` is the one entry point, for the command line and the app alike.
+``render`` gives an export's text, for the command line and the app alike;
+``render_chunks`` gives the same text a piece at a time from a ``CallSource``, which
+reads the calls as they are used (a long history, from the store). Each exporter loads
+when it is first used.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from tui.domain.model import Call, Case, Profile
-from tui.export.common import case_facts, export_today
-from tui.export.csv_export import export_csv
-from tui.export.json_export import export_json
-from tui.export.markdown import export_markdown
-from tui.export.mask import mask, mask_profile, mask_records
+from tui.export.formats import BINARY, DESCRIPTIONS, EXPORT_FORMATS, EXTENSIONS, FORMATS
 
-FORMATS = ("md", "csv", "json", "ics")
-"""Text exports (``render`` gives their text)."""
-EXPORT_FORMATS = ("md", "pdf", "csv", "json", "ics")
-"""Every export, text or not (``render_bytes`` gives the bytes of the file)."""
-EXTENSIONS = {"md": ".md", "pdf": ".pdf", "csv": ".csv", "json": ".json", "ics": ".ics"}
-BINARY = ("pdf",)
-"""Formats whose export is bytes, not text."""
-DESCRIPTIONS = {
-    "md": "Markdown dossier to send to an escalation office",
-    "pdf": "the dossier as a printable PDF",
-    "csv": "one row per call, for a spreadsheet (UTF-8 with BOM)",
-    "json": "everything, re-importable with holdtheline import",
-    "ics": "calendar of follow-ups and deadlines",
-}
+if TYPE_CHECKING:
+    from tui.domain.model import Call, Case, Profile
+    from tui.export.csv_export import export_csv
+    from tui.export.ics_export import export_ics
+    from tui.export.json_export import export_json
+    from tui.export.markdown import export_markdown
+    from tui.export.mask import mask, mask_records
+    from tui.export.source import CallSource
+
+
+def render_chunks(
+    fmt: str,
+    cases: list[Case],
+    calls: CallSource,
+    exported_at: str,
+    *,
+    mask: bool = False,
+    today: date | None = None,
+    profile: Profile | None = None,
+) -> Iterator[str]:
+    """The export of ``cases`` and ``calls`` in format ``fmt`` (one of ``FORMATS``), a
+    piece at a time (see :func:`render`). The calls are read as they are used: once, or
+    twice when masked (the identifiers to mask are every call's)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} for text (one of {', '.join(FORMATS)}; "
+                         "pdf: render_bytes)")
+    from tui.export.common import export_today
+
+    today = export_today(exported_at, today)
+    masker = None
+    if mask:
+        from tui.export.mask import Masker, mask_profile
+
+        masker = Masker.for_records(cases, calls.calls())
+        profile = mask_profile(profile) if profile is not None else None
+    if fmt == "md":
+        from tui.export.markdown import markdown_chunks
+
+        return markdown_chunks(cases, calls, exported_at, today, masker=masker, profile=profile)
+    shown_cases = [masker.case(case) for case in cases] if masker else cases
+    shown_calls = (masker.call(call) for call in calls.calls()) if masker else calls.calls()
+    if fmt == "json":
+        from tui.export.json_export import export_json_chunks
+
+        return export_json_chunks(shown_cases, shown_calls, exported_at, profile)
+    if fmt == "csv":
+        from tui.export.csv_export import csv_chunks
+
+        return csv_chunks(shown_cases, shown_calls, exported_at, today)
+    from tui.export.ics_export import ics_chunks  # icalendar loads only when needed
+
+    return ics_chunks(shown_cases, shown_calls, exported_at, today)
 
 
 def render(
@@ -47,25 +86,11 @@ def render(
     ``mask`` hides identifiers except their last 4 characters. Write the text as
     UTF-8; the CSV text starts with a byte-order mark.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r} for text (one of {', '.join(FORMATS)}; "
-                         "pdf: render_bytes)")
-    today = export_today(exported_at, today)
-    facts = case_facts(cases, calls, today) if fmt == "md" else {}
-    if mask:
-        cases, calls, facts = mask_records(cases, calls, facts)
-        profile = mask_profile(profile) if profile is not None else None
-    if fmt == "json":
-        return export_json(cases, calls, exported_at, profile)
-    if fmt == "md":
-        return export_markdown(cases, calls, exported_at, today, facts, masked=mask,
-                               profile=profile)
-    if fmt == "csv":
-        return export_csv(cases, calls, exported_at, today)
-    from tui.export.ics_export import export_ics  # icalendar loads only when needed
+    from tui.export.source import CallList
 
-    return export_ics(cases, calls, exported_at, today)
-
+    source = CallList(calls, keep_order=fmt == "json")  # the JSON lists calls as given
+    return "".join(render_chunks(fmt, cases, source, exported_at, mask=mask, today=today,
+                                 profile=profile))
 
 
 def render_bytes(
@@ -84,6 +109,7 @@ def render_bytes(
         return render(fmt, cases, calls, exported_at, mask=mask, today=today,
                       profile=profile).encode("utf-8")
     from tui.domain.timefmt import parse_iso
+    from tui.export.mask import mask_profile
     from tui.export.pdf import dossier_pdf  # fpdf2 loads only when needed
 
     markdown = render("md", cases, calls, exported_at, mask=mask, today=today,
@@ -95,12 +121,17 @@ def render_bytes(
     return dossier_pdf(markdown, caller=caller, case=title, created=parse_iso(exported_at))
 
 
-def __getattr__(name: str) -> object:
-    if name == "export_ics":
-        from tui.export.ics_export import export_ics
+_WHERE = {"export_csv": "csv_export", "export_ics": "ics_export", "export_json": "json_export",
+          "export_markdown": "markdown", "mask": "mask", "mask_records": "mask"}
 
-        return export_ics
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [
@@ -117,4 +148,5 @@ __all__ = [
     "mask_records",
     "render",
     "render_bytes",
+    "render_chunks",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from tui.domain.followups import promise_status
@@ -64,11 +65,21 @@ def call_row(call: Call, case_title: str, today: date) -> list[str]:
 
 def export_csv(cases: list[Case], calls: list[Call], exported_at: str, today: date) -> str:
     """Header row, then every call oldest first; text starting with the BOM."""
+    return "".join(csv_chunks(cases, sorted(calls, key=lambda c: c.started_at), exported_at,
+                              today))
+
+
+def csv_chunks(cases: list[Case], calls: Iterable[Call], _exported_at: str,
+               today: date) -> Iterator[str]:
+    """:func:`export_csv` a row at a time: ``calls`` oldest first, read as they are used."""
     titles = {case.id: case.title for case in cases}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for call in sorted(calls, key=lambda c: c.started_at):
+    yield BOM + out.getvalue()
+    for call in calls:
+        out.seek(0)
+        out.truncate()
         row = call_row(call, titles.get(call.case_id, ""), today)
         writer.writerow([safe_cell(cell) for cell in row])
-    return BOM + out.getvalue()
+        yield out.getvalue()

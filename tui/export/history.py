@@ -13,26 +13,30 @@ from tui.domain.model import Call
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
 from tui.export.common import reps_short
+from tui.export.spool import Spool
 
 HEADER = ("DATE", "CASE", "ORGANISATION", "DURATION", "HOLD", "REPS", "OUTCOME")
 
 
 def history_rows(calls: Iterable[Call], titles: Mapping[str, str]) -> list[tuple[str, ...]]:
     """Table cells: date, case, organisation, duration, hold, reps, outcome (shown safely)."""
-    rows = []
-    for call in calls:
-        outcome = call.outcome or ("live" if call.is_live else "")
-        cells = (
-            format_local(call.started_at),
-            titles.get(call.case_id, ""),
-            call.organisation,
-            format_duration(call.duration_seconds),
-            format_duration(call.hold_seconds()),
-            reps_short(call),
-            outcome,
-        )
-        rows.append(tuple(visible(cell) or "-" for cell in cells))
-    return rows
+    return [history_row(call, titles) for call in calls]
+
+
+def history_row(call: Call, titles: Mapping[str, str]) -> tuple[str, ...]:
+    """One call's cells in the table (see :func:`history_rows`); none holds a tab or a
+    line break (``visible`` writes control characters as ``\\x..``)."""
+    outcome = call.outcome or ("live" if call.is_live else "")
+    cells = (
+        format_local(call.started_at),
+        titles.get(call.case_id, ""),
+        call.organisation,
+        format_duration(call.duration_seconds),
+        format_duration(call.hold_seconds()),
+        reps_short(call),
+        outcome,
+    )
+    return tuple(visible(cell) or "-" for cell in cells)
 
 
 def history_table(calls: list[tuple[str, ...]]) -> str:
@@ -45,6 +49,30 @@ def history_table(calls: list[tuple[str, ...]]) -> str:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def history_table_chunks(calls: Iterable[Call], titles: Mapping[str, str]) -> Iterator[str]:
+    """:func:`history_table` of ``calls``' rows, a line at a time, never holding them: the
+    rows are set aside in a spool while the widths are measured, then read back and
+    aligned. Nothing at all (not even the header) when there are no calls."""
+    with Spool() as spool:
+        widths = [len(cell) for cell in HEADER]
+        rows = 0
+        for call in calls:
+            cells = history_row(call, titles)
+            widths = [max(width, len(cell)) for width, cell in zip(widths, cells, strict=True)]
+            spool.write("\t".join(cells) + "\n")
+            rows += 1
+        if not rows:
+            return
+        yield _aligned(HEADER, widths)
+        for line in spool.lines():
+            yield _aligned(tuple(line.split("\t")), widths)
+
+
+def _aligned(row: tuple[str, ...], widths: list[int]) -> str:
+    cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+    return "  ".join(cells).rstrip() + "\n"
 
 
 _UNSAFE = re.compile("[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -12,9 +12,10 @@ escaped, control characters are made visible, nothing is dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
-from tui.domain.claims import ClaimGroup
+from tui.domain.claims import ClaimGroup, claim_groups, masked_groups
 from tui.domain.corrections import IDENTIFIER
 from tui.domain.deadlines import CHECK_NOTICE, case_deadlines
 from tui.domain.followups import done_on, promise_status
@@ -26,22 +27,20 @@ from tui.domain.items import (
     value_text,
     was_text,
 )
-from tui.domain.model import Call, Case, Profile, Rep, Revisable
+from tui.domain.model import Call, Case, Claim, Profile, Removed, Rep, Revisable
 from tui.domain.money import shown, total
-from tui.domain.stats import Stats
+from tui.domain.stats import Stats, Tally, call_figures
 from tui.domain.text import join_words, plural, visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local
 from tui.domain.timeline import gap_text, not_recorded_text
-from tui.export.common import (
-    STATUS_WORDS,
-    CaseFacts,
-    calls_by_case,
-    case_facts,
-    case_started,
-    reps_short,
-)
+from tui.export.common import STATUS_WORDS, call_days, case_started, reps_short
+from tui.export.mask import Masker
+from tui.export.source import CallList, CallSource
+from tui.export.spool import Spool
 
 _SPECIALS = set("\\`*_[]<>|~")
+_BACKSLASHED = str.maketrans({char: "\\" + char for char in _SPECIALS})
+"""Each Markdown special with a backslash before it."""
 _LINE_START = re.compile(r"^(\s*)([#>+=-])")
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
@@ -55,7 +54,7 @@ def _escape(text: str, *, starts_block: bool = False) -> str:
     ``>`` or ``1.`` would start a heading, list or quote; those are escaped too.
     """
     shown = visible(text, keep_newlines=True)
-    escaped = "".join("\\" + ch if ch in _SPECIALS else ch for ch in shown)
+    escaped = shown.translate(_BACKSLASHED)
     escaped = _ENTITY.sub(r"\\&", escaped)
     escaped = " ".join(part.strip() for part in escaped.splitlines())
     if starts_block:
@@ -79,10 +78,16 @@ def _heading(text: str) -> str:
     return _escape(text).replace("#", "\\#") if text.strip() else "(untitled)"
 
 
+def _table_head(header: list[str]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+
+
+def _table_row(row: list[str]) -> str:
+    return "| " + " | ".join(row) + " |"
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines + [""]
+    return _table_head(header) + [_table_row(row) for row in rows] + [""]
 
 
 def _was(item: Revisable, name: str) -> str:
@@ -127,8 +132,9 @@ def _rep_line(rep: Rep) -> str:
     return f"{name} — {', '.join(part for part in parts if part)}{_corrected(rep, ())}"
 
 
-def _dispute(case: Case, calls: list[Call], total: Stats) -> str:
-    started = case_started(case, calls)
+def _dispute(case: Case, started: date | None, first_organisation: str, total: Stats) -> str:
+    """The dispute in two sentences: ``started`` is the earliest date on record,
+    ``first_organisation`` the organisation of the case's first call."""
     state = "is resolved" if case.status == "resolved" else f"is {_escape(case.status)}"
     when = f"; it began on {started.isoformat()}" if started else ""
     if total.calls:
@@ -139,7 +145,7 @@ def _dispute(case: Case, calls: list[Call], total: Stats) -> str:
             join_words(orgs)
         )
         if total.calls == 1:
-            calls_part = f", and 1 call has been made about it, to {_escape(calls[0].organisation)}"
+            calls_part = f", and 1 call has been made about it, to {_escape(first_organisation)}"
     else:
         calls_part = ", and no call about it has been recorded yet"
     first = f"The dispute “{_escape(case.title)}” {state}{when}{calls_part}."
@@ -208,11 +214,17 @@ def _case_corrections(case: Case) -> list[str]:
     return [f"Corrected {dates}: {was}.", ""]
 
 
-def _removed(case: Case, calls: list[Call]) -> list[str]:
-    """Items removed from the case or its calls (kept, counted in no total)."""
+def _removed_from_call(call: Call) -> list[tuple[Removed, str]]:
+    """The call's removed items, each with the call's time (for ``_removed``)."""
+    return [(entry, format_local(call.started_at)) for entry in call.removed
+            if not entry.restored]
+
+
+def _removed(case: Case, from_calls: list[tuple[Removed, str]]) -> list[str]:
+    """Items removed from the case or its calls (``from_calls``: ``_removed_from_call`` of
+    each call, oldest first), kept, counted in no total."""
     entries = [(entry, "") for entry in case.removed if not entry.restored]
-    entries += [(entry, format_local(call.started_at)) for call in calls
-                for entry in call.removed if not entry.restored]
+    entries += from_calls
     if not entries:
         return []
     lines = ["### Removed entries", "",
@@ -269,7 +281,7 @@ def _notices(case: Case, today: date) -> list[str]:
     return lines
 
 
-def _claims(groups: list[ClaimGroup], calls_by_id: dict[str, Call]) -> list[str]:
+def _claims(groups: list[ClaimGroup], calls: CallSource) -> list[str]:
     lines = ["### Who says what", ""]
     if not groups:
         return lines + ["No claims recorded.", ""]
@@ -278,7 +290,7 @@ def _claims(groups: list[ClaimGroup], calls_by_id: dict[str, Call]) -> list[str]
         lines += [f"**{_escape(group.question)}** — {verdict}", ""]
         for claim in sorted(group.claims, key=lambda c: c.date):
             who = f" ({_escape(claim.who)})" if claim.who.strip() else ""
-            call = calls_by_id.get(claim.call_id)
+            call = calls.get(claim.call_id) if claim.call_id else None
             on_call = f", on the call of {format_local(call.started_at)}" if call else ""
             lines.append(
                 f"- {_cell(claim.date)}, {_escape(claim.party)}{who}{on_call}: "
@@ -300,24 +312,23 @@ def _documents(case: Case) -> list[str]:
     return lines + _table(["Date", "What", "How", "To", "Tracking"], rows)
 
 
-def _glance(calls: list[Call]) -> list[str]:
-    lines = ["### Calls at a glance", ""]
-    rows = []
-    for number, call in enumerate(calls, start=1):
-        rows.append([
-            str(number), format_local(call.started_at), _cell(call.organisation),
-            format_duration(call.duration_seconds), format_duration(call.hold_seconds()),
-            _cell(reps_short(call)), _cell(_outcome(call)),
-        ])
-    return lines + _table(["#", "When", "Organisation", "Length", "On hold", "Reps", "Outcome"],
-                          rows)
+GLANCE_HEADER = ["#", "When", "Organisation", "Length", "On hold", "Reps", "Outcome"]
+
+
+def _glance_row(number: int, call: Call) -> str:
+    """One call's line of the table "Calls at a glance"."""
+    return _table_row([
+        str(number), format_local(call.started_at), _cell(call.organisation),
+        format_duration(call.duration_seconds), format_duration(call.hold_seconds()),
+        _cell(reps_short(call)), _cell(_outcome(call)),
+    ])
 
 
 def _outcome(call: Call) -> str:
     return call.outcome or ("in progress" if call.is_live else "not recorded")
 
 
-def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) -> list[str]:
+def _call_section(number: int, call: Call, today: date, calls: CallSource) -> list[str]:
     when = format_local(call.started_at, WHEN)
     who = _heading(call.organisation)
     lines = [f"#### {number}. {when} — {f'{who} called' if call.incoming else who}", ""]
@@ -327,7 +338,8 @@ def _call_section(number: int, call: Call, today: date, starts: dict[str, str]) 
     for key in call.fulfils:
         lines.append(f"- Kept the promise {_escape(key)} (this was the call they promised)")
     if call.redial_of:
-        dropped = starts.get(call.redial_of)
+        dropped_call = calls.get(call.redial_of)
+        dropped = format_local(dropped_call.started_at) if dropped_call is not None else None
         lines.append(
             f"- Redial of the dropped call of {dropped}" if dropped
             else "- Redial of a dropped call"
@@ -456,22 +468,56 @@ def _prepared_by(profile: Profile) -> list[str]:
 
 
 def export_markdown(
-    cases: list[Case], calls: list[Call], exported_at: str, today: date,
-    facts: dict[str, CaseFacts] | None = None, *, masked: bool = False,
+    cases: list[Case], calls: list[Call], exported_at: str, today: date, *,
     profile: Profile | None = None,
 ) -> str:
-    """The dossier: cases in creation order, each call in the order it was made.
+    """The dossier of ``cases`` and ``calls`` (see :func:`markdown_chunks`), as one text."""
+    return "".join(markdown_chunks(cases, CallList(calls), exported_at, today,
+                                   profile=profile))
 
-    ``facts`` (totals and claim groups per case) are counted on the real records: give
-    them when ``cases`` and ``calls`` are masked copies.
+
+def markdown_chunks(
+    cases: list[Case], calls: CallSource, exported_at: str, today: date, *,
+    masker: Masker | None = None, profile: Profile | None = None,
+) -> Iterator[str]:
+    """The dossier, a piece at a time: cases in creation order, each call in the order
+    it was made. One case's calls are read once each (a long history is never held):
+    its totals are counted as its two call lists ("at a glance", "in order") are set
+    aside in spools, then the case is written.
+
+    ``masker``: identifiers masked (``profile`` is then the masked profile); totals and
+    claim groups are counted on the real records, so they say the same as unmasked.
     """
-    facts = facts or case_facts(cases, calls, today)
+    return _strip_end(_dossier(cases, calls, exported_at, today, masker, profile))
+
+
+def _strip_end(chunks: Iterator[str]) -> Iterator[str]:
+    """The text of ``chunks`` with its trailing newlines made one, as it streams
+    (``text.rstrip("\n") + "\n"``)."""
+    held = ""
+    for chunk in chunks:
+        body = chunk.rstrip("\n")
+        if body:
+            yield held + body
+            held = chunk[len(body):]
+        else:
+            held += chunk
+    yield "\n"
+
+
+def _joined(lines: list[str]) -> str:
+    """Lines that follow others: each after a newline (the dossier is lines joined)."""
+    return "".join("\n" + line for line in lines)
+
+
+def _dossier(cases: list[Case], calls: CallSource, exported_at: str, today: date,
+             masker: Masker | None, profile: Profile | None) -> Iterator[str]:
+    shown_cases = [masker.case(case) for case in cases] if masker else cases
     if len(cases) == 1:
-        title = f"# Dossier: {_heading(cases[0].title)}"
+        title = f"# Dossier: {_heading(shown_cases[0].title)}"
     else:
         title = "# Dossier" + (f": {len(cases)} cases" if cases else "")
     lines = [
-        title,
         "",
         f"Prepared {format_local(exported_at, WHEN)} with Hold the Line, from the notes "
         "kept during each call. "
@@ -481,33 +527,70 @@ def export_markdown(
     ]
     if profile is not None and not profile.empty:
         lines += _prepared_by(profile)
-    if masked:
+    if masker is not None:
         lines += ["Identifiers are masked: only their last 4 characters are shown.", ""]
     if not cases:
         lines += ["No cases yet.", ""]
-    grouped = calls_by_case(calls)
-    starts = {call.id: format_local(call.started_at) for call in calls}
-    calls_by_id = {call.id: call for call in calls}
-    for case in sorted(cases, key=lambda c: c.created_at):
-        case_calls = grouped.get(case.id, [])
-        total = facts[case.id].stats
-        lines += [f"## {_heading(case.title)}", ""]
-        if case.member.strip():
-            lines += [f"About: {_escape(case.member)}", ""]
-        lines += _case_corrections(case)
-        lines += ["### The dispute in brief", "", _dispute(case, case_calls, total), ""]
-        lines += _identifiers(case)
-        lines += _payments(case)
-        lines += _notices(case, today)
-        lines += _claims(facts[case.id].claim_groups, calls_by_id)
-        lines += _documents(case)
-        if case_calls:
-            lines += _glance(case_calls)
-        lines += ["### Every call, in order", ""]
-        if not case_calls:
-            lines += ["No calls recorded.", ""]
-        for number, call in enumerate(case_calls, start=1):
-            lines += _call_section(number, call, today, starts)
-        lines += _removed(case, case_calls)
-        lines += _totals(total)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    yield title + _joined(lines)
+    # As mask_records does: claims looked up by id across every case.
+    masked_claims = {claim.id: claim for case in shown_cases for claim in case.claims}
+    glance, in_order = Spool(), Spool()
+    try:
+        pairs = sorted(zip(cases, shown_cases, strict=True), key=lambda pair: pair[0].created_at)
+        for case, shown in pairs:
+            yield from _case(case, shown, calls, today, masker, masked_claims, glance,
+                             in_order)
+    finally:
+        glance.close()
+        in_order.close()
+
+
+def _case(case: Case, shown: Case, calls: CallSource, today: date, masker: Masker | None,
+          masked_claims: dict[str, Claim], glance: Spool, in_order: Spool) -> Iterator[str]:
+    """One case's part of the dossier: ``case`` as recorded (counted), ``shown`` as
+    written (masked or the same). Calls named by others (a redial, a claim) are looked up
+    in ``calls`` for their start time, which masking does not change."""
+    tally = Tally(per_call=False)
+    first_day: date | None = None
+    first_organisation = ""
+    removed: list[tuple[Removed, str]] = []
+    number = 0
+    for call in calls.of_case(case.id):
+        tally.add(call_figures(call, today))
+        shown_call = masker.call(call) if masker else call
+        number += 1
+        if number == 1:
+            first_organisation = shown_call.organisation
+        day = call_days(call)
+        if day is not None and (first_day is None or day < first_day):
+            first_day = day
+        glance.write("\n" + _glance_row(number, shown_call))
+        in_order.write(_joined(_call_section(number, shown_call, today, calls)))
+        removed += _removed_from_call(shown_call)
+    total = tally.done()
+    groups = claim_groups(case)
+    total.disputed_questions = sum(1 for group in groups if group.disagree)
+    if masker is not None:
+        groups = masked_groups(groups, masked_claims, masker.text)
+    started = case_started(shown, [])
+    if first_day is not None and (started is None or first_day < started):
+        started = first_day
+    lines = [f"## {_heading(shown.title)}", ""]
+    if shown.member.strip():
+        lines += [f"About: {_escape(shown.member)}", ""]
+    lines += _case_corrections(shown)
+    lines += ["### The dispute in brief", "",
+              _dispute(shown, started, first_organisation, total), ""]
+    lines += _identifiers(shown)
+    lines += _payments(shown)
+    lines += _notices(shown, today)
+    lines += _claims(groups, calls)
+    lines += _documents(shown)
+    if number:
+        lines += ["### Calls at a glance", ""] + _table_head(GLANCE_HEADER)
+    yield _joined(lines)
+    yield from glance.chunks()
+    yield _joined([""] if number else [])
+    yield _joined(["### Every call, in order", ""] + ([] if number else ["No calls recorded.", ""]))
+    yield from in_order.chunks()
+    yield _joined(_removed(shown, removed) + _totals(total))
