@@ -1,4 +1,9 @@
-"""The ``holdtheline`` command."""
+"""The ``holdtheline`` command.
+
+Each command imports what it needs when it runs: ``history`` and ``export`` load the
+streamed store reader and their exporter, never Textual, the playbooks or the letters
+(a short-lived command, in little memory; see ``tests/test_cli_memory.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ import argparse
 import gc
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__, paths
 from tui.config import Config, ConfigError, load_config
@@ -18,7 +24,7 @@ from tui.domain.text import (
     visible,
     without_surrogates,
 )
-from tui.export import EXPORT_FORMATS
+from tui.export.formats import EXPORT_FORMATS
 from tui.launch import (
     LaunchError,
     NoTerminal,
@@ -28,8 +34,12 @@ from tui.launch import (
     playbook_sources,
     require_terminal,
 )
-from tui.service import Service, ServiceError
-from tui.store import Store, StoreError
+from tui.service.base import ServiceError
+from tui.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from tui.service import Service
+    from tui.service.exports import ExportService
 
 CliError = LaunchError
 """A problem to report in one line, with exit status 1."""
@@ -249,6 +259,9 @@ def run_playbooks(args: argparse.Namespace) -> int:
 
 def _letters_service(args: argparse.Namespace) -> Service:
     """Read-only data, with every playbook and letter loaded."""
+    from tui.service import Service
+    from tui.store import Store
+
     playbooks, problems = load_all_playbooks(args.playbooks)
     letters, trouble = load_all_letters(args.playbooks)
     store = Store.open(paths.data_dir(args.data_dir), read_only=True)
@@ -319,6 +332,9 @@ def run_followups(args: argparse.Namespace) -> int:
     from tui.domain.timefmt import format_local
 
     if args.action == "done":
+        from tui.service import Service
+        from tui.store import Store
+
         store = Store.open(paths.data_dir(args.data_dir))
         try:
             service = Service(store)
@@ -393,6 +409,8 @@ def run_app(args: argparse.Namespace) -> int:
 def _run_app(args: argparse.Namespace, config: Config, wanted: str, case_text: str | None,
              resume: bool) -> int:
     from tui.app import HoldTheLineApp
+    from tui.service import Service
+    from tui.store import Store
 
     playbooks, problems = load_all_playbooks(args.playbooks)
     letters, trouble = load_all_letters(args.playbooks)
@@ -437,12 +455,31 @@ def _run_app(args: argparse.Namespace, config: Config, wanted: str, case_text: s
 def _read_only_service(args: argparse.Namespace) -> Service:
     """For the commands that only read: works while the app has the data open. A damaged
     file is named and nothing is printed (no export silently missing a case)."""
+    from tui.service import Service
+    from tui.store import Store
+
     store = Store.open(paths.data_dir(args.data_dir), read_only=True)
-    damaged = [p for p in store.problems if p.kind in ("damaged", "missing")]
-    if damaged:
-        raise CliError("; ".join(visible(p.describe()) for p in damaged) + ". Open the app to "
-                       "restore from a backup (or: holdtheline backup list / restore)")
+    _refuse_damaged(store.problems)
     return Service(store)
+
+
+def _reading_exports(args: argparse.Namespace) -> ExportService:
+    """``history`` and ``export``: the data read as it is used (a long history in little
+    memory), checked as :func:`_read_only_service` checks it."""
+    from tui.service.exports import ExportService
+    from tui.store.reader import StoreReader
+
+    store = StoreReader.open(paths.data_dir(args.data_dir))
+    _refuse_damaged(store.problems)
+    return ExportService.for_reading(store)
+
+
+def _refuse_damaged(problems: Iterable[object]) -> None:
+    damaged = [p for p in problems if getattr(p, "kind", "") in ("damaged", "missing")]
+    if damaged:
+        raise CliError("; ".join(visible(p.describe()) for p in damaged)  # type: ignore[attr-defined]
+                       + ". Open the app to restore from a backup (or: holdtheline backup "
+                       "list / restore)")
 
 
 def _write_stdout(text: str) -> None:
@@ -457,6 +494,21 @@ def _write_stdout(text: str) -> None:
     sys.stdout.flush()
     buffer.write(text.encode("utf-8"))
     buffer.flush()
+
+
+def _write_stdout_chunks(chunks: Iterable[str], size: int = 64 * 1024) -> None:
+    """:func:`_write_stdout` of text made piece by piece, written in batches of whole
+    pieces (not a system call per line, never the whole text at once)."""
+    batch: list[str] = []
+    held = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            _write_stdout("".join(batch))
+            batch, held = [], 0
+    if batch:
+        _write_stdout("".join(batch))
 
 
 def _is_terminal(stream: object) -> bool:
@@ -476,50 +528,48 @@ def _write_stdout_bytes(data: bytes) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    service = _read_only_service(args)
+    exports = _reading_exports(args)
     if args.output:
-        result = service.exports.write(args.format, Path(args.output).expanduser(), args.case,
-                                       mask=args.mask)
+        result = exports.write(args.format, Path(args.output).expanduser(), args.case,
+                               mask=args.mask)
         print(f"Wrote {plural(result.calls, 'call')} in {plural(result.cases, 'case')} to "
               f"{result.path}",
               file=sys.stderr)
     elif args.format == "pdf":
         if sys.stdout.isatty():
             raise CliError("a PDF is not for the terminal: give -o FILE (or redirect it)")
-        data, _cases, _calls = service.exports.render_bytes("pdf", args.case, mask=args.mask)
+        data, _cases, _listed = exports.render_bytes("pdf", args.case, mask=args.mask)
         _write_stdout_bytes(data)
-    elif service.exports.streams(args.format, args.mask):
-        _cases, chunks, _counted = service.exports.chunks(args.case)
-        for chunk in chunks:
-            _write_stdout(chunk)
     else:
-        text, _cases, _calls = service.exports.render(args.format, args.case, mask=args.mask)
-        _write_stdout(text)
+        _cases, chunks, _calls = exports.stream(args.format, args.case, mask=args.mask)
+        _write_stdout_chunks(chunks)
     return 0
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from tui.domain.search import matches
-    from tui.export.history import history_json_chunks, history_rows, history_table
+    from tui.export.history import history_json_chunks, history_table_chunks
 
     if args.grep is not None and not args.grep.strip():
         raise CliError("--grep needs some text to look for")
-    service = _read_only_service(args)
+    exports = _reading_exports(args)
     # Calls are read one at a time and dropped once listed: a long history in little memory.
-    cases, calls = service.exports.select_streamed(args.case)
+    cases, calls = exports.select_streamed(args.case)
     titles = {case.id: case.title for case in cases}
     if args.grep:
+        from tui.domain.search import matches
+
         grep = args.grep
         calls = (call for call in calls if matches(call, grep, titles.get(call.case_id, "")))
     if args.json:
-        for chunk in history_json_chunks(calls):
-            _write_stdout(chunk)
+        _write_stdout_chunks(history_json_chunks(calls))
         return 0
-    rows = history_rows(calls, titles)
-    if rows:
-        _write_stdout(history_table(rows))
-    else:
+    table = history_table_chunks(calls, titles)
+    first = next(table, None)
+    if first is None:
         print("no calls" + (" match" if args.grep else ""), file=sys.stderr)
+        return 0
+    _write_stdout_chunks([first])
+    _write_stdout_chunks(table)
     return 0
 
 
@@ -546,6 +596,8 @@ def run_backup(args: argparse.Namespace) -> int:
             print(f"{number:>3}  {info.name:<40}  {plural(info.cases, 'case')}, "
                   f"{plural(info.calls, 'call')}")
         return 0
+    from tui.store import Store
+
     store = Store.open(data_dir, backup=False)
     try:
         if args.action == "now":
@@ -573,6 +625,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
+    from tui.store import Store
+
     data_dir = paths.data_dir(args.data_dir)
     store = Store.open(data_dir, backup=False)
     try:
@@ -595,6 +649,9 @@ def run_conflicts(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from tui.service import Service
+    from tui.store import Store
+
     # No backup on open: the import takes one itself, only when it will add something.
     store = Store.open(paths.data_dir(args.data_dir), backup=False)
     try:

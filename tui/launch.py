@@ -7,19 +7,15 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tui import paths
-from tui.domain.clock import Clock
-from tui.playbooks import (
-    LetterTemplate,
-    Playbook,
-    PlaybookProblem,
-    load_letters,
-    load_playbooks,
-)
-from tui.service import Service
-from tui.store import Store
+
+if TYPE_CHECKING:  # loaded by the functions that need them: not by the read commands
+    from tui.domain.clock import Clock
+    from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem
+    from tui.service import Service
+    from tui.store import Store
 
 
 class LaunchError(Exception):
@@ -74,6 +70,8 @@ def load_all_playbooks(
     extra_dirs: list[str],
 ) -> tuple[dict[str, Playbook], list[PlaybookProblem]]:
     """Every playbook and every problem found loading them."""
+    from tui.playbooks import load_playbooks
+
     sources: list[Path | tuple[Path, str]] = [*playbook_sources(extra_dirs)]
     return load_playbooks(sources)
 
@@ -82,12 +80,16 @@ def load_all_letters(
     extra_dirs: list[str],
 ) -> tuple[list[LetterTemplate], list[PlaybookProblem]]:
     """Letters for any organisation from every playbook folder's ``letters/``."""
+    from tui.playbooks import load_letters
+
     sources: list[Path | tuple[Path, str]] = [*playbook_sources(extra_dirs)]
     return load_letters(sources)
 
 
 def open_service(store: Store, extra_dirs: list[str], clock: Clock | None = None) -> Service:
     """The application layer over ``store`` with every playbook and letter loaded."""
+    from tui.service import Service
+
     playbooks, problems = load_all_playbooks(extra_dirs)
     letters, trouble = load_all_letters(extra_dirs)
     return Service(store, playbooks, problems + trouble, clock, letters)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
-
 from tui import APP_NAME
 
 HOME_ENV = "HOLDTHELINE_HOME"
@@ -19,11 +17,15 @@ def data_dir(override: str | Path | None = None) -> Path:
     env = os.environ.get(HOME_ENV)
     if env:
         return Path(env).expanduser()
+    from platformdirs import user_data_path  # not loaded when the folder is given
+
     return user_data_path(APP_NAME, appauthor=False)
 
 
 def user_playbooks_dir() -> Path:
     """The user's own playbooks (override shipped ones with the same id)."""
+    from platformdirs import user_config_path
+
     return user_config_path(APP_NAME, appauthor=False) / "playbooks"
 
 

@@ -1,20 +1,50 @@
-"""Domain model and rules: plain Python, no Textual, no TinyDB."""
+"""Domain model and rules: plain Python, no Textual, no TinyDB.
 
-from tui.domain.clock import Clock, FrozenClock, SystemClock
-from tui.domain.dates import parse_due
-from tui.domain.model import (
-    OUTCOMES,
-    ROLES,
-    SCHEMA_VERSION,
-    Call,
-    Case,
-    HoldSegment,
-    Note,
-    Promise,
-    Reference,
-    Rep,
-)
-from tui.domain.timefmt import format_elapsed, format_local, parse_iso, to_iso
+The names below load with the module that defines them, when first used: importing one
+part of the domain (``tui.domain.model``) does not import the rest.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.domain.clock import Clock, FrozenClock, SystemClock
+    from tui.domain.dates import parse_due
+    from tui.domain.model import (
+        OUTCOMES,
+        ROLES,
+        SCHEMA_VERSION,
+        Call,
+        Case,
+        HoldSegment,
+        Note,
+        Promise,
+        Reference,
+        Rep,
+    )
+    from tui.domain.timefmt import format_elapsed, format_local, parse_iso, to_iso
+
+_WHERE = {
+    "Clock": "clock", "FrozenClock": "clock", "SystemClock": "clock",
+    "parse_due": "dates",
+    "OUTCOMES": "model", "ROLES": "model", "SCHEMA_VERSION": "model", "Call": "model",
+    "Case": "model", "HoldSegment": "model", "Note": "model", "Promise": "model",
+    "Reference": "model", "Rep": "model",
+    "format_elapsed": "timefmt", "format_local": "timefmt", "parse_iso": "timefmt",
+    "to_iso": "timefmt",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "OUTCOMES",

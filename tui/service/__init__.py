@@ -2,22 +2,53 @@
 
 No Textual here. The App and the screens ask the ``Service``; it reads and
 writes through the store and applies the domain's rules.
+
+The names below load with the module that defines them, when first used: the command
+line's read commands use ``tui.service.exports`` alone, without the playbooks, the
+letters and the live call.
 """
 
-from tui.service.base import ServiceError
-from tui.service.calls import (
-    CallRequest,
-    DroppedCall,
-    EndCallResult,
-    LiveSession,
-    OrganisationHold,
-    RecordingChoice,
-    hold_clock,
-)
-from tui.service.cases import CaseView
-from tui.service.exports import ExportResult, with_extension
-from tui.service.imports import ImportReport
-from tui.service.service import CaseRow, HomeView, Service
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.service.base import ServiceError
+    from tui.service.calls import (
+        CallRequest,
+        DroppedCall,
+        EndCallResult,
+        LiveSession,
+        OrganisationHold,
+        RecordingChoice,
+        hold_clock,
+    )
+    from tui.service.cases import CaseView
+    from tui.service.exports import ExportResult, with_extension
+    from tui.service.imports import ImportReport
+    from tui.service.service import CaseRow, HomeView, Service
+
+_WHERE = {
+    "ServiceError": "base",
+    "CallRequest": "calls", "DroppedCall": "calls", "EndCallResult": "calls",
+    "LiveSession": "calls", "OrganisationHold": "calls", "RecordingChoice": "calls",
+    "hold_clock": "calls",
+    "CaseView": "cases",
+    "ExportResult": "exports", "with_extension": "exports",
+    "ImportReport": "imports",
+    "CaseRow": "service", "HomeView": "service", "Service": "service",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CallRequest",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from tui.domain.clock import Clock
-from tui.domain.deadlines import local_date
-from tui.domain.timefmt import to_iso
-from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem
-from tui.store import Store
+if TYPE_CHECKING:  # for the annotations only: the read commands load none of them
+    from tui.domain.clock import Clock
+    from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem
+    from tui.store import Store
 
 
 class ServiceError(Exception):
@@ -29,10 +29,14 @@ class Context:
 
     def now_iso(self) -> str:
         """Now, as stored: UTC ISO-8601."""
+        from tui.domain.timefmt import to_iso
+
         return to_iso(self.clock.now())
 
     def today(self) -> date:
         """The user's local date (follow-ups and deadlines are judged on it)."""
+        from tui.domain.deadlines import local_date
+
         return local_date(self.clock.now())
 
     def sorted_playbooks(self) -> list[Playbook]:
