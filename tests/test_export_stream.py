@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui import __version__
 from tui.cli import main
@@ -142,3 +144,43 @@ def test_bytes_written_to_stdout_are_the_export(generated: Path,
     out = capsysbinary.readouterr().out
     text = io.BytesIO(out).read().decode("utf-8")
     assert text.startswith("\ufeffdate,time,case") and text.count("\r\n") == 601
+
+
+# -- the faster paths give the old text -----------------------------------------------
+def _escape_before(text: str, *, starts_block: bool = False) -> str:
+    """``markdown._escape`` as it was (a generator per character, every pattern tried)."""
+    from tui.export import markdown
+
+    shown = markdown.visible(text, keep_newlines=True)
+    escaped = "".join("\\" + ch if ch in markdown._SPECIALS else ch for ch in shown)
+    escaped = markdown._ENTITY.sub(r"\\&", escaped)
+    escaped = " ".join(part.strip() for part in escaped.splitlines())
+    if starts_block:
+        escaped = markdown._LINE_START.sub(r"\1\\\2", escaped)
+        escaped = markdown._NUMBERED.sub(r"\1\\\2", escaped)
+    return escaped
+
+
+TRICKY = (" \t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\u00a0\u3000#>+=-&;#0123456789\u0663\u00b2"
+          "abX.)*_[]<>|~`\\é\x1b\u202e")
+
+
+@given(st.text(alphabet=TRICKY, max_size=12), st.booleans())
+def test_markdown_escaping_is_unchanged(text: str, starts_block: bool) -> None:
+    from tui.export.markdown import _escape
+
+    assert _escape(text, starts_block=starts_block) == _escape_before(text,
+                                                                      starts_block=starts_block)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(_JSON_VALUES)
+def test_pretty_json_is_json_dumps(document: object) -> None:
+    from tui.export.history import pretty_json
+
+    assert pretty_json(document) == json.dumps(document, ensure_ascii=False, indent=2)

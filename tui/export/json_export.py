@@ -40,13 +40,16 @@ def export_json(cases: list[Case], calls: list[Call], exported_at: str,
 
 def export_json_chunks(cases: list[Case], calls: Iterable[Call], exported_at: str,
                        profile: Profile | None = None) -> Iterator[str]:
-    """:func:`export_json` a piece at a time: the calls are read from ``calls`` one by one,
-    so a history of any size is written without holding it (the same text exactly)."""
+    """:func:`export_json` a piece at a time: the cases and calls are written one by one
+    (the calls read from ``calls`` as they are), so a history of any size is written
+    without holding it (the same text exactly)."""
     from tui.export.history import json_list_chunks, terminal_safe
 
-    head = export_document(cases, [], exported_at, profile)
-    del head["calls"]
+    head = export_document([], [], exported_at, profile)
+    del head["cases"], head["calls"]
     text = json.dumps(head, ensure_ascii=False, indent=2)
-    yield terminal_safe(text[: -len("\n}")]) + ',\n  "calls": '
+    yield terminal_safe(text[: -len("\n}")]) + ',\n  "cases": '
+    yield from json_list_chunks(cases, "  ")
+    yield ',\n  "calls": '
     yield from json_list_chunks(calls, "  ")
     yield "\n}\n"

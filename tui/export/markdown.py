@@ -44,6 +44,8 @@ _BACKSLASHED = str.maketrans({char: "\\" + char for char in _SPECIALS})
 _LINE_START = re.compile(r"^(\s*)([#>+=-])")
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+"""Where ``str.splitlines`` splits."""
 WHEN = "YYYY-MM-DD HH:mm ZZ"
 
 
@@ -55,11 +57,18 @@ def _escape(text: str, *, starts_block: bool = False) -> str:
     """
     shown = visible(text, keep_newlines=True)
     escaped = shown.translate(_BACKSLASHED)
-    escaped = _ENTITY.sub(r"\\&", escaped)
-    escaped = " ".join(part.strip() for part in escaped.splitlines())
-    if starts_block:
-        escaped = _LINE_START.sub(r"\1\\\2", escaped)
-        escaped = _NUMBERED.sub(r"\1\\\2", escaped)
+    if "&" in escaped:
+        escaped = _ENTITY.sub(r"\\&", escaped)
+    if _LINE_BREAK.search(escaped):
+        escaped = " ".join(part.strip() for part in escaped.splitlines())
+    else:
+        escaped = escaped.strip()
+    if starts_block:  # (the patterns only match what starts so: most text is not tried)
+        lead = escaped.lstrip()[:1]
+        if lead and lead in "#>+=-":
+            escaped = _LINE_START.sub(r"\1\\\2", escaped)
+        elif lead.isdecimal():
+            escaped = _NUMBERED.sub(r"\1\\\2", escaped)
     return escaped
 
 
