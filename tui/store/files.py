@@ -182,10 +182,12 @@ def read_shard(path: Path) -> list[CallSummary]:
     return [read_record(doc, CallSummary, path) for doc in data.get("calls", {}).values()]
 
 
-def read_call_file(path: Path, call_id: str) -> Call:
-    """The call in ``path``, which must be call ``call_id``'s file."""
+def read_call_file(path: Path | str, call_id: str) -> Call:
+    """The call in ``path``, which must be call ``call_id``'s file (a ``str`` path reads
+    faster: tens of thousands of calls are read by an export)."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except FileNotFoundError:
         raise StoreError(f"call {call_id} has no file at {path}") from None
     except OSError as error:
@@ -194,11 +196,11 @@ def read_call_file(path: Path, call_id: str) -> Call:
     if fast is not None and len(fast.get("call", {})) == 1:
         call: Call = next(iter(fast["call"].values()))
         if call.schema_version != SCHEMA_VERSION:
-            call = _careful_call(path)
+            call = _careful_call(Path(path))
     else:
-        call = _careful_call(path)
+        call = _careful_call(Path(path))
     if call.id != call_id:
-        raise StoreCorrupt(path, f"it holds call {call.id}, not {call_id}")
+        raise StoreCorrupt(Path(path), f"it holds call {call.id}, not {call_id}")
     return call
 
 

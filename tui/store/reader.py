@@ -63,6 +63,7 @@ class StoreReader:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self.calls_dir = self.data_dir / "calls"
+        self._calls = str(self.calls_dir)
         self.cases_dir = self.data_dir / "cases"
         self.index_dir = self.data_dir / "index"
         self.read_only = True
@@ -249,4 +250,4 @@ class StoreReader:
         """The full call, read from its file."""
         if self._store is not None:
             return self._store.load_call(call_id)
-        return read_call_file(self.calls_dir / f"{check_id(call_id)}.json", call_id)
+        return read_call_file(os.path.join(self._calls, check_id(call_id) + ".json"), call_id)
