@@ -69,13 +69,6 @@ class ReadingContext:
 
 
 @dataclass
-class Counted:
-    """Calls written so far by a streamed export."""
-
-    calls: int = 0
-
-
-@dataclass
 class ExportResult:
     """What was written, for the message to the user."""
 
@@ -104,17 +97,15 @@ class StoreCalls:
         self._case_ids = case_ids
         self._by_case: dict[str, IdList] | None = None
         self._ids: IdSet | None = None
-        self.counted = Counted()
-        """Calls read so far by :meth:`calls`."""
         self._all_read: int | None = None
+        """How many :meth:`calls` gave, once it gave them all."""
 
     def calls(self) -> Iterator[Call]:
-        self.counted.calls = 0
+        read = 0
         for row in self._store.iter_summaries(self._case_ids):
-            call = self._store.load_call(row.id)
-            self.counted.calls += 1
-            yield call
-        self._all_read = self.counted.calls
+            yield self._store.load_call(row.id)
+            read += 1
+        self._all_read = read
 
     def _index(self) -> tuple[dict[str, IdList], IdSet]:
         if self._by_case is None or self._ids is None:
@@ -204,11 +195,6 @@ class ExportService:
         chunks = render_chunks(fmt, cases, calls, self._ctx.now_iso(), mask=mask,
                                today=self._ctx.today(), profile=self._ctx.store.get_profile())
         return cases, chunks, calls
-
-    def chunks(self, case_text: str | None = None) -> tuple[list[Case], Iterator[str], Counted]:
-        """The full JSON export, a piece at a time, and the count of calls written so far."""
-        cases, chunks, calls = self.stream("json", case_text)
-        return cases, chunks, calls.counted
 
     @staticmethod
     def _check(fmt: str) -> None:
