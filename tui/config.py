@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +61,8 @@ def load_config(path: Path | None = None, *, must_exist: bool = False) -> Config
         return Config(path)
     except OSError as error:
         raise _fail(path, f"cannot read it ({error.strerror or error})") from None
+    import tomllib  # here: the commands that read no settings do not load it
+
     try:
         data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

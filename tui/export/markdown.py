@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from tui.domain.claims import ClaimGroup, claim_groups, masked_groups
 from tui.domain.corrections import IDENTIFIER
@@ -34,9 +35,11 @@ from tui.domain.text import join_words, plural, visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local
 from tui.domain.timeline import gap_text, not_recorded_text
 from tui.export.common import STATUS_WORDS, call_days, case_started, reps_short
-from tui.export.mask import Masker
 from tui.export.source import CallList, CallSource
 from tui.export.spool import Spool
+
+if TYPE_CHECKING:
+    from tui.export.mask import Masker
 
 _SPECIALS = set("\\`*_[]<>|~")
 _BACKSLASHED = str.maketrans({char: "\\" + char for char in _SPECIALS})
