@@ -47,12 +47,17 @@ class CallList:
         self._oldest = sorted(self._given, key=_started)
         self._sorted = self._given if keep_order else self._oldest
         self._by_id: dict[str, Call] | None = None
+        self._by_case: dict[str, list[Call]] | None = None
 
     def calls(self) -> Iterator[Call]:
         return iter(self._sorted)
 
     def of_case(self, case_id: str) -> Iterator[Call]:
-        return (call for call in self._oldest if call.case_id == case_id)
+        if self._by_case is None:
+            self._by_case = {}
+            for call in self._oldest:
+                self._by_case.setdefault(call.case_id, []).append(call)
+        return iter(self._by_case.get(case_id, ()))
 
     def get(self, call_id: str) -> Call | None:
         if self._by_id is None:

@@ -115,10 +115,16 @@ CaseFile = dict[str, dict[str, Case]]
 ShardFile = dict[str, dict[str, CallSummary]]
 
 
+_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
 def fast_decode(raw: bytes, kind: Any) -> Any:
     """Typed decode of a file written by this version; None to take the careful path."""
+    decoder = _DECODERS.get(kind)
+    if decoder is None:
+        decoder = _DECODERS[kind] = msgspec.json.Decoder(kind)
     try:
-        return msgspec.json.decode(raw, type=kind)
+        return decoder.decode(raw)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
 
