@@ -125,6 +125,24 @@ def test_a_spool_gives_back_what_was_written(limit: int) -> None:
         assert list(spool.lines()) == ["one", "two", "", "three"]
 
 
+def test_without_a_temporary_folder_the_spools_stay_in_memory(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    with Spool(10) as spool:
+        spool.write("x" * 50)
+        spool.write("y\n")
+        assert list(spool.lines()) == ["x" * 50 + "y"]
+    sorted_spool = SortedSpool(run=2)
+    for key in (b"c", b"a", b"b"):
+        sorted_spool.add(key, key.decode())
+    assert list(sorted_spool.texts()) == ["a", "b", "c"]
+
+
 @pytest.mark.parametrize("run", [3, 1000])
 def test_a_sorted_spool_sorts_like_sorted(run: int) -> None:
     pick = random.Random(4)
