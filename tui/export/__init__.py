@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tui.export.formats import BINARY, DESCRIPTIONS, EXPORT_FORMATS, EXTENSIONS, FORMATS
+from tui.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from tui.domain.model import Call, Case, Profile
@@ -125,13 +125,7 @@ _WHERE = {"export_csv": "csv_export", "export_ics": "ics_export", "export_json":
           "export_markdown": "markdown", "mask": "mask", "mask_records": "mask"}
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 __all__ = [

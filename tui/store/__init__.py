@@ -7,8 +7,9 @@ writer, the backups or TinyDB.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tui.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from tui.store.errors import StoreCorrupt, StoreError
@@ -18,13 +19,7 @@ _WHERE = {"StoreCorrupt": "errors", "StoreError": "errors", "Problem": "store",
           "SaveStatus": "store", "Store": "store", "StoreLocked": "store"}
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 
 __all__ = ["Problem", "SaveStatus", "Store", "StoreCorrupt", "StoreError", "StoreLocked"]
