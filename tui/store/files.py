@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -249,3 +250,24 @@ def conflict_problems(folders: tuple[Path, ...], names: dict[Path, list[str]] | 
             if ANY_CONFLICT.search(name):
                 found.append(Problem(folder / name, CONFLICT_REASON, kind="conflict"))
     return found
+
+
+def case_files(cases_dir: Path, skip: Collection[str] = (),
+               ) -> Iterator[tuple[Path, Case | StoreCorrupt]]:
+    """Every case file in ``cases/`` (names that are not ids, and ids in ``skip``, are not
+    read): its path and the case, or why it cannot be read (it must hold its own id)."""
+    if not cases_dir.is_dir():
+        return
+    for name in os.listdir(cases_dir):
+        stem, _dot, ext = name.rpartition(".")
+        if ext != "json" or not is_valid_id(stem) or stem in skip:
+            continue
+        path = cases_dir / name
+        try:
+            case = read_case_file(path)
+            if case.id != stem:
+                raise StoreCorrupt(path, f"it holds case {case.id}, not {stem}")
+        except StoreCorrupt as error:
+            yield path, error
+            continue
+        yield path, case

@@ -29,11 +29,11 @@ from tui.store.files import (
     LAYOUT_VERSION,
     SHARD_NAME,
     Problem,
+    case_files,
     check_id,
     conflict_problems,
     layout_version,
     read_call_file,
-    read_case_file,
     read_profile_file,
     read_shard,
     shard_key,
@@ -119,19 +119,9 @@ class StoreReader:
                 "listed without their case", kind="damaged"))
 
     def _load_cases(self) -> None:
-        if not self.cases_dir.is_dir():
-            return
-        for name in os.listdir(self.cases_dir):
-            stem, _dot, ext = name.rpartition(".")
-            if ext != "json" or not is_valid_id(stem):
-                continue
-            path = self.cases_dir / name
-            try:
-                case = read_case_file(path)
-                if case.id != stem:
-                    raise StoreCorrupt(path, f"it holds case {case.id}, not {stem}")
-            except StoreCorrupt as error:
-                self.problems.append(Problem(path, error.reason, kind="damaged"))
+        for path, case in case_files(self.cases_dir):
+            if isinstance(case, StoreCorrupt):
+                self.problems.append(Problem(path, case.reason, kind="damaged"))
                 continue
             self._cases[case.id] = case
 

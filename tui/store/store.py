@@ -64,6 +64,7 @@ from tui.store.files import (
     REV,
     SHARD_NAME,
     Problem,
+    case_files,
     check_id,
     conflict_problems,
     layout_version,
@@ -458,19 +459,9 @@ class Store:
         self._hidden_cases, self._hidden_calls = set(), set()
 
     def _load_cases(self, write: bool) -> None:
-        if not self.cases_dir.is_dir():
-            return
-        for name in os.listdir(self.cases_dir):
-            stem, _dot, ext = name.rpartition(".")
-            if ext != "json" or not is_valid_id(stem) or stem in self._hidden_cases:
-                continue
-            path = self.cases_dir / name
-            try:
-                case = read_case_file(path)
-                if case.id != stem:
-                    raise StoreCorrupt(path, f"it holds case {case.id}, not {stem}")
-            except StoreCorrupt as error:
-                self._aside(path, error.reason, "damaged", write)
+        for path, case in case_files(self.cases_dir, self._hidden_cases):
+            if isinstance(case, StoreCorrupt):
+                self._aside(path, case.reason, "damaged", write)
                 continue
             self._cases[case.id] = case
 
