@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.domain.holds import describe_correction
 from tui.domain.model import Call
@@ -32,6 +32,7 @@ from tui.service import (
     ServiceError,
 )
 from tui.widgets.call_clock import CallClock
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.notes_log import NotesLog
 from tui.widgets.playbook_panel import PlaybookPanel
 from tui.widgets.rep_form import RepForm
@@ -186,7 +187,7 @@ Everything is saved to disk within a second while you type.
             "It is still running; everything typed so far is kept.",
             id="too-small", markup=False,
         )
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         call = self.session.call

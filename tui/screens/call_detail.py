@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.domain.holds import describe_correction, hold_span
 from tui.domain.items import KIND_WORDS, item_history, item_label, removed_label, step_lines
@@ -25,6 +25,7 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.corrections import HistoryDialog, PickDialog
 from tui.screens.form import Field, FormDialog
 from tui.service import ServiceError
+from tui.widgets.key_footer import KeyFooter
 
 KIND_STYLE = {
     "dial": "bold", "end": "bold", "hold": "yellow", "rep": "cyan", "reference": "bold green",
@@ -157,7 +158,7 @@ counts in no total, and `u` restores it.
         lines.rstrip()
         with VerticalScroll(id="detail-timeline"):
             yield Static(lines)
-        yield Footer()
+        yield KeyFooter()
 
     # -- corrections of notes, references, promises and reps ----------------------------
     def _pick(self, title: str, items: list[tuple[str, Revisable]],

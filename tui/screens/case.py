@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from tui.domain.checks import (
     amount_hint,
@@ -42,6 +42,7 @@ from tui.screens.confirm import ConfirmDialog
 from tui.screens.corrections import HistoryDialog, PickDialog
 from tui.screens.form import Field, FormDialog
 from tui.service import CaseView, ServiceError
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.quick_table import QuickTable
 
 TABS = ("overview", "payments", "notices", "claims", "documents", "calls")
@@ -177,7 +178,7 @@ printed on your notice.
                 yield QuickTable(id="documents-table", cursor_type="row", zebra_stripes=True)
             with TabPane("6 Timeline", id="calls"):
                 yield QuickTable(id="case-calls-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         columns = {

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from tui.domain.model import Call, CallSummary
 from tui.domain.search import call_search_text, locate, match_spans, search_terms
@@ -20,6 +20,7 @@ from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
 from tui.screens.base import AppScreen
 from tui.service import ServiceError
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.quick_table import QuickTable
 from tui.widgets.text_field import TextField
 
@@ -141,7 +142,7 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         yield Static("Loading calls…", id="history-count")
         yield QuickTable(id="history-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-match")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(QuickTable)

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.css.query import NoMatches
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui.domain.model import INTERRUPTED
 from tui.domain.text import visible
 from tui.domain.timefmt import format_duration, format_local
 from tui.screens.base import AppScreen
 from tui.service import CaseRow, HomeView, ServiceError
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.quick_table import QuickTable
 
 CASE_ROWS = 60
@@ -102,7 +103,7 @@ reps, notes and timer; the time the app was closed is kept apart.
             yield QuickTable(id="cases-table", cursor_type="row", zebra_stripes=True)
             yield Static("Recent calls", classes="section-title", id="recent-title")
             yield QuickTable(id="calls-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         cases = self.query_one("#cases-table", DataTable)

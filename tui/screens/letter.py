@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.domain.text import visible
@@ -21,6 +21,7 @@ from tui.screens.case import date_field
 from tui.screens.form import Field, FormDialog
 from tui.service import ServiceError
 from tui.service.letters import SEND_METHODS, placeholders
+from tui.widgets.key_footer import KeyFooter
 
 
 class LetterScreen(AppScreen[None]):
@@ -70,7 +71,7 @@ there are edits not saved).
             yield OptionList(id="letter-templates")
             yield TextArea("", id="letter-text", soft_wrap=True, tab_behavior="focus")
         yield Static("", id="letter-about")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         case = self.service.cases.get(self.case_id)

@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.domain.text import plural, visible
 from tui.playbooks.render import render_text
 from tui.screens.base import AppScreen
+from tui.widgets.key_footer import KeyFooter
 
 
 class PlaybooksScreen(AppScreen[None]):
@@ -58,7 +59,7 @@ column of each problem; run `holdtheline playbooks validate FILE` to re-check.
             )
             with VerticalScroll(id="playbook-preview"):
                 yield Static("", id="playbook-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one("#playbook-list", OptionList)

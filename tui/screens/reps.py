@@ -9,13 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from tui.domain.reps import RepRecord
 from tui.domain.search import normalise
 from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_local
 from tui.screens.base import AppScreen
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.quick_table import QuickTable
 from tui.widgets.text_field import TextField
 
@@ -55,7 +56,7 @@ into the table; the highlighted rep's record shows below.
         yield QuickTable(id="reps-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="reps-detail"):
             yield Static("", id="reps-record")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.widgets import DataTable, Header, Sparkline, Static
 
 from tui.domain.stats import Grouped, Stats
 from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration
 from tui.screens.base import AppScreen
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.quick_table import QuickTable
 
 COLUMNS = ("", "Calls", "They called", "Hold total", "Longest hold", "Talk", "Reps", "Refused ID",
@@ -58,7 +59,7 @@ class StatsScreen(AppScreen[None]):
             yield QuickTable(id="stats-orgs", cursor_type="row")
             yield Static("By case", classes="section-title")
             yield QuickTable(id="stats-cases", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         counted = self.counted
