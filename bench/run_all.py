@@ -11,9 +11,9 @@ synthetic history, ``bench/datagen.py``) and reused by later runs. Then:
 * **ui**     one headless app process (``App.run_test``) with a sampler task that
   wakes every 5 ms and records how late it woke (event-loop lag) and a ``gc``
   callback that records every collection's pause:
-    dial and hang-up: longest stall from the key until the save is on disk (and the
-    home screen refilled after hang-up); bytes the process wrote (``/proc/self/io``
-    ``wchar``) for each;
+    dial and hang-up (three of each, judged on the median): longest stall from the
+    key until the save is on disk (and the home screen refilled after hang-up); bytes
+    the process wrote (``/proc/self/io`` ``wchar``) for the first of each;
     typing 80 characters into the live call's note, 30 ms apart: p99 lag and the
     longest stall (including GC), against a bare app with one ``Input``;
     history: from ``h`` to the first rows on screen, and to every call loaded, and the
@@ -148,6 +148,11 @@ async def press_until(app: Any, key: str, handled: Any) -> float:
     return await drawn - began
 
 
+DIAL_CYCLES = 3
+"""Dial and hang-up are timed this many times (a single stall on this VM varies by
+tens of milliseconds from run to run); the goal is judged on the median."""
+
+
 def ui_child(kind: str, data_dir: str | None) -> None:
     result: dict[str, Any] = {}
     if kind == "bare":
@@ -222,46 +227,56 @@ def ui_child(kind: str, data_dir: str | None) -> None:
             await wait_for(lambda: home_filled(app))
             await pilot.pause(0.3)
             title = store.list_cases()[0].title
-            # -- dial
-            written = wchar()
-            start = time.monotonic()
-            app.begin_call(CallRequest(case_title=title, organisation="Blue Cross"))
             from tui.screens.call import CallScreen
-            await wait_for(lambda: isinstance(app.screen, CallScreen))
-            await asyncio.to_thread(store.flush)
-            end = time.monotonic()
-            result["dial"] = sampler.window(start, end) | {
-                "seconds": end - start, "bytes": wchar() - written}
-            await pilot.pause(0.3)
-            # -- typing
-            start = time.monotonic()
-            for index in range(80):
-                await pilot.press("abcdefghij "[index % 11])
-                await asyncio.sleep(0.03)
-            result["typing"] = sampler.window(start, time.monotonic())
-            await asyncio.to_thread(store.flush)
-            await pilot.pause(0.3)
-            # -- hang up
-            screen = app.screen
-            assert isinstance(screen, CallScreen)
-            ended = screen.session.call.id
-            written = wchar()
-            start = time.monotonic()
-            screen._ended(EndCallResult(outcome="resolved", summary="bench"))
+            dial_runs: list[float] = []
+            hangup_runs: list[float] = []
+            for cycle in range(DIAL_CYCLES):
+                # -- dial
+                written = wchar()
+                start = time.monotonic()
+                app.begin_call(CallRequest(case_title=title, organisation="Blue Cross"))
+                await wait_for(lambda: isinstance(app.screen, CallScreen))
+                await asyncio.to_thread(store.flush)
+                end = time.monotonic()
+                dialled = sampler.window(start, end) | {
+                    "seconds": end - start, "bytes": wchar() - written}
+                dial_runs.append(dialled["max"])
+                result.setdefault("dial", dialled)
+                await pilot.pause(0.3)
+                if cycle == 0:  # -- typing
+                    start = time.monotonic()
+                    for index in range(80):
+                        await pilot.press("abcdefghij "[index % 11])
+                        await asyncio.sleep(0.03)
+                    result["typing"] = sampler.window(start, time.monotonic())
+                    await asyncio.to_thread(store.flush)
+                    await pilot.pause(0.3)
+                # -- hang up
+                screen = app.screen
+                assert isinstance(screen, CallScreen)
+                ended = screen.session.call.id
+                written = wchar()
+                start = time.monotonic()
+                screen._ended(EndCallResult(outcome="resolved", summary="bench"))
 
-            def refilled() -> bool:  # home shows the ended call on top, as resolved
-                if not home_filled(app, extra=1):
-                    return False
-                table = app.screen.query_one("#calls-table", DataTable)
-                key = table.coordinate_to_cell_key((0, 0)).row_key.value
-                return key == ended and "resolved" in str(table.get_row_at(0)[-1]).lower()
+                def refilled(made: int = cycle + 1, ended: str = ended) -> bool:
+                    """home shows the ended call on top, as resolved"""
+                    if not home_filled(app, extra=made):
+                        return False
+                    table = app.screen.query_one("#calls-table", DataTable)
+                    key = table.coordinate_to_cell_key((0, 0)).row_key.value
+                    return key == ended and "resolved" in str(table.get_row_at(0)[-1]).lower()
 
-            await wait_for(refilled)
-            await asyncio.to_thread(store.flush)
-            end = time.monotonic()
-            result["hangup"] = sampler.window(start, end) | {
-                "seconds": end - start, "bytes": wchar() - written}
-            await pilot.pause(0.3)
+                await wait_for(refilled)
+                await asyncio.to_thread(store.flush)
+                end = time.monotonic()
+                hung = sampler.window(start, end) | {
+                    "seconds": end - start, "bytes": wchar() - written}
+                hangup_runs.append(hung["max"])
+                result.setdefault("hangup", hung)
+                await pilot.pause(0.3)
+            result["dial"]["runs"] = dial_runs
+            result["hangup"]["runs"] = hangup_runs
             # -- history
             from tui.screens.history import HistoryScreen
             def rows_shown() -> bool:
@@ -278,7 +293,7 @@ def ui_child(kind: str, data_dir: str | None) -> None:
                 done = getattr(history, "fully_loaded", None)
                 if done is not None:
                     return bool(done)
-                return len(getattr(history, "calls", [])) >= total + 1
+                return len(getattr(history, "calls", [])) >= total + DIAL_CYCLES
 
             await wait_for(complete)
             end = time.monotonic()
@@ -479,11 +494,14 @@ def main(argv: list[str] | None = None) -> int:
             if not ours:
                 continue
             print(f"N={size}: " + json.dumps(ours, default=lambda v: round(v, 4)), flush=True)
-            goal(f"N={size} dial: longest stall", ours["dial"]["max"] * 1e3, 50, "ms")
+            for name, what in (("dial", "dial"), ("hangup", "hang-up (incl. home refill)")):
+                runs = ours[name]["runs"]
+                goal(f"N={size} {what}: longest stall, median of {len(runs)}",
+                     statistics.median(runs) * 1e3, 50, "ms")
+                print(f"         each: {', '.join(f'{run * 1e3:.0f}' for run in runs)} ms "
+                      f"(the first {name} of the session is the first column)")
             print(f"         dial bytes written {ours['dial']['bytes']:,}; "
                   f"hang-up bytes written {ours['hangup']['bytes']:,}")
-            goal(f"N={size} hang-up (incl. home refill): longest stall",
-                 ours["hangup"]["max"] * 1e3, 50, "ms")
             goal(f"N={size} typing p99 lag / bare",
                  ours["typing"]["p99"] / max(bare["typing"]["p99"], 1e-4), 2.0)
             goal(f"N={size} typing longest stall (incl. GC)", ours["typing"]["max"] * 1e3, 100,

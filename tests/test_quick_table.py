@@ -75,3 +75,28 @@ async def test_the_table_measures_as_datatable_with_any_columns() -> None:
                 table.add_row(Text("x" * index), "y" * (index % 17))
             await pilot.pause()
             assert tables[0].virtual_size == tables[1].virtual_size
+
+
+async def test_rows_shown_again_at_other_places_draw_as_datatable() -> None:
+    """As a filter keystroke does: the same calls cleared and added again in another
+    order, some with the same words in another style; every cell still drawn as
+    DataTable draws it (kept cut text is never another cell's, nor stale)."""
+    app = Both()
+    async with app.run_test(size=(120, 40)) as pilot:
+        quick = app.query_one("#quick", QuickTable)
+        quick.add_column("a", width=12)
+        cells = [cell for cell in CELLS if isinstance(cell, Text)]
+        restyled = [Text(cell.plain, style="bold reverse", overflow=cell.overflow)
+                    for cell in cells]
+        base = quick.rich_style
+        for rows in (cells, cells[::-1], restyled, cells[1::2] + restyled[::2]):
+            quick.clear()
+            for cell in rows:
+                quick.add_row(cell)
+            await pilot.pause()
+            for row in range(len(rows)):
+                fast = quick._render_cell(row, 0, base, 14)
+                quick._cell_render_cache.clear()
+                slow = DataTable._render_cell(quick, row, 0, base, 14)
+                quick._cell_render_cache.clear()
+                assert _simple(fast) == _simple(slow), (row, rows[row].plain)

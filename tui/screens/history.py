@@ -22,6 +22,7 @@ from tui.screens.base import AppScreen
 from tui.service import ServiceError
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.quick_table import QuickTable
+from tui.widgets.shown import update_static
 from tui.widgets.text_field import TextField
 
 COLUMNS = ("When", "Case", "Organisation", "Length", "On hold", "Reps", "Outcome")
@@ -312,9 +313,8 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
             status = f"{shown}+ of {len(self.rows)} calls{more} · counting…"
         else:
             status = f"{shown} of {len(self.rows)} calls{more}"
-        self.query_one("#history-count", Static).update(
-            Text(f"{status} · sorted by {column.lower()} ({order})", style="dim")
-        )
+        update_static(self.query_one("#history-count", Static),
+                      Text(f"{status} · sorted by {column.lower()} ({order})", style="dim"))
 
     def match_for(self, call_id: str) -> Text:
         """Where the call matched the filter (read from its file when first asked)."""
@@ -343,7 +343,7 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
             if table.row_count < len(self._found):
                 self._add_rows(self._page())  # scrolled near the end: the next rows
         match = self.match_for(str(event.row_key.value)) if event.row_key else None
-        self.query_one("#history-match", Static).update(match or "")
+        update_static(self.query_one("#history-match", Static), match or Text(""))
 
     @on(Input.Changed, "#history-filter")
     def _filter(self) -> None:

@@ -21,6 +21,8 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 SegmentLines = list[list[Segment]]
+SEGMENTS_KEPT = 4096
+"""Cells whose cut, padded text is kept (several screenfuls of a wide table)."""
 _JOIN = Text("\n")
 
 
@@ -31,6 +33,35 @@ class QuickTable(DataTable[object]):
     last row) then lists every row first, so it lands on the real last one."""
 
     add_the_rest: Callable[[], None] | None = None
+
+    def _cell_segments(self, cell: Text, width: int) -> list[Segment]:
+        """The cell's text cut to the column and padded, before the table's styles.
+
+        Kept by what the text is (not by row position), so a filter keystroke that
+        shows again the calls already on screen, at new rows, does not lay them out
+        again; bounded to a few screenfuls."""
+        key = (cell.plain, cell.style, tuple(cell.spans), cell.overflow, width,
+               self.cell_padding)
+        cache: dict[tuple[object, ...], list[Segment]] = self.__dict__.setdefault(
+            "_segments_cache", {})
+        found = cache.get(key)
+        if found is not None:
+            return found
+        pad = self.cell_padding
+        inner = width - 2 * pad
+        line = cell.copy()
+        line.truncate(inner, overflow=cell.overflow or "fold")
+        # As Text.__rich_console__ does: joined, the text's own style becomes a span.
+        line = _JOIN.join([line])
+        segments = Segment.adjust_line_length(list(line.render(self.app.console, end="")),
+                                              inner)
+        if pad:
+            padding = Segment(" " * pad)
+            segments = [padding, *segments, padding]
+        if len(cache) >= SEGMENTS_KEPT:
+            cache.clear()
+        cache[key] = segments
+        return segments
 
     def action_scroll_bottom(self) -> None:
         if self.add_the_rest is not None:
@@ -98,17 +129,7 @@ class QuickTable(DataTable[object]):
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
         )
         pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index})
-        pad = self.cell_padding
-        inner = width - 2 * pad
-        line = cell.copy()
-        line.truncate(inner, overflow=cell.overflow or "fold")
-        # As Text.__rich_console__ does: joined, the text's own style becomes a span.
-        line = _JOIN.join([line])
-        console = self.app.console
-        segments = Segment.adjust_line_length(list(line.render(console, end="")), inner)
-        if pad:
-            padding = Segment(" " * pad)
-            segments = [padding, *segments, padding]
+        segments = self._cell_segments(cell, width)
         drawn = [list(Segment.apply_style(segments, pre_style + component_style, post_style))]
         self._cell_render_cache[cache_key] = drawn
         return drawn
