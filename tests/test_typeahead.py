@@ -105,3 +105,27 @@ async def test_keys_after_a_dialog_opens_go_into_it(make_app, store: Store) -> N
         await settle(pilot, lambda: isinstance(app.screen, EndCallDialog)
                      and app.screen.query_one("#summary").value == "typed straight away")
         assert app.screen.session.call.is_live
+
+
+async def test_a_widget_waiting_for_messages_is_seen_as_quiet(make_app) -> None:
+    """The gate asks only busy widgets to confirm they handled the last key: an idle
+    widget is recognised as such (if Textual's queue changes, this fails rather than
+    the gate silently asking all sixty widgets of a call on every key), and one with a
+    message queued or a callback waiting is not."""
+    from tui.typeahead import _quiet
+
+    app = make_app(start=REQUEST)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CallScreen)
+        pumps = [screen, *screen.walk_children()]
+        # (a timer's tick may be on its way to the clock at this very moment)
+        assert len(pumps) > 40 and sum(_quiet(pump) for pump in pumps) >= len(pumps) - 3
+        note = screen.query_one("#note-input")
+        note.post_message(events.Focus())
+        assert not _quiet(note)
+        await pilot.pause()
+        assert _quiet(note)
+        note.call_later(lambda: None)
+        assert not _quiet(note)

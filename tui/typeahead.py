@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual import events
 from textual.app import App
@@ -38,6 +38,24 @@ class KeySettled(Message, bubble=False):
     def __init__(self, rounds: int = 0) -> None:
         super().__init__()
         self.rounds = rounds
+
+
+def _quiet(pump: MessagePump) -> bool:
+    """Is ``pump`` waiting for its next message, with nothing queued or pending?
+
+    Its message loop then sits in its queue's ``get`` (waiting on the queue's ready
+    event; Textual 8.2.8's ``textual._queue.Queue``), so it is not in the middle of
+    handling anything the last key caused: asking it to confirm (``_processed``) would
+    only cost a message round-trip per widget, some sixty per key on a call. Anything
+    else (a message queued, a handler running, a callback waiting, another Textual)
+    is confirmed the slow way.
+    """
+    queue: Any = pump._message_queue
+    if queue.qsize() or pump._pending_message is not None or pump._next_callbacks:
+        return False
+    ready = getattr(queue, "ready_event", None)
+    waiters = getattr(ready, "_waiters", None) or ()
+    return any(not waiter.done() for waiter in waiters)
 
 
 async def _processed(pump: MessagePump) -> None:
@@ -103,7 +121,8 @@ class TypeAheadApp(App[ReturnType]):
         for _ in range(3):
             screen = self.screen
             await asyncio.gather(*(_processed(pump)
-                                   for pump in [screen, *screen.walk_children()]))
+                                   for pump in [screen, *screen.walk_children()]
+                                   if not _quiet(pump)))
             if self.screen is screen:
                 return
 
