@@ -3,6 +3,7 @@ is not drawn yet arrives as the cursor nears the end, and counts are always whol
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from tests.pilot_helpers import wait_until
@@ -68,3 +69,32 @@ async def test_a_filter_counts_every_match_and_scrolls_to_the_last(
         await wait_until(pilot, lambda: table.cursor_row == 49, "the last match")
         assert table.row_count == 50
         assert all("Denied Co" in str(table.get_row_at(i)[2]) for i in range(50))
+
+
+@pytest.mark.parametrize("width", [80, 60])
+async def test_the_count_line_is_whole_in_narrow_windows(
+        make_app, store: Store, clock: FrozenClock, width: int,
+) -> None:  # type: ignore[no-untyped-def]
+    """Count, its state and the sort are all readable in an 80- or 60-column window
+    (what does not fit wraps to a second line instead of being cut)."""
+    from tests.test_call_flow import _export_text
+
+    _history(store, clock, cases=4, calls=150)
+    app = make_app()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("h")
+        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                         and app.screen.fully_loaded, "the history read")
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        screen.query_one(DataTable).focus()
+        await pilot.press("s", "s")  # sorted by organisation: the longest line
+        count = screen.query_one("#history-count", Static)
+        await wait_until(pilot, lambda: "organisation" in str(count.content)
+                         and "150 of 150" in str(count.content), "the sort, counted")
+        await pilot.pause()
+        text = " ".join(_export_text(app).split())
+        assert "150 of 150 calls (more below)" in text
+        assert "sorted by organisation (high to low)" in text or \
+            "sorted by organisation (low to high)" in text

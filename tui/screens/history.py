@@ -304,7 +304,7 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
             order = "high to low" if self.sort_reverse else "low to high"
         shown = len(self._found)
         counting = self._rest is not None and shown > self._page()
-        more = " (more as you scroll down)" if shown > self._page() else ""
+        more = " (more below)" if shown > self._page() else ""
         if self._searching:
             status = f"Reading {len(self.rows)} calls to search them…"
         elif not self.fully_loaded:
