@@ -190,7 +190,10 @@ def test_an_import_killed_part_way_is_undone_on_the_next_open(tmp_path: Path,
     assert _snapshot(data) == before
     with Store.open(data) as store:
         assert store.undone_records > 0
-        assert not store.problems
+        [undone] = store.problems  # said to the user (app: a notification; import: stderr)
+        assert undone.kind == "undone" and undone.path.name == "adding.json"
+        assert f"the {store.undone_records} records it had written are removed" in \
+            undone.reason and "import the file again" in undone.reason
     assert _snapshot(data) == before
     assert set(_data_files(data)) == set(files)
     assert not (data / "adding.json").exists()
@@ -313,3 +316,47 @@ def test_any_layout_and_member_order_imports_the_same(tmp_path: Path) -> None:
             found = [c.to_dict() for c in Service(store).calls.all_calls()]
         expected = expected or found
         assert found == expected and len(found) == 30, name
+
+
+def _killed_import(tmp_path: Path) -> tuple[Path, Path, int]:
+    """A data folder whose import was killed part-way, the export it was reading, and
+    how many calls the folder and the export hold together."""
+    data = tmp_path / "data"
+    mine_cases, mine_calls = synthetic.history(5, seed=3)
+    with Store.open(data) as store:
+        store.write_many(mine_cases, mine_calls)
+    cases, calls = synthetic.history(60, seed=13)
+    export = _write_export(tmp_path / "export.json", cases, calls)
+    killed = subprocess.run([sys.executable, "-c", _KILLED_IMPORT, "record", "30",
+                             "--data-dir", str(data), "import", str(export)],
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == 9, killed.stderr
+    assert (data / "adding.json").exists()
+    return data, export, len(mine_calls) + len(calls)
+
+
+async def test_the_app_says_an_import_was_undone(tmp_path: Path) -> None:
+    from tui.app import HoldTheLineApp
+    from tui.service import Service
+
+    data, _export, _total = _killed_import(tmp_path)
+    store = Store.open(data)
+    try:
+        app = HoldTheLineApp(Service(store))
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await pilot.pause()
+            said = [(n.title, n.message) for n in app._notifications]
+            assert any(title == "Import not finished" and "import the file again" in message
+                       and message.startswith("An import cut short") for title, message in said
+                       ), said
+    finally:
+        store.close()
+
+
+def test_importing_again_says_the_first_one_was_undone(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    data, export, total = _killed_import(tmp_path)
+    assert main(["--data-dir", str(data), "import", str(export)]) == 0
+    err = capsys.readouterr().err
+    assert "an import cut short" in err and "records it had written are removed" in err
+    with Store.open(data, read_only=True) as store:
+        assert store.call_count() == total  # the undone records, then all of them once

@@ -510,6 +510,10 @@ class HoldTheLineApp(TypeAheadApp[None]):
             if problem.kind == "rebuilt":
                 self.notify(f"{problem.describe()}. Nothing was lost.", title="Index rebuilt",
                             timeout=8, markup=False)
+            elif problem.kind == "undone":
+                self.notify(problem.reason[:1].upper() + problem.reason[1:] + ".",
+                            title="Import not finished", severity="warning", timeout=15,
+                            markup=False)
             elif problem.kind == "conflict":
                 self.notify(f"{problem.describe()}", title="Sync conflict", severity="warning",
                             timeout=12, markup=False)

@@ -655,6 +655,9 @@ def run_import(args: argparse.Namespace) -> int:
     # No backup on open: the import takes one itself, only when it will add something.
     store = Store.open(paths.data_dir(args.data_dir), backup=False)
     try:
+        for problem in store.problems:
+            if problem.kind == "undone":
+                print(f"holdtheline: {visible(problem.reason)}", file=sys.stderr)
         service = Service(store)
         try:
             report = service.import_file(Path(args.file).expanduser())

@@ -57,7 +57,8 @@ class Problem:
     kind: str = "damaged"
     """``damaged`` (data may be missing: restore offered), ``rebuilt`` (an index, rebuilt
     from the call files: nothing lost), ``conflict`` (a sync tool's second version),
-    ``missing`` (a file the index knew is gone)."""
+    ``missing`` (a file the index knew is gone), ``undone`` (an import cut short, taken
+    back: the data is as before it)."""
     restored_from: str = ""
 
     @property

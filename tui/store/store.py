@@ -457,6 +457,12 @@ class Store:
         fsync_dir(self.data_dir)
         self.undone_records = len(self._hidden_cases) + len(self._hidden_calls)
         self._hidden_cases, self._hidden_calls = set(), set()
+        if self.undone_records:
+            self.problems.append(Problem(
+                self.data_dir / ADDING,
+                f"an import cut short (the app or the computer stopped) was undone: the "
+                f"{self.undone_records} records it had written are removed and everything "
+                "else is as it was; import the file again", kind="undone"))
 
     def _load_cases(self, write: bool) -> None:
         for path, case in case_files(self.cases_dir, self._hidden_cases):
