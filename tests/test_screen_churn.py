@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from textual.widgets._footer import FooterKey
 
+from tests.pilot_helpers import wait_until
 from tests.test_call_flow import REQUEST, _export_text
 from tui.screens.call import CallScreen
 from tui.screens.home import HomeScreen
+from tui.service import CallRequest
 
 
 def footer_keys(app) -> list[FooterKey]:  # type: ignore[no-untyped-def]
@@ -46,10 +48,13 @@ async def test_footer_follows_keys_that_come_and_go(make_app) -> None:
         calls.focus()
         await pilot.pause()
         assert home.check_action("continue_call", ())
-        assert "Continue" in [key.description for key in footer_keys(app)]
+        await wait_until(pilot, lambda: "Continue" in [k.description for k in footer_keys(app)],
+                         "Continue in the footer")
         home.query_one("#cases-table").focus()
-        await pilot.pause()
-        assert "Continue" not in [key.description for key in footer_keys(app)]
+        await wait_until(pilot, lambda: "Continue" not in [k.description
+                                                           for k in footer_keys(app)],
+                         "Continue gone from the footer")
+        assert "Start call" in [key.description for key in footer_keys(app)]
 
 
 async def test_call_screen_opens_with_the_layout_of_its_window(make_app) -> None:
@@ -72,3 +77,26 @@ async def test_call_screen_opens_with_the_layout_of_its_window(make_app) -> None
         assert not screen.has_class("-w-narrow")
         assert panel.region.x > main.region.x and panel.region.y == main.region.y
         assert panel.region.right <= 120 and main.region.bottom <= 40
+
+
+async def test_opening_a_call_builds_its_footer_once(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Several binding changes reported as the screen opens make one rebuild, not one
+    each (every rebuild removes and mounts all the keys)."""
+    made: list[FooterKey] = []
+    real_init = FooterKey.__init__
+
+    def counting_init(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        made.append(self)
+        real_init(self, *args, **kwargs)
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(FooterKey, "__init__", counting_init)
+        app.begin_call(CallRequest("A case", "Blue Cross"))
+        await pilot.pause()
+        await pilot.pause()
+        shown = footer_keys(app)
+        assert isinstance(app.screen, CallScreen) and len(shown) >= 8
+        assert [key for key in made if key in shown] == shown
+        assert len(made) == len(shown), f"{len(made)} keys made for {len(shown)} shown"
