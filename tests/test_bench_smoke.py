@@ -38,6 +38,13 @@ def test_startup_runs_and_prints_a_ratio() -> None:
     assert "ratio ours (10 calls) / bare: ready" in done.stdout
 
 
+def test_shell_floor_runs_and_prints_a_ratio() -> None:
+    done = _run(str(BENCH / "shell_floor.py"), "--runs", "1", timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "first frame, median of 1: bare " in done.stdout
+    assert "x bare (issue 11 asks <= 1.20x" in done.stdout
+
+
 def test_datagen_builds_a_history_that_loads(tmp_path: Path) -> None:
     done = _run(str(BENCH / "datagen.py"), str(tmp_path / "data"), "--calls", "30",
                 timeout=60)
