@@ -173,19 +173,11 @@ sys.exit(main(sys.argv[3:]))
 @pytest.mark.parametrize("point", ["record", "index"])
 def test_an_import_killed_part_way_is_undone_on_the_next_open(tmp_path: Path,
                                                               point: str) -> None:
-    data = tmp_path / "data"
-    mine_cases, mine_calls = synthetic.history(30, seed=2)
-    with Store.open(data) as store:
-        store.write_many(mine_cases, mine_calls)
-    cases, calls = synthetic.history(300, seed=12)
-    export = _write_export(tmp_path / "export.json", cases, calls)
+    data, export, total = _filled_and_exported(tmp_path, mine=30, imported=300)
     before, files = _snapshot(data), _data_files(data)
-    killed = subprocess.run([sys.executable, "-c", _KILLED_IMPORT, point, "150",
-                             "--data-dir", str(data), "import", str(export)],
-                            capture_output=True, text=True, timeout=120)
-    assert killed.returncode == 9, killed.stderr
-    assert (data / "adding.json").exists()
-    assert len(list((data / "calls").iterdir())) > len(mine_calls)
+    mine = len(list((data / "calls").iterdir()))
+    _kill_import(data, export, point, 150)
+    assert len(list((data / "calls").iterdir())) > mine
     # A reader before the next writable open sees the data as it was.
     assert _snapshot(data) == before
     with Store.open(data) as store:
@@ -200,7 +192,7 @@ def test_an_import_killed_part_way_is_undone_on_the_next_open(tmp_path: Path,
     # and the import then goes through, once
     assert main(["--data-dir", str(data), "import", str(export)]) == 0
     with Store.open(data, read_only=True) as store:
-        assert store.call_count() == len(mine_calls) + len(calls)
+        assert store.call_count() == total
 
 
 # -- twice adds nothing, and writes nothing ----------------------------------------------
@@ -318,21 +310,34 @@ def test_any_layout_and_member_order_imports_the_same(tmp_path: Path) -> None:
         assert found == expected and len(found) == 30, name
 
 
-def _killed_import(tmp_path: Path) -> tuple[Path, Path, int]:
-    """A data folder whose import was killed part-way, the export it was reading, and
-    how many calls the folder and the export hold together."""
+def _filled_and_exported(tmp_path: Path, mine: int, imported: int,
+                         ) -> tuple[Path, Path, int]:
+    """A data folder of ``mine`` calls, an export of ``imported`` others, and how many
+    calls both hold together."""
     data = tmp_path / "data"
-    mine_cases, mine_calls = synthetic.history(5, seed=3)
+    mine_cases, mine_calls = synthetic.history(mine, seed=2)
     with Store.open(data) as store:
         store.write_many(mine_cases, mine_calls)
-    cases, calls = synthetic.history(60, seed=13)
+    cases, calls = synthetic.history(imported, seed=12)
     export = _write_export(tmp_path / "export.json", cases, calls)
-    killed = subprocess.run([sys.executable, "-c", _KILLED_IMPORT, "record", "30",
+    return data, export, len(mine_calls) + len(calls)
+
+
+def _kill_import(data: Path, export: Path, point: str, at: int) -> None:
+    """``holdtheline import`` killed at ``point`` (the ``at``-th record, or the index)."""
+    killed = subprocess.run([sys.executable, "-c", _KILLED_IMPORT, point, str(at),
                              "--data-dir", str(data), "import", str(export)],
                             capture_output=True, text=True, timeout=120)
     assert killed.returncode == 9, killed.stderr
     assert (data / "adding.json").exists()
-    return data, export, len(mine_calls) + len(calls)
+
+
+def _killed_import(tmp_path: Path) -> tuple[Path, Path, int]:
+    """A data folder whose import was killed part-way, the export it was reading, and
+    how many calls the folder and the export hold together."""
+    data, export, total = _filled_and_exported(tmp_path, mine=5, imported=60)
+    _kill_import(data, export, "record", 30)
+    return data, export, total
 
 
 async def test_the_app_says_an_import_was_undone(tmp_path: Path) -> None:

@@ -31,6 +31,17 @@ def _history(store: Store, clock: FrozenClock, cases: int, calls: int) -> None:
     store.flush()
 
 
+async def _open_history(app, pilot) -> HistoryScreen:  # type: ignore[no-untyped-def]
+    """``h`` from home, once the history has read every call."""
+    await pilot.pause()
+    await pilot.press("h")
+    await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                     and app.screen.fully_loaded, "the history read")
+    screen = app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
 async def test_home_lists_a_screenful_of_cases_and_ctrl_end_reaches_the_last(
         make_app, store: Store, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
     _history(store, clock, cases=CASE_ROWS * 2 + 7, calls=3)
@@ -52,12 +63,7 @@ async def test_a_filter_counts_every_match_and_scrolls_to_the_last(
     _history(store, clock, cases=4, calls=150)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("h")
-        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen)
-                         and app.screen.fully_loaded, "the history read")
-        screen = app.screen
-        assert isinstance(screen, HistoryScreen)
+        screen = await _open_history(app, pilot)
         screen.query_one("#history-filter", Input).focus()
         await pilot.press(*"denied")  # one burst: each key finds a screenful, then counted
         count = screen.query_one("#history-count", Static)
@@ -82,12 +88,7 @@ async def test_the_count_line_is_whole_in_narrow_windows(
     _history(store, clock, cases=4, calls=150)
     app = make_app()
     async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("h")
-        await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen)
-                         and app.screen.fully_loaded, "the history read")
-        screen = app.screen
-        assert isinstance(screen, HistoryScreen)
+        screen = await _open_history(app, pilot)
         screen.query_one(DataTable).focus()
         await pilot.press("s", "s")  # sorted by organisation: the longest line
         count = screen.query_one("#history-count", Static)
