@@ -228,20 +228,26 @@ def ui_child(kind: str, data_dir: str | None) -> None:
             await pilot.pause(0.3)
             title = store.list_cases()[0].title
             from tui.screens.call import CallScreen
-            dial_runs: list[float] = []
-            hangup_runs: list[float] = []
-            for cycle in range(DIAL_CYCLES):
-                # -- dial
+            dials: list[dict[str, float]] = []
+            hangups: list[dict[str, float]] = []
+
+            async def step(act: Any, done: Any) -> dict[str, float]:
+                """``act()``, then wait until ``done()`` and the save is on disk: the
+                sampler's window, the seconds it took and the bytes written meanwhile."""
                 written = wchar()
                 start = time.monotonic()
-                app.begin_call(CallRequest(case_title=title, organisation="Blue Cross"))
-                await wait_for(lambda: isinstance(app.screen, CallScreen))
+                act()
+                await wait_for(done)
                 await asyncio.to_thread(store.flush)
                 end = time.monotonic()
-                dialled = sampler.window(start, end) | {
+                return sampler.window(start, end) | {
                     "seconds": end - start, "bytes": wchar() - written}
-                dial_runs.append(dialled["max"])
-                result.setdefault("dial", dialled)
+
+            for cycle in range(DIAL_CYCLES):
+                dials.append(await step(  # -- dial
+                    lambda: app.begin_call(CallRequest(case_title=title,
+                                                       organisation="Blue Cross")),
+                    lambda: isinstance(app.screen, CallScreen)))
                 await pilot.pause(0.3)
                 if cycle == 0:  # -- typing
                     start = time.monotonic()
@@ -254,12 +260,9 @@ def ui_child(kind: str, data_dir: str | None) -> None:
                 # -- hang up
                 screen = app.screen
                 assert isinstance(screen, CallScreen)
-                ended = screen.session.call.id
-                written = wchar()
-                start = time.monotonic()
-                screen._ended(EndCallResult(outcome="resolved", summary="bench"))
 
-                def refilled(made: int = cycle + 1, ended: str = ended) -> bool:
+                def refilled(made: int = cycle + 1, ended: str = screen.session.call.id
+                             ) -> bool:
                     """home shows the ended call on top, as resolved"""
                     if not home_filled(app, extra=made):
                         return False
@@ -267,16 +270,14 @@ def ui_child(kind: str, data_dir: str | None) -> None:
                     key = table.coordinate_to_cell_key((0, 0)).row_key.value
                     return key == ended and "resolved" in str(table.get_row_at(0)[-1]).lower()
 
-                await wait_for(refilled)
-                await asyncio.to_thread(store.flush)
-                end = time.monotonic()
-                hung = sampler.window(start, end) | {
-                    "seconds": end - start, "bytes": wchar() - written}
-                hangup_runs.append(hung["max"])
-                result.setdefault("hangup", hung)
+                hangups.append(await step(
+                    lambda ending=screen: ending._ended(
+                        EndCallResult(outcome="resolved", summary="bench")),
+                    refilled))
                 await pilot.pause(0.3)
-            result["dial"]["runs"] = dial_runs
-            result["hangup"]["runs"] = hangup_runs
+            # The first of each, with every run's longest stall.
+            result["dial"] = dials[0] | {"runs": [run["max"] for run in dials]}
+            result["hangup"] = hangups[0] | {"runs": [run["max"] for run in hangups]}
             # -- history
             from tui.screens.history import HistoryScreen
             def rows_shown() -> bool:
