@@ -12,6 +12,7 @@ other cell (several lines, tabs, justified text, headers) is left to DataTable.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cached_property
 
 from rich.segment import Segment
 from rich.style import Style
@@ -34,6 +35,10 @@ class QuickTable(DataTable[object]):
 
     add_the_rest: Callable[[], None] | None = None
 
+    @cached_property
+    def _segments_kept(self) -> dict[tuple[object, ...], list[Segment]]:
+        return {}
+
     def _cell_segments(self, cell: Text, width: int) -> list[Segment]:
         """The cell's text cut to the column and padded, before the table's styles.
 
@@ -42,8 +47,7 @@ class QuickTable(DataTable[object]):
         again; bounded to a few screenfuls."""
         key = (cell.plain, cell.style, tuple(cell.spans), cell.overflow, width,
                self.cell_padding)
-        cache: dict[tuple[object, ...], list[Segment]] = self.__dict__.setdefault(
-            "_segments_cache", {})
+        cache = self._segments_kept
         found = cache.get(key)
         if found is not None:
             return found
