@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from tui.domain.clock import FrozenClock
@@ -282,3 +283,23 @@ def test_item_history(snap_compare, make_app, store: Store,  # type: ignore[no-u
         await _no_blink(pilot)
 
     assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
+
+
+def _damaged_call(store: Store) -> None:
+    """Twelve calls, a backup, then one call file damaged and found so by a read."""
+    from tui.demo import synthetic
+
+    cases, calls = synthetic.history(12, seed=5)
+    store.write_many(cases, calls)
+    store.backup_now("manual")
+    (store.calls_dir / f"{calls[4].id}.json").write_bytes(b"garbage{")
+    list(store.iter_calls())
+    assert store.restorable()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 12)])
+def test_restore_dialog(snap_compare, make_app, store: Store,  # type: ignore[no-untyped-def]
+                        size: tuple[int, int]) -> None:
+    """A damaged call file: the dialog names it and offers the backup, whole at 40x12."""
+    _damaged_call(store)
+    assert snap_compare(make_app(), terminal_size=size)

@@ -476,3 +476,185 @@ def test_order_kept_up_to_date_on_each_save(tmp_path: Path) -> None:
             assert len(rows) == 60 and {r.id for r in rows} == {c.call.id for c in calls}
             assert [r.started_at for r in rows] == sorted(r.started_at for r in rows)
             assert next(r for r in rows if r.id == live.call.id).outcome == "resolved"
+
+
+# -- a call file damaged or gone after the open (the open compares names only) -----------
+def _backed_up(data: Path, calls: int = 5) -> list[Call]:
+    _, made = _filled(data, calls)
+    with Store.open(data) as store:
+        store.backup_now("manual")
+    return made
+
+
+def test_a_call_file_damaged_after_the_open_is_kept_aside_named_once_and_restored(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    damaged = data / "calls" / f"{calls[2].id}.json"
+    with Store.open(data) as store:
+        damaged.write_bytes(b"garbage{")
+        read = [call.id for call in store.iter_calls()]  # a search, statistics, a case
+        assert read == [c.id for c in sorted(calls, key=lambda c: c.started_at)
+                        if c.id != calls[2].id]
+        (problem,) = store.problems
+        assert problem.kind == "damaged" and problem.path == damaged
+        assert problem.kept_at is not None and problem.kept_at.read_bytes() == b"garbage{"
+        assert problem.kept_at.is_relative_to(data / "damaged")
+        assert not damaged.exists() and not store.has_call(calls[2].id)
+        assert len(list(store.iter_calls())) == 4 and len(store.problems) == 1  # once
+        assert store.restorable() == [problem]
+        assert store.flush()
+    with Store.open(data) as store:  # index and files agree: nothing to name at the next open
+        assert store.problems == [] and len(store.call_summaries()) == 4
+        store.problems.append(problem)
+        assert Service(store).restore_damaged()
+        assert store.flush()
+    with Store.open(data) as store:
+        assert store.problems == []
+        assert store.load_call(calls[2].id).to_dict() == calls[2].to_dict()
+        assert len(store.call_summaries()) == 5
+
+
+def test_reading_a_damaged_call_says_where_it_was_kept(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    damaged = data / "calls" / f"{calls[0].id}.json"
+    with Store.open(data) as store:
+        damaged.write_bytes(b'{"call": {"1": {"id": 7}}}')
+        with pytest.raises(store_module.StoreCorrupt) as raised:
+            store.load_call(calls[0].id)
+        assert "kept aside as" in str(raised.value) and "damaged" in str(raised.value)
+        assert raised.value.kept_at is not None and raised.value.kept_at.exists()
+        with pytest.raises(store_module.StoreError, match="no file"):
+            store.load_call(calls[0].id)  # after: gone from the index, said plainly
+        assert len(store.problems) == 1
+
+
+def test_a_call_file_gone_after_the_open_is_named_missing_and_restored(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    with Store.open(data) as store:
+        (data / "calls" / f"{calls[4].id}.json").unlink()
+        assert len(list(store.iter_calls())) == 4
+        (problem,) = store.problems
+        assert problem.kind == "missing" and problem.kept_at is None
+        assert calls[4].started_at[:10] in problem.describe()
+        assert Service(store).restore_damaged()
+        assert store.load_call(calls[4].id).to_dict() == calls[4].to_dict()
+
+
+def test_the_rep_hints_skip_a_damaged_call(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    calls = _backed_up(data, 12)
+    organisation = calls[3].organisation
+    with Store.open(data) as store:
+        (data / "calls" / f"{calls[3].id}.json").write_bytes(b"\x00" * 9)
+        service = Service(store)
+        service.rep_directory(organisation)  # no error: the damaged call is skipped
+        assert [p.kind for p in store.problems] == ["damaged"]
+
+
+def _notices(app: object) -> list[str]:
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def test_a_damaged_call_found_by_a_search_is_offered_back_when_typing_stops(
+        tmp_path: Path) -> None:
+    """The history's search reads every call: one is damaged. While the filter has the keys
+    the restore is only announced (a dialog would take them); back home it is offered, and
+    ``r`` puts the call back."""
+    from tests.pilot_helpers import wait_until
+    from tui.app import HoldTheLineApp
+    from tui.screens.history import HistoryScreen
+    from tui.screens.home import HomeScreen
+    from tui.screens.storage import RestoreDialog
+
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    damaged = data / "calls" / f"{calls[1].id}.json"
+    store = Store.open(data, backup=False)
+    try:
+        app = HoldTheLineApp(Service(store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            damaged.write_bytes(b"garbage{")
+            await pilot.press("h")
+            await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen), "history")
+            history = app.screen
+            await pilot.press(*"call")
+            await wait_until(pilot, lambda: history.fully_loaded, "every call read")
+            await wait_until(pilot, lambda: any("stop typing" in n for n in _notices(app)),
+                             "the damaged call announced")
+            assert " of 4 calls" in str(history.query_one("#history-count").render())
+            assert not isinstance(app.screen, RestoreDialog)
+            assert app.screen.query_one("#history-filter").value == "call"
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, RestoreDialog),
+                             "the restore offered")
+            await pilot.press("r")
+            await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            await wait_until(pilot, lambda: store.has_call(calls[1].id), "the call back")
+        assert store.flush()
+        assert store.load_call(calls[1].id).to_dict() == calls[1].to_dict()
+    finally:
+        store.close()
+
+
+async def test_a_damaged_call_found_during_a_live_call_never_takes_its_keys(
+        tmp_path: Path) -> None:
+    """The call's rep hints read the organisation's earlier calls: one is damaged. The call
+    goes on, typed keys land in its fields, and the restore is offered once it ends."""
+    from textual.widgets import Input
+
+    from tests.pilot_helpers import wait_until
+    from tui.app import HoldTheLineApp
+    from tui.screens.call import CallScreen
+    from tui.screens.end_call import EndCallDialog
+    from tui.screens.storage import RestoreDialog
+    from tui.service import CallRequest
+
+    data = tmp_path / "data"
+    calls = _backed_up(data, 12)
+    target = calls[3]
+    (data / "calls" / f"{target.id}.json").write_bytes(b"\x00" * 9)
+    store = Store.open(data, backup=False)
+    try:
+        app = HoldTheLineApp(Service(store), start=CallRequest("A new case",
+                                                               target.organisation))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, CallScreen), "the call")
+            await wait_until(pilot, lambda: any("stop typing" in n for n in _notices(app)),
+                             "the damaged call announced")
+            await pilot.press(*"Dana Ruiz")
+            await pilot.pause()
+            assert isinstance(app.screen, CallScreen)
+            assert app.screen.query_one("#rep-name", Input).value == "Dana Ruiz"
+            await pilot.pause(STORE_CHECK_WAIT)
+            assert not any(isinstance(s, RestoreDialog) for s in app.screen_stack)
+            await pilot.press("ctrl+t")
+            await wait_until(pilot, lambda: isinstance(app.screen, EndCallDialog), "end")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(app.screen, RestoreDialog),
+                             "the restore offered after the call")
+    finally:
+        store.close()
+
+
+STORE_CHECK_WAIT = 1.5
+"""Longer than the app's storage check interval (1 s): it ran at least once."""
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "csv"])
+def test_an_export_meeting_a_damaged_call_writes_nothing_and_says_why(
+        tmp_path: Path, fmt: str) -> None:
+    """A dossier never leaves a call out without a word: the export stops, names the file,
+    writes nothing, and the damaged file is kept aside and offered back."""
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    out = tmp_path / f"dossier.{fmt}"
+    with Store.open(data) as store:
+        (data / "calls" / f"{calls[2].id}.json").write_bytes(b"garbage{")
+        with pytest.raises(ServiceError, match=f"nothing was written: .*{calls[2].id}.*damaged"):
+            Service(store).exports.write(fmt, out)
+        assert not out.exists() and list(tmp_path.glob(".holdtheline-export-*")) == []
+        assert [p.kind for p in store.restorable()] == ["damaged"]

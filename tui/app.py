@@ -38,6 +38,7 @@ from tui.typeahead import TypeAheadApp
 
 if TYPE_CHECKING:  # the call screen is imported when the first call starts
     from tui.screens.call import CallClosed
+    from tui.store import Problem
 
 
 @dataclass
@@ -50,6 +51,8 @@ class ExportChoice:
     mask: bool
 
 
+STORAGE_CHECK_SECONDS = 1.0
+"""How often the app looks for data files found damaged since it last looked."""
 QUIT_FLUSH_SECONDS = 3.0
 """How long quitting waits for the last saves before asking what to do."""
 ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -117,6 +120,10 @@ class HoldTheLineApp(TypeAheadApp[None]):
         self._collector_lock = threading.Lock()
         self._collector_pauses = 0
         self._collector_was_on = True
+        self._problems_named: list[Problem] = []
+        """Storage problems already named to the user (each is named once)."""
+        self._restore_waiting = False
+        """A restore is to be offered once the user is not typing (see ``_offer_restore``)."""
         self.ended_by_signal: int | None = None
         """The signal that ended the app (SIGTERM, SIGHUP, SIGINT), if one did."""
 
@@ -153,6 +160,9 @@ class HoldTheLineApp(TypeAheadApp[None]):
                 markup=False,
             )
         self._storage_notices()
+        # A call file found damaged later (by a search, a case, an export) is named and
+        # its backup offered the same way: the store records it in its problems.
+        self.set_interval(STORAGE_CHECK_SECONDS, self._check_storage)
         # Everything loaded so far (the index, the cases, the screens) lives as long as the
         # app: keep it out of the collector's passes, so they stay short while typing; then
         # the collector runs again (start-up pauses it: ``tui.launch.pause_collector``).
@@ -503,10 +513,22 @@ class HoldTheLineApp(TypeAheadApp[None]):
                 or "saves failing") + "): " + "; ".join(lost)))
 
     # -- the data files -----------------------------------------------------------------
+    def _check_storage(self) -> None:
+        if self.service.problem_count() != len(self._problems_named):
+            self._storage_notices()
+        elif self._restore_waiting:
+            self._offer_restore()
+
     def _storage_notices(self) -> None:
-        """Name every damaged, rebuilt or conflicting file; offer the backup in one key."""
+        """Name every damaged, rebuilt or conflicting file not named yet; offer the backup
+        in one key."""
         problems = self.service.storage_problems()
-        for problem in problems:
+        named = self._problems_named
+        new = [problem for problem in problems if not any(problem is seen for seen in named)]
+        self._problems_named = problems
+        if not new:
+            return
+        for problem in new:
             if problem.kind == "rebuilt":
                 self.notify(f"{problem.describe()}. Nothing was lost.", title="Index rebuilt",
                             timeout=8, markup=False)
@@ -518,17 +540,41 @@ class HoldTheLineApp(TypeAheadApp[None]):
                 self.notify(f"{problem.describe()}", title="Sync conflict", severity="warning",
                             timeout=12, markup=False)
         restorable = self.service.restorable()
-        if restorable:
-            from tui.screens.storage import RestoreDialog
+        for problem in new:
+            if problem.kind not in ("damaged", "missing"):
+                continue
+            if not any(problem is good for good in restorable):
+                self.notify(f"{problem.describe()}; no backup holds a good copy.",
+                            title="Damaged file", severity="error", timeout=12, markup=False)
+            elif self._typing():
+                self.notify(f"{problem.describe()}. A backup holds a good copy: restoring it "
+                            "is offered when you stop typing here.", title="Damaged file",
+                            severity="warning", timeout=12, markup=False)
+        if any(problem is good for problem in new for good in restorable):
+            self._restore_waiting = True
+            self._offer_restore()
 
-            self.push_screen(RestoreDialog([p.describe() for p in restorable]),
+    def _typing(self) -> bool:
+        """Is the user in a live call or a text field? A dialog then would take their keys."""
+        from textual.widgets import Input, TextArea
+
+        from tui.screens.call import CallScreen
+
+        return isinstance(self.screen, CallScreen) or isinstance(self.focused,
+                                                                 (Input, TextArea))
+
+    def _offer_restore(self) -> None:
+        """The restore dialog, unless the user is typing (then at a later check)."""
+        from tui.screens.storage import RestoreDialog
+
+        if self._typing() or any(isinstance(screen, RestoreDialog)
+                                 for screen in self.screen_stack):
+            return
+        self._restore_waiting = False
+        restorable = self.service.restorable()
+        if restorable:
+            self.push_screen(RestoreDialog([p.headline() for p in restorable]),
                              self._restore_chosen)
-        else:
-            for problem in problems:
-                if problem.kind in ("damaged", "missing"):
-                    self.notify(f"{problem.describe()}; no backup holds a good copy.",
-                                title="Damaged file", severity="error", timeout=12,
-                                markup=False)
 
     def _restore_chosen(self, yes: bool | None) -> None:
         if not yes:

@@ -29,10 +29,10 @@ class RestoreDialog(Dialog[bool]):
         with Vertical(classes="dialog-box -warning"):
             yield Label("Damaged data files", classes="dialog-title")
             for line in self.lines:
-                yield Label(line, markup=False)
-            yield Label("Press r to put back the newest good copy of each from your backups "
-                        "(nothing else changes), esc to carry on without them "
-                        "(holdtheline backup list shows every backup).",
+                yield Label(line, markup=False, classes="dialog-line")
+            yield Label("r puts back the newest good copy of each from your backups "
+                        "(nothing else changes; the damaged ones stay in damaged/); esc "
+                        "carries on without them.",
                         classes="dialog-note", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Restore  r", variant="warning", id="yes")

@@ -19,6 +19,7 @@ from tui.domain.compact import IdList, IdSet
 from tui.domain.model import Call, CallSummary, Case, Profile
 from tui.export.formats import BINARY, EXPORT_FORMATS, EXTENSIONS, FORMATS
 from tui.service.base import ServiceError
+from tui.store.errors import StoreError
 
 if TYPE_CHECKING:
     from tui.domain.clock import Clock
@@ -227,7 +228,14 @@ class ExportService:
 
     def write(self, fmt: str, path: Path, case_text: str | None = None, *,
               mask: bool = False) -> ExportResult:
-        """Render and write ``path`` atomically, 0600; ``ServiceError`` if it cannot."""
+        """Render and write ``path`` atomically, 0600; ``ServiceError`` if it cannot (a
+        damaged call file too: a dossier never leaves a call out without a word)."""
+        try:
+            return self._write(fmt, path, case_text, mask)
+        except StoreError as error:
+            raise ServiceError(f"nothing was written: {error}") from None
+
+    def _write(self, fmt: str, path: Path, case_text: str | None, mask: bool) -> ExportResult:
         from tui.store.atomic import write_private_chunks, write_private_file
 
         self._check(fmt)

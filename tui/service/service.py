@@ -172,8 +172,13 @@ class Service:
 
     # -- the data files ------------------------------------------------------------
     def storage_problems(self) -> list[Problem]:
-        """Files found damaged, missing, rebuilt or in conflict when the data was opened."""
+        """Files found damaged, missing, rebuilt or in conflict when the data was opened
+        or since (a call file found damaged when read)."""
         return list(self.ctx.store.problems)
+
+    def problem_count(self) -> int:
+        """How many storage problems there are (cheap: checked every second)."""
+        return len(self.ctx.store.problems)
 
     def restorable(self) -> list[Problem]:
         """Damaged or missing files a backup holds a good copy of."""
@@ -224,8 +229,10 @@ class Service:
         store = self.ctx.store
         claims = [claim for case in store.list_cases() for claim in case.claims]
         # Streamed, oldest first: one call in memory at a time, however long the history.
-        calls = (store.load_call(row.id) for row in store.call_summaries()
-                 if organisation is None or same_organisation(row.organisation, organisation))
+        # A damaged call file is skipped and named (the app offers its backup).
+        calls = store.readable_calls(
+            row for row in store.call_summaries()
+            if organisation is None or same_organisation(row.organisation, organisation))
         return directory(calls, claims, self.today(), oldest_first=True)
 
     # -- who is asking ---------------------------------------------------------------

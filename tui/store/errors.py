@@ -15,9 +15,15 @@ class StoreError(Exception):
 class StoreCorrupt(StoreError):
     """A data file exists but cannot be read; it is left untouched."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, kept_at: Path | None = None) -> None:
         self.path = path
         self.reason = reason
+        self.kept_at = kept_at
+        """Where the app moved it (``None``: left where it was)."""
+        if kept_at is not None:
+            super().__init__(f"the data file {path} is damaged ({reason}); it was kept aside "
+                             f"as {kept_at}, and a restore from a backup is offered.")
+            return
         super().__init__(
             f"the data file {path} is damaged ({reason}); it was left untouched. "
             "Move it aside or restore a backup, then start again."

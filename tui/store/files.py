@@ -66,10 +66,22 @@ class Problem:
         return self.path.name if self.path.parent.name not in ("cases", "calls", "index") \
             else f"{self.path.parent.name}/{self.path.name}"
 
+    @property
+    def data_dir(self) -> Path:
+        """The data folder the file is in."""
+        return self.path.parent if "/" not in self.relative else self.path.parent.parent
+
+    def headline(self) -> str:
+        """The file and what is wrong with it."""
+        return f"{self.relative}: {self.reason}"
+
     def describe(self) -> str:
-        text = f"{self.relative}: {self.reason}"
+        """The headline and where the file was kept (within the data folder)."""
+        text = self.headline()
         if self.kept_at is not None:
-            text += f" (kept as {self.kept_at})"
+            kept = self.kept_at.relative_to(self.data_dir) \
+                if self.kept_at.is_relative_to(self.data_dir) else self.kept_at
+            text += f" (kept as {kept})"
         return text
 
 

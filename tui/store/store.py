@@ -213,6 +213,8 @@ class Store:
         """Records an adding cut short wrote (``adding.json``): never loaded, and removed
         when the data is opened for writing."""
         self.undone_records = 0
+        self._unreadable_calls: set[str] = set()
+        """Calls whose file was found damaged or gone after the open (named once)."""
         """How many records of an adding cut short (a killed import) were removed on open."""
 
     # -- opening and closing ----------------------------------------------
@@ -622,7 +624,7 @@ class Store:
         for call_id in sorted(on_disk - self._summaries.keys()):
             path = self._call_path(call_id)
             try:
-                row = self.load_call(call_id).summary_row()
+                row = read_call_file(path, call_id).summary_row()
             except StoreCorrupt as error:
                 self._aside(path, error.reason, "damaged", write)
                 continue
@@ -655,7 +657,7 @@ class Store:
             if not row.is_live:
                 continue
             try:
-                call = self.load_call(call_id)
+                call = read_call_file(self._call_path(call_id), call_id)
             except StoreCorrupt as error:
                 self._aside(self._call_path(call_id), error.reason, "damaged", True)
                 continue
@@ -754,6 +756,7 @@ class Store:
                     case = read_case_file(problem.path)
                     self._cases[case.id] = case
                 elif problem.path.parent == self.calls_dir:
+                    self._unreadable_calls.discard(problem.path.stem)
                     call = self.load_call(problem.path.stem)
                     self._add_row(call.summary_row())
                     self._write_shard(shard_key(call.started_at))
@@ -777,6 +780,7 @@ class Store:
                 self._row_changed(None)
             self._profile = Profile()
             self.problems = []
+            self._unreadable_calls = set()
             if self._layout() < LAYOUT_VERSION:
                 self._migrate_v1()
             self._load_all(write=True)
@@ -1029,12 +1033,60 @@ class Store:
         return call_id in self._summaries
 
     def load_call(self, call_id: str) -> Call:
-        """The full call, a fresh copy: the newest version saved, even if not yet on disk."""
+        """The full call, a fresh copy: the newest version saved, even if not yet on disk.
+
+        A call file found damaged or gone here (after the open, which compares the index
+        with the files' names only) is dealt with as the open would have: named in
+        ``problems`` (so a restore is offered), moved into ``damaged/`` and its row
+        dropped when writable; then ``StoreCorrupt`` (damaged) or ``StoreError`` (gone)."""
         path = self._call_path(call_id)
         latest = self._latest_calls.get(call_id)
         if latest is not None:
             return Call.from_dict(latest)
-        return read_call_file(path, call_id)
+        try:
+            return read_call_file(path, call_id)
+        except StoreCorrupt as error:
+            kept_at = self._call_unreadable(call_id, error.reason, "damaged")
+            raise StoreCorrupt(path, error.reason, kept_at) from None
+        except StoreError:
+            if path.exists() or call_id not in self._summaries:
+                raise
+            self._call_unreadable(call_id, "the call file is gone", "missing")
+            raise
+
+    def _call_unreadable(self, call_id: str, reason: str, kind: str) -> Path | None:
+        """Name a call file found damaged or gone after the open (once); when writable,
+        keep it aside and drop its row (written by the writer), so the index agrees with
+        the files and the restore puts both back. Where the file was kept."""
+        with self._db_lock:
+            if call_id in self._unreadable_calls:
+                return None
+            self._unreadable_calls.add(call_id)
+            row = self._summaries.get(call_id)
+            if row is not None:
+                reason = (f"{reason}: the call of {row.started_at[:10]} "
+                          f"({visible(row.organisation)[:60]})")
+            problem = self._aside(self._call_path(call_id), reason, kind,
+                                  not self.read_only)
+            if self.read_only or row is None:
+                return problem.kept_at
+            with self._jobs_lock:
+                self._summaries.pop(call_id, None)
+                self._months.get(shard_key(row.started_at), set()).discard(call_id)
+                self._sorted = None
+                self._row_changed(call_id)
+        self._enqueue(_Job("row", f"row:{call_id}", shard_key(row.started_at)))
+        return problem.kept_at
+
+    def readable_calls(self, rows: Iterable[CallSummary]) -> Iterator[Call]:
+        """The full calls of ``rows`` in their order, skipping any whose file is found
+        damaged or gone (named in ``problems``: see :meth:`load_call`)."""
+        for row in rows:
+            try:
+                yield self.load_call(row.id)
+            except StoreError:
+                if row.id not in self._unreadable_calls:
+                    raise
 
     def has_same_call(self, call: Call) -> bool:
         """Is ``call`` here exactly as it is (every field)? Its file's bytes are compared
@@ -1054,9 +1106,9 @@ class Store:
         return self.load_call(call.id) == call  # every field, as to_dict() compares them
 
     def iter_calls(self, case_id: str | None = None) -> Iterator[Call]:
-        """Full calls, oldest first."""
-        for row in self.call_summaries(case_id):
-            yield self.load_call(row.id)
+        """Full calls, oldest first (a damaged call file is skipped and named: see
+        :meth:`readable_calls`)."""
+        return self.readable_calls(self.call_summaries(case_id))
 
     def save_call(self, call: Call, *, index: bool = False) -> None:
         """Queue the call's file for writing; ``index`` also refreshes its row."""
