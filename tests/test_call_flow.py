@@ -273,3 +273,17 @@ async def test_call_with_only_a_case_asks_whom(make_app) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_app_closing_while_a_call_screen_is_built_closes_cleanly(make_app) -> None:
+    """Dial in a burst, then leave at once (as ctrl+q or a closed terminal would): the call
+    screen is still being built as the app closes. Textual's drop-down stopped the app
+    with an error here (its mount looked for a child never mounted)."""
+    from tests.test_typeahead import burst, key, settle, typed
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await burst(app, key("c") + typed("Denied") + key("ctrl+s"))
+        await settle(pilot, lambda: isinstance(app.screen, CallScreen))
+    assert app._exception is None

@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.driver import Driver
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
@@ -38,7 +39,7 @@ from tui.typeahead import TypeAheadApp
 
 if TYPE_CHECKING:  # the call screen is imported when the first call starts
     from tui.screens.call import CallClosed
-    from tui.store import Problem
+    from tui.service import Problem
 
 
 @dataclass
@@ -426,6 +427,12 @@ class HoldTheLineApp(TypeAheadApp[None]):
         """
         if isinstance(error, Crashed):
             super()._handle_exception(error)
+            return
+        if not self._running and isinstance(error, NoMatches):
+            # Closing while a screen was still being built (a dial, then ctrl+q or a
+            # closed terminal at once): Textual removes its parts before they mount,
+            # and a mount handler looking for one fails. Nothing is left to show;
+            # quitting has saved everything.
             return
         try:
             saved = self.service.shutdown()

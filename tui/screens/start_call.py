@@ -21,6 +21,7 @@ from tui.domain.text import visible
 from tui.playbooks import Playbook
 from tui.screens.dialog import Dialog
 from tui.service import CallRequest
+from tui.widgets.pick_list import PickList
 from tui.widgets.text_field import TextField
 
 OTHER = "__other__"
@@ -67,13 +68,13 @@ class StartCallDialog(Dialog[CallRequest | None]):
                 suggester=SuggestFromList(titles, case_sensitive=False),
                 compact=True,
             )
-            yield OptionList(
+            yield PickList(
                 *[Option(Text(visible(case.title)), id=case.id) for case in self.cases],
                 id="case-list",
                 compact=True,
             )
-            yield Label("Who called?" if self.incoming else "Who are you calling?",
-                        classes="field-label")
+            yield Label(("Who called?" if self.incoming else "Who are you calling?")
+                        + "  (type to find)", classes="field-label")
             options = [
                 Option(
                     Text.assemble(visible(p.name), ("  " + visible(p.main_number), "dim")),
@@ -82,7 +83,7 @@ class StartCallDialog(Dialog[CallRequest | None]):
                 for p in self.playbooks
             ]
             options.append(Option("Someone else (type the name below)", id=OTHER))
-            yield OptionList(*options, id="org-list", compact=True)
+            yield PickList(*options, id="org-list", compact=True, not_found=[OTHER])
             yield TextField(placeholder="Organisation name", id="org-input", compact=True)
             if self.incoming:
                 yield Label("Their number (caller ID), if shown", classes="field-label")
@@ -119,6 +120,24 @@ class StartCallDialog(Dialog[CallRequest | None]):
                                            f"{visible(f.text)}"), f.key) for f in found)
         options.display = bool(found)
         self.query_one("#fulfils-label").display = bool(found)
+
+    @on(PickList.NoMatch, "#case-list")
+    def _case_typed(self, event: PickList.NoMatch) -> None:
+        """Letters matching no open case: the name of a new one (kept, never dropped)."""
+        field = self.query_one("#case-input", Input)
+        field.value = event.typed
+        field.cursor_position = len(field.value)
+        field.focus()
+
+    @on(PickList.NoMatch, "#org-list")
+    def _org_typed_in_list(self, event: PickList.NoMatch) -> None:
+        """Letters matching no playbook: someone else's name, typed into its field."""
+        org_list = self.query_one("#org-list", OptionList)
+        org_list.highlighted = org_list.get_option_index(OTHER)
+        field = self.query_one("#org-input", Input)
+        field.value = event.typed
+        field.cursor_position = len(field.value)
+        field.focus()
 
     @on(Input.Submitted, "#case-input")
     def _case_entered(self) -> None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from tui.service.cases import CaseView
     from tui.service.exports import ExportResult, with_extension
     from tui.service.imports import ImportReport
-    from tui.service.service import CaseRow, HomeView, Service
+    from tui.service.service import CaseRow, HomeView, Problem, Service
 
 _WHERE = {
     "ServiceError": "base",
@@ -39,6 +39,7 @@ _WHERE = {
     "ExportResult": "exports", "with_extension": "exports",
     "ImportReport": "imports",
     "CaseRow": "service", "HomeView": "service", "Service": "service",
+    "Problem": "service",
 }
 
 
@@ -56,6 +57,7 @@ __all__ = [
     "ImportReport",
     "LiveSession",
     "OrganisationHold",
+    "Problem",
     "RecordingChoice",
     "Service",
     "ServiceError",
