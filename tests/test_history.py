@@ -177,3 +177,30 @@ async def test_export_from_the_app(make_app, store: Store, clock: FrozenClock,
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert "Coverage restricted" in text and "Supervisor refused retro request" in text
     assert "123456789012" not in text and "9012" in text  # masked, as chosen
+
+
+async def test_a_call_from_last_year_shows_its_year(make_app, store: Store,
+                                                    clock: FrozenClock) -> None:
+    """A call of 2025-12-18 listed with calls of this November read "Dec 18", as if it
+    were next month's: lists show the year of calls older than six months."""
+    from datetime import UTC, datetime
+
+    case = Case.create("Old dispute", "2025-12-01T12:00:00+00:00")
+    store.save_case(case)
+    old = FrozenClock(datetime(2025, 12, 18, 15, 0, tzinfo=UTC))
+    live = LiveCall.start(old, case.id, "Old Billing Office")
+    old.advance(120)
+    live.end("resolved", "")
+    store.save_call(live.call, index=True)
+    seed(store, clock)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        home = _export_text(app)
+        assert "2025-12-18" in home and "Nov 2" in home  # recent calls, the cases' last call
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one(DataTable)
+        shown = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+        assert shown[-1] == "2025-12-18" and all(s.startswith("Nov ") for s in shown[:-1])

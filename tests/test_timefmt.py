@@ -80,3 +80,27 @@ def test_a_zone_change_is_seen_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_blank_is_blank() -> None:
     assert format_local(None) == format_local("") == ""
+
+
+def test_list_dates_carry_the_year_unless_recent(zone: str) -> None:
+    """"Dec 18" listed under "Dec 1" read as this month's: a date older than six months
+    (or ahead of today) shows its year, as ``ls -l`` does; a recent one its month, day and
+    time, as arrow writes ``MMM D HH:mm``. Never wider than the 12-column When cells."""
+    from datetime import date
+
+    from tui.domain.timefmt import format_when
+
+    today = date(2026, 12, 1)
+    for iso in ("2026-11-24T20:40:00+00:00", "2026-06-03T09:05:00+00:00",
+                "2025-12-18T15:00:00+00:00", "2024-02-29T23:59:00+00:00",
+                "2027-01-05T10:00:00+00:00"):
+        local = arrow.get(iso).to("local")
+        age = (today - local.date()).days
+        shown = format_when(iso, today)
+        assert len(shown) <= 12
+        if 0 <= age < 182:
+            assert shown == local.format("MMM D HH:mm")
+        else:
+            assert shown == local.format("YYYY-MM-DD")
+    assert format_when("2025-12-18T15:00:00+00:00", today).startswith("2025-12-")
+    assert format_when(None, today) == ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 
 def to_iso(moment: datetime) -> str:
@@ -144,3 +144,22 @@ def format_local(iso: str | None, fmt: str = "YYYY-MM-DD HH:mm") -> str:
 def format_local_time(iso: str | None) -> str:
     """Wall-clock time of day in the local zone, ``14:05``."""
     return format_local(iso, "HH:mm")
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+          "Dec")
+RECENT_DAYS = 182
+"""Dates this recent are shown without their year (as ``ls -l`` does)."""
+
+
+def format_when(iso: str | None, today: date) -> str:
+    """When a call was, for a list: ``Nov 24 20:40`` within the last six months, else
+    ``2025-12-18`` (the year, where a month and day alone would read as this year's).
+    Always 12 columns or fewer."""
+    if not iso:
+        return ""
+    moment = to_local(parse_iso(iso))
+    age = (today - moment.date()).days
+    if 0 <= age < RECENT_DAYS:
+        return f"{MONTHS[moment.month - 1]} {moment.day} {moment.hour:02d}:{moment.minute:02d}"
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from itertools import islice
 from typing import ClassVar
 
@@ -17,7 +18,7 @@ from tui.domain.model import Call, CallSummary
 from tui.domain.search import call_search_text, locate, match_spans, search_terms
 from tui.domain.stats import CallFigures, Grouped, call_figures, grouped
 from tui.domain.text import visible
-from tui.domain.timefmt import format_duration, format_local
+from tui.domain.timefmt import format_duration, format_when
 from tui.screens.base import AppScreen
 from tui.service import ServiceError
 from tui.widgets.key_footer import KeyFooter
@@ -134,6 +135,8 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         self._count_timer: Timer | None = None
         self._query = ""
         self._cell_cache: dict[str, tuple[str, str, str, str, str, str, str]] = {}
+        self._today = date.min
+        """The day the cells' dates are shown relative to (set as the screen opens)."""
         self._matches: dict[str, Text] = {}
 
     def compose(self) -> ComposeResult:
@@ -153,6 +156,7 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
             table.add_column(label, key=label.lower(), width=widths.get(label))
         table.add_the_rest = self._add_the_rest
         self.titles = self.service.cases.titles()
+        self._today = self.service.today()
         self.rows = self.service.calls.summaries()
         self.refresh_table()
         self.load_calls()
@@ -249,7 +253,7 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         cells = self._cell_cache.get(row.id)
         if cells is None:
             cells = (
-                format_local(row.started_at, "MMM D HH:mm"),
+                format_when(row.started_at, self._today),
                 visible(self.titles.get(row.case_id, "")),
                 visible(row.organisation),
                 format_duration(row.duration_seconds),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,7 +15,7 @@ from textual.widgets import DataTable, Header, Static
 
 from tui.domain.model import INTERRUPTED
 from tui.domain.text import visible
-from tui.domain.timefmt import format_duration, format_local
+from tui.domain.timefmt import format_duration, format_when
 from tui.screens.base import AppScreen
 from tui.service import CaseRow, HomeView, ServiceError
 from tui.widgets.key_footer import KeyFooter
@@ -88,6 +89,8 @@ reps, notes and timer; the time the app was closed is kept apart.
         super().__init__()
         self._interrupted: set[str] = set()
         """Ids of the interrupted calls listed in Recent calls."""
+        self._today = date.min
+        """The day dates are shown relative to (the home view's)."""
         self._could_continue = False
         """Whether the footer last showed ``u`` (continue)."""
         self._cases: list[CaseRow] = []
@@ -134,6 +137,7 @@ reps, notes and timer; the time the app was closed is kept apart.
         cases = self.query_one("#cases-table", DataTable)
         cases.clear()
         self._cases = view.cases
+        self._today = view.today
         self._add_case_rows()
         calls = self.query_one("#calls-table", DataTable)
         calls.clear()
@@ -144,7 +148,7 @@ reps, notes and timer; the time the app was closed is kept apart.
                 self._interrupted.add(summary.id)
                 outcome.stylize("bold reverse")
             calls.add_row(
-                format_local(summary.started_at, "MMM D HH:mm"),
+                format_when(summary.started_at, view.today),
                 cell(title),
                 cell(summary.organisation),
                 format_duration(summary.duration_seconds),
@@ -169,7 +173,7 @@ reps, notes and timer; the time the app was closed is kept apart.
         table = self.query_one("#cases-table", DataTable)
         begin = table.row_count
         for row in self._cases[begin:begin + count]:
-            last = format_local(row.last_call, "MMM D HH:mm") if row.last_call else "—"
+            last = format_when(row.last_call, self._today) if row.last_call else "—"
             shown = cell(row.case.title)
             if row.case.status == "resolved":
                 shown.stylize("dim")
