@@ -57,9 +57,8 @@ async def test_letters_matching_no_organisation_become_its_name(
 
 
 async def test_letters_in_the_case_list_find_a_case_or_name_a_new_one(
-        make_app, store: Store) -> None:
-    for title in ("Coverage restricted", "Billing mix-up"):
-        store.save_case(Case.create(title, "2026-11-20T10:00:00+00:00"))
+        make_app, store: Store, busy_cores: None) -> None:
+    _open_cases(store)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _dial_form(app, pilot)
@@ -67,10 +66,36 @@ async def test_letters_in_the_case_list_find_a_case_or_name_a_new_one(
         await burst(app, key("tab") + typed("bill") + key("enter"))
         await settle(pilot, lambda: app.focused is not None and app.focused.id == "org-list")
         assert dialog.query_one("#case-input").value == "Billing mix-up"
-        # Letters no open case's words start with: the name of a new case, nothing lost.
+        # No case named yet, letters no open case's words start with: a new case's name.
+        dialog.query_one("#case-input").value = ""
         await burst(app, key("shift+tab") + typed("Tax refund"))
         await settle(pilot, lambda: dialog.query_one("#case-input").value == "Tax refund")
         assert app.focused is dialog.query_one("#case-input")
+
+
+async def test_with_a_case_named_letters_in_the_case_list_go_to_whom_to_call(
+        make_app, store: Store, busy_cores: None) -> None:
+    """With open cases, Tab from the case name lands in their list: "Acme Dental" typed
+    there is whom to call, not a new case name (the name typed stays)."""
+    _open_cases(store)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _dial_form(app, pilot)
+        await burst(app, typed("Denied claim") + key("tab") + typed("Acme Dental")
+                    + key("ctrl+s"))
+        await settle(pilot, lambda: isinstance(app.screen, CallScreen))
+        assert _dialled(app) == ("Acme Dental", "", "Denied claim")
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        app = pilot.app
+        await _dial_form(app, pilot)
+        await burst(app, typed("Denied claim") + key("tab") + typed("neighb") + key("ctrl+s"))
+        await settle(pilot, lambda: isinstance(app.screen, CallScreen))
+        assert _dialled(app)[1:] == ("neighborhood-health-plan", "Denied claim")
+
+
+def _open_cases(store: Store) -> None:
+    for title in ("Coverage restricted", "Billing mix-up"):
+        store.save_case(Case.create(title, "2026-11-20T10:00:00+00:00"))
 
 
 async def test_backspace_and_a_pause_start_the_search_again(make_app,
@@ -90,3 +115,23 @@ async def test_backspace_and_a_pause_start_the_search_again(make_app,
         now[0] += 5  # a pause: a new search
         await pilot.press("c", "a", "b")
         assert str(orgs.highlighted_option.prompt).startswith("Cable")
+
+
+async def test_a_space_after_a_pause_never_moves_the_choice(make_app, monkeypatch) -> None:
+    """Every entry holds "name  number": a space alone would match the first of them."""
+    now = [100.0]
+    monkeypatch.setattr("tui.widgets.pick_list.monotonic", lambda: now[0])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _dial_form(app, pilot)
+        orgs = app.screen.query_one("#org-list", PickList)
+        orgs.focus()
+        await pilot.press(*"neigh")
+        chosen = orgs.highlighted
+        assert "Neighborhood" in str(orgs.highlighted_option.prompt)
+        now[0] += 5
+        await pilot.press("space")
+        assert orgs.highlighted == chosen and orgs.typed == ""
+        await pilot.press(*"someone")  # "Someone else" is never found by typing
+        assert app.focused is app.screen.query_one("#org-input")
+        assert app.screen.query_one("#org-input").value == "someone"

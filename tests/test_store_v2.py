@@ -583,7 +583,7 @@ async def test_a_damaged_call_found_by_a_search_is_offered_back_when_typing_stop
             history = app.screen
             await pilot.press(*"call")
             await wait_until(pilot, lambda: history.fully_loaded, "every call read")
-            await wait_until(pilot, lambda: any("stop typing" in n for n in _notices(app)),
+            await wait_until(pilot, lambda: any("is offered once" in n for n in _notices(app)),
                              "the damaged call announced")
             assert " of 4 calls" in str(history.query_one("#history-count").render())
             assert not isinstance(app.screen, RestoreDialog)
@@ -623,7 +623,7 @@ async def test_a_damaged_call_found_during_a_live_call_never_takes_its_keys(
                                                                target.organisation))
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_until(pilot, lambda: isinstance(app.screen, CallScreen), "the call")
-            await wait_until(pilot, lambda: any("stop typing" in n for n in _notices(app)),
+            await wait_until(pilot, lambda: any("is offered once" in n for n in _notices(app)),
                              "the damaged call announced")
             await pilot.press(*"Dana Ruiz")
             await pilot.pause()
@@ -631,9 +631,17 @@ async def test_a_damaged_call_found_during_a_live_call_never_takes_its_keys(
             assert app.screen.query_one("#rep-name", Input).value == "Dana Ruiz"
             await pilot.pause(STORE_CHECK_WAIT)
             assert not any(isinstance(s, RestoreDialog) for s in app.screen_stack)
+            await pilot.press("f8")  # the rep directory, over the call: still the call's
+            await wait_until(pilot, lambda: not isinstance(app.screen, CallScreen), "reps")
+            await pilot.pause(STORE_CHECK_WAIT)
+            assert not any(isinstance(s, RestoreDialog) for s in app.screen_stack)
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, CallScreen), "the call")
             await pilot.press("ctrl+t")
             await wait_until(pilot, lambda: isinstance(app.screen, EndCallDialog), "end")
-            await pilot.press("ctrl+s")
+            await pilot.pause(STORE_CHECK_WAIT)  # nor over the end-call dialog
+            assert not any(isinstance(s, RestoreDialog) for s in app.screen_stack)
+            await pilot.press("ctrl+s", "ctrl+s")  # no outcome: the second one ends it
             await wait_until(pilot, lambda: isinstance(app.screen, RestoreDialog),
                              "the restore offered after the call")
     finally:
@@ -658,3 +666,77 @@ def test_an_export_meeting_a_damaged_call_writes_nothing_and_says_why(
             Service(store).exports.write(fmt, out)
         assert not out.exists() and list(tmp_path.glob(".holdtheline-export-*")) == []
         assert [p.kind for p in store.restorable()] == ["damaged"]
+
+
+def test_a_call_put_back_while_its_damage_was_being_named_is_left_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's read fails, then a restore puts the file back before the worker gets
+    the lock: the file is read again there, found good, and neither moved nor named."""
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    path = data / "calls" / f"{calls[1].id}.json"
+    real = store_module.read_call_file
+    failures = [1]
+
+    def read_once_damaged(where: Path | str, call_id: str) -> Call:
+        if failures and call_id == calls[1].id:
+            failures.pop()
+            raise store_module.StoreCorrupt(Path(where), "not valid JSON at line 1")
+        return real(where, call_id)
+
+    with Store.open(data) as store:
+        monkeypatch.setattr(store_module, "read_call_file", read_once_damaged)
+        assert store.load_call(calls[1].id).to_dict() == calls[1].to_dict()
+        assert store.problems == [] and path.exists() and store.has_call(calls[1].id)
+
+
+def test_a_damaged_call_that_cannot_be_moved_aside_is_still_named_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    path = data / "calls" / f"{calls[3].id}.json"
+    with Store.open(data) as store:
+        path.write_bytes(b"garbage{")
+
+        def no_room(*_args: object, **_kwargs: object) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(store_module, "ensure_private_dir", no_room)
+        assert len(list(store.iter_calls())) == 4
+        assert len(list(store.iter_calls())) == 4
+        (problem,) = store.problems
+        assert problem.kind == "damaged" and problem.kept_at is None and path.exists()
+        assert store.has_call(calls[3].id)  # its file is still where the index says
+        with pytest.raises(store_module.StoreError):
+            store.load_call(calls[3].id)
+
+
+async def test_opening_a_call_found_damaged_says_so_and_the_app_goes_on(
+        tmp_path: Path) -> None:
+    from tests.pilot_helpers import wait_until
+    from tui.app import HoldTheLineApp
+    from tui.screens.home import HomeScreen
+    from tui.screens.storage import RestoreDialog
+
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    newest = max(calls, key=lambda c: c.started_at)
+    store = Store.open(data, backup=False)
+    try:
+        app = HoldTheLineApp(Service(store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            (data / "calls" / f"{newest.id}.json").write_bytes(b"garbage{")
+            table = app.screen.query_one("#calls-table")
+            table.focus()
+            table.move_cursor(row=0)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: any("Could not open the call" in n
+                                                for n in _notices(app)), "the error said")
+            await wait_until(pilot, lambda: isinstance(app.screen, RestoreDialog),
+                             "the restore offered")
+            await pilot.press("enter")  # focus is on "Not now": Enter keeps things as they are
+            await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            assert not store.has_call(newest.id) and store.restorable()
+    finally:
+        store.close()

@@ -104,3 +104,26 @@ def test_list_dates_carry_the_year_unless_recent(zone: str) -> None:
             assert shown == local.format("YYYY-MM-DD")
     assert format_when("2025-12-18T15:00:00+00:00", today).startswith("2025-12-")
     assert format_when(None, today) == ""
+
+
+@pytest.mark.parametrize(("iso", "shown"), [
+    ("2026-12-01T09:30:00+00:00", "Dec 1 09:30"),      # today
+    ("2026-12-02T08:00:00+00:00", "Dec 2 08:00"),      # a day ahead (a clock a little fast)
+    ("2026-12-03T08:00:00+00:00", "2026-12-03"),       # further ahead
+    ("2026-06-03T23:59:00+00:00", "Jun 3 23:59"),      # 181 days ago: the last shown so
+    ("2026-06-02T00:00:00+00:00", "2026-06-02"),       # 182 days ago
+    ("2025-12-18T15:00:00+00:00", "2025-12-18"),       # under "Dec 1", last year's
+])
+def test_list_dates_at_the_edges(iso: str, shown: str,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from tui.domain.timefmt import format_when
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert format_when(iso, date(2026, 12, 1)) == shown
+    finally:
+        monkeypatch.undo()
+        time.tzset()

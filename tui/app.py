@@ -432,7 +432,11 @@ class HoldTheLineApp(TypeAheadApp[None]):
             # Closing while a screen was still being built (a dial, then ctrl+q or a
             # closed terminal at once): Textual removes its parts before they mount,
             # and a mount handler looking for one fails. Nothing is left to show;
-            # quitting has saved everything.
+            # everything is written as on any quit.
+            try:
+                self.service.shutdown()
+            except Exception:  # noqa: BLE001 - already closing: never a second error
+                pass
             return
         try:
             saved = self.service.shutdown()
@@ -521,15 +525,19 @@ class HoldTheLineApp(TypeAheadApp[None]):
 
     # -- the data files -----------------------------------------------------------------
     def _check_storage(self) -> None:
-        if self.service.problem_count() != len(self._problems_named):
-            self._storage_notices()
+        problems = self.service.storage_problems()
+        named = self._problems_named
+        if len(problems) != len(named) or any(
+                a is not b for a, b in zip(problems, named, strict=True)):
+            self._storage_notices(problems)
         elif self._restore_waiting:
             self._offer_restore()
 
-    def _storage_notices(self) -> None:
+    def _storage_notices(self, problems: list[Problem] | None = None) -> None:
         """Name every damaged, rebuilt or conflicting file not named yet; offer the backup
         in one key."""
-        problems = self.service.storage_problems()
+        if problems is None:
+            problems = self.service.storage_problems()
         named = self._problems_named
         new = [problem for problem in problems if not any(problem is seen for seen in named)]
         self._problems_named = problems
@@ -553,29 +561,32 @@ class HoldTheLineApp(TypeAheadApp[None]):
             if not any(problem is good for good in restorable):
                 self.notify(f"{problem.describe()}; no backup holds a good copy.",
                             title="Damaged file", severity="error", timeout=12, markup=False)
-            elif self._typing():
+            elif self._busy():
                 self.notify(f"{problem.describe()}. A backup holds a good copy: restoring it "
-                            "is offered when you stop typing here.", title="Damaged file",
-                            severity="warning", timeout=12, markup=False)
+                            "is offered once this call or dialog ends, or you leave this "
+                            "field.", title="Damaged file", severity="warning", timeout=12,
+                            markup=False)
         if any(problem is good for problem in new for good in restorable):
             self._restore_waiting = True
             self._offer_restore()
 
-    def _typing(self) -> bool:
-        """Is the user in a live call or a text field? A dialog then would take their keys."""
+    def _busy(self) -> bool:
+        """Would a dialog now take keys meant for something else? A live call (under
+        whatever it opened), a dialog already open, a field or a pick-list typed in."""
         from textual.widgets import Input, TextArea
 
         from tui.screens.call import CallScreen
+        from tui.widgets.pick_list import PickList
 
-        return isinstance(self.screen, CallScreen) or isinstance(self.focused,
-                                                                 (Input, TextArea))
+        return (any(isinstance(screen, CallScreen) for screen in self.screen_stack)
+                or isinstance(self.screen, ModalScreen)
+                or isinstance(self.focused, (Input, TextArea, PickList)))
 
     def _offer_restore(self) -> None:
-        """The restore dialog, unless the user is typing (then at a later check)."""
+        """The restore dialog, unless the user is busy (then at a later check)."""
         from tui.screens.storage import RestoreDialog
 
-        if self._typing() or any(isinstance(screen, RestoreDialog)
-                                 for screen in self.screen_stack):
+        if self._busy():
             return
         self._restore_waiting = False
         restorable = self.service.restorable()

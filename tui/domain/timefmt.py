@@ -153,13 +153,14 @@ RECENT_DAYS = 182
 
 
 def format_when(iso: str | None, today: date) -> str:
-    """When a call was, for a list: ``Nov 24 20:40`` within the last six months, else
-    ``2025-12-18`` (the year, where a month and day alone would read as this year's).
+    """When a call was, for a list: ``Nov 24 20:40`` within the last six months (or up to
+    a day ahead), else ``2025-12-18`` (the year, where a month and day alone would read
+    as this year's).
     Always 12 columns or fewer."""
     if not iso:
         return ""
     moment = to_local(parse_iso(iso))
     age = (today - moment.date()).days
-    if 0 <= age < RECENT_DAYS:
+    if -1 <= age < RECENT_DAYS:  # -1: a clock a little ahead, or a day just begun
         return f"{MONTHS[moment.month - 1]} {moment.day} {moment.hour:02d}:{moment.minute:02d}"
     return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"

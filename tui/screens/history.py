@@ -187,8 +187,8 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         self._texts = texts
         self._figures = figures
         self._counted = counted
-        if len(texts) != len(self.rows):  # a damaged call file, skipped (the app names it)
-            self.rows = [row for row in self.rows if row.id in texts]
+        # A damaged call file is skipped by the reading (and named by the app).
+        self.rows = [row for row in self.rows if row.id in texts]
         self.fully_loaded = True
         self._ordered = None
         self.refresh_table()

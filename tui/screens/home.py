@@ -322,7 +322,12 @@ reps, notes and timer; the time the app was closed is kept apart.
     @on(DataTable.RowSelected, "#calls-table")
     def _call_chosen(self, event: DataTable.RowSelected) -> None:
         """Enter on a recent call opens it, read-only."""
-        call = self.service.calls.load(str(event.row_key.value))
+        try:
+            call = self.service.calls.load(str(event.row_key.value))
+        except ServiceError as error:  # its file was found damaged: the app offers it back
+            self.notify(str(error), severity="error", markup=False)
+            self.refresh_lists()
+            return
         case = self.service.cases.find(call.case_id)
         self.htl.open_call(call, case.title if case else "")
 

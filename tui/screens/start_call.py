@@ -123,8 +123,16 @@ class StartCallDialog(Dialog[CallRequest | None]):
 
     @on(PickList.NoMatch, "#case-list")
     def _case_typed(self, event: PickList.NoMatch) -> None:
-        """Letters matching no open case: the name of a new one (kept, never dropped)."""
+        """Letters matching no open case: the name of a new one if none is typed yet;
+        with a case named, they were meant for whom to call (Tab from the case name
+        lands here when there are open cases): they go to the organisations. Never
+        dropped."""
         field = self.query_one("#case-input", Input)
+        if field.value.strip():
+            org_list = self.query_one("#org-list", PickList)
+            org_list.focus()
+            org_list.take(event.typed)
+            return
         field.value = event.typed
         field.cursor_position = len(field.value)
         field.focus()

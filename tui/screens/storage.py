@@ -16,6 +16,9 @@ from tui.screens.dialog import Dialog
 class RestoreDialog(Dialog[bool]):
     """Damaged files were kept aside: ``r`` restores them from the newest good backup."""
 
+    AUTO_FOCUS = "#no"
+    """Enter, typed for whatever was on screen before, keeps things as they are."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "answer(True)", "Restore", id="restore-damaged"),
         Binding("escape", "answer(False)", "Not now", id="restore-later"),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for the annotations only: the read commands load none of them
     from tui.domain.clock import Clock
+    from tui.domain.model import Call
     from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem
     from tui.store import Store
 
@@ -38,6 +39,18 @@ class Context:
         from tui.domain.deadlines import local_date
 
         return local_date(self.clock.now())
+
+    def load_call(self, call_id: str) -> Call:
+        """One call in full; ``ServiceError`` when there is none or its file was found
+        damaged (the store then keeps it aside and names it: the app offers it back)."""
+        from tui.store.errors import StoreError
+
+        if not self.store.has_call(call_id):
+            raise ServiceError(f"no call {call_id}")
+        try:
+            return self.store.load_call(call_id)
+        except StoreError as error:
+            raise ServiceError(f"Could not open the call: {error}") from None
 
     def sorted_playbooks(self) -> list[Playbook]:
         """Playbooks by name, as pickers list them."""

@@ -394,7 +394,10 @@ class CallService:
     def _dropped(self, call_id: str) -> DroppedCall | None:
         if not call_id or not self._ctx.store.has_call(call_id):
             return None
-        call = self._ctx.store.load_call(call_id)
+        try:
+            call = self._ctx.load_call(call_id)
+        except ServiceError:  # damaged since: named by the app; the new call goes on
+            return None
         noted = [rep for rep in call.reps if rep.noted]
         return DroppedCall(call, noted[-1] if noted else None, call.notes[-LAST_NOTES:])
 
@@ -605,9 +608,7 @@ class CallService:
 
     def load(self, call_id: str) -> Call:
         """One call in full (a fresh copy)."""
-        if not self._ctx.store.has_call(call_id):
-            raise ServiceError(f"no call {call_id}")
-        return self._ctx.store.load_call(call_id)
+        return self._ctx.load_call(call_id)
 
     def claims_on(self, call: Call) -> list[Claim]:
         """Claims noted during ``call`` (they live on its case)."""

@@ -155,7 +155,7 @@ class FollowUpService:
         return call_id, int(number) - 1
 
     def is_done(self, call_id: str, index: int) -> bool:
-        promise = self._ctx.store.load_call(call_id).item("promise", f"promise-{index + 1}")
+        promise = self._ctx.load_call(call_id).item("promise", f"promise-{index + 1}")
         return promise is not None and bool(promise.done)
 
     def set_done(self, call_id: str, index: int, done: bool = True) -> str:
@@ -163,9 +163,7 @@ class FollowUpService:
         text. (Ids are the promises' first places, so for a call none of whose promises
         was removed this is the ``index``-th promise.)"""
         store = self._ctx.store
-        if not store.has_call(call_id):
-            raise ServiceError(f"no call {call_id}")
-        call = store.load_call(call_id)
+        call = self._ctx.load_call(call_id)
         promise = call.item("promise", f"promise-{index + 1}")
         if promise is None:
             raise ServiceError(f"call {call_id} has no promise {index + 1}")

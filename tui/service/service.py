@@ -176,10 +176,6 @@ class Service:
         or since (a call file found damaged when read)."""
         return list(self.ctx.store.problems)
 
-    def problem_count(self) -> int:
-        """How many storage problems there are (cheap: checked every second)."""
-        return len(self.ctx.store.problems)
-
     def restorable(self) -> list[Problem]:
         """Damaged or missing files a backup holds a good copy of."""
         return self.ctx.store.restorable()

@@ -715,7 +715,10 @@ class Store:
             self._backup_thread.join(timeout)
 
     def restorable(self) -> list[Problem]:
-        """Damaged files with a good copy in a backup."""
+        """Damaged files with a good copy in a backup (none when read-only: nothing can
+        be put back)."""
+        if self.read_only:
+            return []
         return [p for p in self.problems if p.kind in ("damaged", "missing")
                 and not p.restored_from
                 and self._good_copy(p) is not None]
@@ -1045,38 +1048,53 @@ class Store:
             return Call.from_dict(latest)
         try:
             return read_call_file(path, call_id)
-        except StoreCorrupt as error:
-            kept_at = self._call_unreadable(call_id, error.reason, "damaged")
-            raise StoreCorrupt(path, error.reason, kept_at) from None
         except StoreError:
-            if path.exists() or call_id not in self._summaries:
+            if call_id in self._unreadable_calls or call_id not in self._summaries:
                 raise
-            self._call_unreadable(call_id, "the call file is gone", "missing")
-            raise
+        return self._call_unreadable(call_id)
 
-    def _call_unreadable(self, call_id: str, reason: str, kind: str) -> Path | None:
-        """Name a call file found damaged or gone after the open (once); when writable,
-        keep it aside and drop its row (written by the writer), so the index agrees with
-        the files and the restore puts both back. Where the file was kept."""
+    def _call_unreadable(self, call_id: str) -> Call:
+        """A call whose file could not be read: read again under the lock (a restore may
+        have just put it back), and if it still cannot be, name it once and, when
+        writable, keep it aside and drop its row (written by the writer), so the index
+        agrees with the files and a restore puts both back. Raises what the read did."""
+        path = self._call_path(call_id)
         with self._db_lock:
-            if call_id in self._unreadable_calls:
-                return None
-            self._unreadable_calls.add(call_id)
+            try:
+                return read_call_file(path, call_id)
+            except StoreCorrupt as error:
+                reason, kind, corrupt = error.reason, "damaged", True
+            except StoreError:
+                if path.exists() or call_id not in self._summaries:
+                    raise
+                reason, kind, corrupt = "the call file is gone", "missing", False
             row = self._summaries.get(call_id)
-            if row is not None:
-                reason = (f"{reason}: the call of {row.started_at[:10]} "
-                          f"({visible(row.organisation)[:60]})")
-            problem = self._aside(self._call_path(call_id), reason, kind,
-                                  not self.read_only)
-            if self.read_only or row is None:
-                return problem.kept_at
-            with self._jobs_lock:
-                self._summaries.pop(call_id, None)
-                self._months.get(shard_key(row.started_at), set()).discard(call_id)
-                self._sorted = None
-                self._row_changed(call_id)
-        self._enqueue(_Job("row", f"row:{call_id}", shard_key(row.started_at)))
-        return problem.kept_at
+            if call_id in self._unreadable_calls or row is None:
+                raise StoreCorrupt(path, reason) if corrupt else StoreError(reason)
+            self._unreadable_calls.add(call_id)
+            named = (f"{reason}: the call of {row.started_at[:10]} "
+                     f"({visible(row.organisation)[:60]})")
+            try:
+                problem = self._aside(path, named, kind, not self.read_only)
+            except OSError:  # damaged/ cannot be made: named where it is, not moved
+                problem = Problem(path, named, kind=kind)
+                self.problems.append(problem)
+            if problem.kept_at is not None or not corrupt:  # its file is not there
+                self._drop_row(row)
+        if corrupt:
+            raise StoreCorrupt(path, reason, problem.kept_at)
+        raise StoreError(f"call {call_id} has no file at {path}")
+
+    def _drop_row(self, row: CallSummary) -> None:
+        """Take a row out of the index (its file is gone or kept aside), on disk too."""
+        if self.read_only:
+            return
+        with self._jobs_lock, self._rows_lock:
+            self._summaries.pop(row.id, None)
+            self._months.get(shard_key(row.started_at), set()).discard(row.id)
+            self._sorted = None
+            self._row_changed(row.id)
+        self._enqueue(_Job("row", f"row:{row.id}", shard_key(row.started_at)))
 
     def readable_calls(self, rows: Iterable[CallSummary]) -> Iterator[Call]:
         """The full calls of ``rows`` in their order, skipping any whose file is found

@@ -59,16 +59,21 @@ class PickList(OptionList):
             self.typed = self.typed[:-1]
             self._find()
             return
+        now = monotonic()
+        if now - self._last_key > TYPED_RUN_SECONDS:
+            self.typed = ""  # a pause ends the run (a space then is a key like any other)
         if char is None or not char.isprintable() or (char == " " and not self.typed):
             await super()._on_key(event)
             return
         event.stop()
         event.prevent_default()
-        now = monotonic()
-        if now - self._last_key > TYPED_RUN_SECONDS:
-            self.typed = ""
-        self._last_key = now
-        self.typed += char
+        self.take(char)
+
+    def take(self, text: str) -> None:
+        """Letters typed here (or handed over from elsewhere): find the entry, or post
+        ``NoMatch`` with the whole run."""
+        self._last_key = monotonic()
+        self.typed += text
         if not self._find():
             typed, self.typed = self.typed, ""
             self.post_message(self.NoMatch(self, typed))
