@@ -213,9 +213,9 @@ class Store:
         """Records an adding cut short wrote (``adding.json``): never loaded, and removed
         when the data is opened for writing."""
         self.undone_records = 0
+        """How many records of an adding cut short (a killed import) were removed on open."""
         self._unreadable_calls: set[str] = set()
         """Calls whose file was found damaged or gone after the open (named once)."""
-        """How many records of an adding cut short (a killed import) were removed on open."""
 
     # -- opening and closing ----------------------------------------------
     @classmethod
