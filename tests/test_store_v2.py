@@ -740,3 +740,51 @@ async def test_opening_a_call_found_damaged_says_so_and_the_app_goes_on(
             assert not store.has_call(newest.id) and store.restorable()
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["writable", "read-only"])
+def test_two_readers_meeting_the_same_damaged_call_name_it_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_only: bool) -> None:
+    """The history's search and the rep hints read the same damaged call at once: both
+    first reads fail before either has the lock. One names it (and, when writable, keeps
+    it aside and drops its row); the other finds it named and says so. One problem."""
+    import threading
+
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    target = calls[2].id
+    real = store_module.read_call_file
+    both_failed = threading.Barrier(2, timeout=10)
+    first_reads: set[int] = set()
+
+    def read(where: Path | str, call_id: str) -> Call:
+        me = threading.get_ident()
+        if call_id == target and me not in first_reads:
+            first_reads.add(me)
+            try:
+                return real(where, call_id)
+            finally:
+                both_failed.wait()  # neither goes on until both first reads are done
+        return real(where, call_id)
+
+    (data / "calls" / f"{target}.json").write_bytes(b"garbage{")
+    with Store.open(data, read_only=read_only) as store:
+        monkeypatch.setattr(store_module, "read_call_file", read)
+        errors: list[BaseException] = []
+
+        def reader() -> None:
+            try:
+                store.load_call(target)
+            except store_module.StoreError as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=reader) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+        assert len(errors) == 2 and len(first_reads) == 2
+        assert [p.kind for p in store.problems] == ["damaged"]
+        kept = list((data / "damaged").rglob(f"{target}.json"))
+        assert len(kept) == (0 if read_only else 1)
+        assert store.has_call(target) is read_only  # read-only: nothing moved or dropped

@@ -1288,7 +1288,8 @@ class Store:
         else:
             shutil.move(str(conflict_path), aside / conflict_path.name)
             result = f"{original.name}: your version kept"
-        self.problems = [p for p in self.problems if p.path != conflict_path]
+        with self._db_lock:  # a worker may be naming a damaged call meanwhile
+            self.problems = [p for p in self.problems if p.path != conflict_path]
         return result + f"; the other version is in {aside}"
 
 
