@@ -504,9 +504,13 @@ def test_a_call_file_damaged_after_the_open_is_kept_aside_named_once_and_restore
         assert len(list(store.iter_calls())) == 4 and len(store.problems) == 1  # once
         assert store.restorable() == [problem]
         assert store.flush()
-    with Store.open(data) as store:  # index and files agree: nothing to name at the next open
-        assert store.problems == [] and len(store.call_summaries()) == 4
-        store.problems.append(problem)
+    with Store.open(data) as store:  # the restore was declined: index and files agree,
+        assert len(store.call_summaries()) == 4  # and the call kept aside is offered again
+        (again,) = store.restorable()
+        assert again.path == damaged and again.kept_at == problem.kept_at
+        found_on = problem.kept_at.parent.parent.name  # type: ignore[union-attr]
+        assert f"found damaged on {found_on[:4]}-{found_on[4:6]}-{found_on[6:8]}" in \
+            again.describe() and "not put back yet" in again.reason
         assert Service(store).restore_damaged()
         assert store.flush()
     with Store.open(data) as store:
@@ -788,3 +792,16 @@ def test_two_readers_meeting_the_same_damaged_call_name_it_once(
         kept = list((data / "damaged").rglob(f"{target}.json"))
         assert len(kept) == (0 if read_only else 1)
         assert store.has_call(target) is read_only  # read-only: nothing moved or dropped
+
+
+def test_a_call_kept_aside_with_no_good_copy_anywhere_is_named_once_only(
+        tmp_path: Path) -> None:
+    """No backup holds it: named when found, not at every open after (nothing to offer)."""
+    data = tmp_path / "data"
+    _, calls = _filled(data, 5)
+    with Store.open(data, backup=False) as store:
+        (data / "calls" / f"{calls[0].id}.json").write_bytes(b"garbage{")
+        assert len(list(store.iter_calls())) == 4
+        assert [p.kind for p in store.problems] == ["damaged"] and not store.restorable()
+    with Store.open(data, backup=False) as store:
+        assert store.problems == [] and len(store.call_summaries()) == 4

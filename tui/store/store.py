@@ -401,6 +401,7 @@ class Store:
         if write and (self._hidden_cases or self._hidden_calls or undo_profile):
             self._finish_undo(months)
         self._find_conflicts(call_names)
+        self._find_kept_aside()
         missing = {row.case_id for row in self._summaries.values()} - self._cases.keys()
         for case_id in sorted(missing):
             self.problems.append(Problem(
@@ -644,6 +645,27 @@ class Store:
         if write:
             for month in months:
                 self._write_shard(month)
+
+    def _find_kept_aside(self) -> None:
+        """Call files kept aside in ``damaged/`` and not put back since (the restore was
+        declined): named again at each open while a backup holds a good copy, so "not
+        now" never becomes "never". Newest first; a call back in the index is skipped."""
+        root = self.data_dir / "damaged"
+        if not root.is_dir():
+            return
+        seen: set[str] = set()
+        for kept in sorted(root.glob("*/calls/*.json"), reverse=True):
+            call_id = kept.stem
+            if not is_valid_id(call_id) or call_id in seen or call_id in self._summaries \
+                    or call_id in self._hidden_calls or self._call_path(call_id).exists():
+                continue
+            seen.add(call_id)
+            stamp = kept.parent.parent.name  # 20261201T111058Z
+            problem = Problem(self._call_path(call_id), "found damaged on "
+                              f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} and kept aside; not put "
+                              "back yet", kept_at=kept, kind="missing")
+            if self._good_copy(problem) is not None:
+                self.problems.append(problem)
 
     def _find_conflicts(self, call_names: list[str] | None = None) -> None:
         """Second versions a sync tool left: named, never read as data."""
