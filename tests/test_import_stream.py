@@ -90,11 +90,17 @@ def test_import_memory_does_not_grow_with_the_export(tmp_path: Path) -> None:
     assert big.stat().st_size > 10 * 2**20
     peaks = {}
     for name, export in (("small", small), ("big", big)):
-        data = str(tmp_path / f"into-{name}")
-        first = _peak_rss_mb("import", data, str(export))
-        again = _peak_rss_mb("import", data, str(export))
-        opened = _peak_rss_mb("open", data)
-        peaks[name] = (first, again - opened)
+        # The lower of two runs each: a high-water mark moves by a megabyte or two with
+        # when the collector happens to run, most on a busy machine (2.6 KB a call seen
+        # once in a full parallel run, 1.4-1.9 alone).
+        runs = []
+        for attempt in ("a", "b"):
+            data = str(tmp_path / f"into-{name}-{attempt}")
+            first = _peak_rss_mb("import", data, str(export))
+            again = _peak_rss_mb("import", data, str(export))
+            opened = _peak_rss_mb("open", data)
+            runs.append((first, again - opened))
+        peaks[name] = (min(run[0] for run in runs), min(run[1] for run in runs))
     extra_calls = 3000 - 300
     for number in (0, 1):
         grown_kb = (peaks["big"][number] - peaks["small"][number]) * 1024
