@@ -805,3 +805,39 @@ def test_a_call_kept_aside_with_no_good_copy_anywhere_is_named_once_only(
         assert [p.kind for p in store.problems] == ["damaged"] and not store.restorable()
     with Store.open(data, backup=False) as store:
         assert store.problems == [] and len(store.call_summaries()) == 4
+
+
+async def test_an_export_after_a_declined_restore_says_what_it_left_out(
+        tmp_path: Path) -> None:
+    """The restore was declined; a later export cannot hold that call: it says so, names
+    the call, and the backup is offered again."""
+    from tests.pilot_helpers import wait_until
+    from tui.app import ExportChoice, HoldTheLineApp
+    from tui.screens.home import HomeScreen
+    from tui.screens.storage import RestoreDialog
+
+    data = tmp_path / "data"
+    calls = _backed_up(data)
+    store = Store.open(data, backup=False)
+    out = tmp_path / "dossier.md"
+    try:
+        app = HoldTheLineApp(Service(store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            (data / "calls" / f"{calls[2].id}.json").write_bytes(b"garbage{")
+            assert len(app.service.calls.all_calls()) == 4  # a case view, a search…
+            await wait_until(pilot, lambda: isinstance(app.screen, RestoreDialog), "offer")
+            await pilot.press("escape")  # not now
+            await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+            app._write_export(ExportChoice("md", None, out, False))
+            await wait_until(pilot, lambda: any("Export incomplete" in str(n.title)
+                                                for n in app._notifications), "the warning")
+            (warning,) = [str(n.message) for n in app._notifications
+                          if "Export incomplete" in str(n.title)]
+            assert "Exported 4 calls" in warning and f"{calls[2].id}.json" in warning
+            assert calls[2].started_at[:10] in warning
+            await wait_until(pilot, lambda: isinstance(app.screen, RestoreDialog),
+                             "the backup offered again")
+        assert out.exists()  # the four calls it could read ("Exported 4 calls")
+    finally:
+        store.close()

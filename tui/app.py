@@ -339,10 +339,25 @@ class HoldTheLineApp(TypeAheadApp[None]):
             self.call_from_thread(self.notify, f"Export failed: {error}", severity="error",
                                   markup=False)
             return
+        left_out = self.service.calls_kept_aside()
+        if not left_out:
+            self.call_from_thread(
+                self.notify, f"Exported {plural(result.calls, 'call')} to {result.path}",
+                markup=False, timeout=8,
+            )
+            return
+        # Evidence with a call missing says so; the backup is offered again.
         self.call_from_thread(
-            self.notify, f"Exported {plural(result.calls, 'call')} to {result.path}",
-            markup=False, timeout=8,
-        )
+            self.notify, f"Exported {plural(result.calls, 'call')} to {result.path}. NOT in "
+            f"it, found damaged and kept aside in damaged/: {'; '.join(left_out)}. "
+            + ("Put them back from your backup (offered now), then export again."
+               if self.service.restorable() else "No backup holds a good copy."),
+            title="Export incomplete", severity="warning", timeout=20, markup=False)
+        self.call_from_thread(self._offer_restore_again)
+
+    def _offer_restore_again(self) -> None:
+        self._restore_waiting = True
+        self._offer_restore()
 
     # -- settings -----------------------------------------------------------------------
     def _apply_theme(self) -> None:

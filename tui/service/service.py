@@ -180,6 +180,13 @@ class Service:
         """Damaged or missing files a backup holds a good copy of."""
         return self.ctx.store.restorable()
 
+    def calls_kept_aside(self) -> list[str]:
+        """Calls whose file was found damaged or gone and not put back: what an export
+        made now leaves out (each as the problem names it)."""
+        return [problem.headline() for problem in self.ctx.store.problems
+                if problem.kind in ("damaged", "missing") and not problem.restored_from
+                and problem.path.parent.name == "calls"]
+
     def restore_damaged(self) -> list[str]:
         """Put back each damaged file from the newest good backup; what was restored."""
         try:
