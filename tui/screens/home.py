@@ -40,7 +40,9 @@ class HomeScreen(AppScreen[None]):
 Follow-ups from promises (broken ones first, and those done in the last week),
 your cases (open ones first; resolved ones stay here) and your most recent calls.
 
-Press `c` to start a call: pick or name the case, then who you are calling.
+Press `c` to start a call: pick or name the case, then who you are calling (in
+either list, type the first letters of a name to find it; a name no entry has is
+kept as typed).
 `n` opens a new case; Enter on a case opens it (identifiers, payments,
 notices and deadlines, claims, documents). Enter on a recent call opens it,
 read-only. On a follow-up, `space` marks it done (or, if it is done, not done
