@@ -347,17 +347,18 @@ class HoldTheLineApp(TypeAheadApp[None]):
             )
             return
         # Evidence with a call missing says so; the backup is offered again.
+        restorable = self.service.restorable()
         self.call_from_thread(
             self.notify, f"Exported {plural(result.calls, 'call')} to {result.path}. NOT in "
             f"it, found damaged and kept aside in damaged/: {'; '.join(left_out)}. "
             + ("Put them back from your backup (offered now), then export again."
-               if self.service.restorable() else "No backup holds a good copy."),
+               if restorable else "No backup holds a good copy."),
             title="Export incomplete", severity="warning", timeout=20, markup=False)
-        self.call_from_thread(self._offer_restore_again)
+        self.call_from_thread(self._offer_restore_again, restorable)
 
-    def _offer_restore_again(self) -> None:
+    def _offer_restore_again(self, restorable: list[Problem]) -> None:
         self._restore_waiting = True
-        self._offer_restore()
+        self._offer_restore(restorable)
 
     # -- settings -----------------------------------------------------------------------
     def _apply_theme(self) -> None:
@@ -540,24 +541,21 @@ class HoldTheLineApp(TypeAheadApp[None]):
 
     # -- the data files -----------------------------------------------------------------
     def _check_storage(self) -> None:
-        problems = self.service.storage_problems()
-        named = self._problems_named
-        if len(problems) != len(named) or any(
-                a is not b for a, b in zip(problems, named, strict=True)):
-            self._storage_notices(problems)
-        elif self._restore_waiting:
+        if not self._storage_notices() and self._restore_waiting:
             self._offer_restore()
 
-    def _storage_notices(self, problems: list[Problem] | None = None) -> None:
+    def _storage_notices(self) -> bool:
         """Name every damaged, rebuilt or conflicting file not named yet; offer the backup
-        in one key."""
-        if problems is None:
-            problems = self.service.storage_problems()
+        in one key. False when the problems are those already seen."""
+        problems = self.service.storage_problems()
         named = self._problems_named
+        if len(problems) == len(named) and all(
+                a is b for a, b in zip(problems, named, strict=True)):
+            return False
         new = [problem for problem in problems if not any(problem is seen for seen in named)]
         self._problems_named = problems
         if not new:
-            return
+            return True
         for problem in new:
             if problem.kind == "rebuilt":
                 self.notify(f"{problem.describe()}. Nothing was lost.", title="Index rebuilt",
@@ -570,20 +568,22 @@ class HoldTheLineApp(TypeAheadApp[None]):
                 self.notify(f"{problem.describe()}", title="Sync conflict", severity="warning",
                             timeout=12, markup=False)
         restorable = self.service.restorable()
+        busy = self._busy()
         for problem in new:
             if problem.kind not in ("damaged", "missing"):
                 continue
             if not any(problem is good for good in restorable):
                 self.notify(f"{problem.describe()}; no backup holds a good copy.",
                             title="Damaged file", severity="error", timeout=12, markup=False)
-            elif self._busy():
+            elif busy:
                 self.notify(f"{problem.describe()}. A backup holds a good copy: restoring it "
                             "is offered once this call or dialog ends, or you leave this "
                             "field.", title="Damaged file", severity="warning", timeout=12,
                             markup=False)
         if any(problem is good for problem in new for good in restorable):
             self._restore_waiting = True
-            self._offer_restore()
+            self._offer_restore(restorable)
+        return True
 
     def _busy(self) -> bool:
         """Would a dialog now take keys meant for something else? A live call (under
@@ -597,14 +597,17 @@ class HoldTheLineApp(TypeAheadApp[None]):
                 or isinstance(self.screen, ModalScreen)
                 or isinstance(self.focused, (Input, TextArea, PickList)))
 
-    def _offer_restore(self) -> None:
-        """The restore dialog, unless the user is busy (then at a later check)."""
+    def _offer_restore(self, restorable: list[Problem] | None = None) -> None:
+        """The restore dialog, unless the user is busy (then at a later check).
+        ``restorable``: the files to offer, when just found (they are read from the
+        backups otherwise)."""
         from tui.screens.storage import RestoreDialog
 
         if self._busy():
             return
         self._restore_waiting = False
-        restorable = self.service.restorable()
+        if restorable is None:
+            restorable = self.service.restorable()
         if restorable:
             self.push_screen(RestoreDialog([p.headline() for p in restorable]),
                              self._restore_chosen)
