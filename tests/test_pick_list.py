@@ -25,6 +25,17 @@ async def _dial_form(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot, lambda: isinstance(app.screen, StartCallDialog))
 
 
+async def _dial_typed(make_app, case: str, then: str) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """Open the dial form and send, in one burst, ``case``, Tab, ``then``, ctrl+s: what
+    was dialled (organisation, playbook id, case title)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _dial_form(app, pilot)
+        await burst(app, typed(case) + key("tab") + typed(then) + key("ctrl+s"))
+        await settle(pilot, lambda: isinstance(app.screen, CallScreen))
+        return _dialled(app)
+
+
 @pytest.mark.parametrize(("typed_there", "organisation", "playbook"), [
     ("Neighb", "Neighborhood Health Plan", "neighborhood-health-plan"),
     ("massachusetts health c", "Massachusetts Health Connector", "ma-health-connector"),
@@ -33,27 +44,16 @@ async def _dial_form(app, pilot) -> None:  # type: ignore[no-untyped-def]
 async def test_letters_typed_in_the_organisations_find_one(
         make_app, typed_there: str, organisation: str, playbook: str,
         busy_cores: None) -> None:
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _dial_form(app, pilot)
-        await burst(app, typed("Denied claim") + key("tab") + typed(typed_there)
-                    + key("ctrl+s"))
-        await settle(pilot, lambda: isinstance(app.screen, CallScreen))
-        got = _dialled(app)
-        assert got[0].startswith(organisation) and got[1:] == (playbook, "Denied claim")
+    got = await _dial_typed(make_app, "Denied claim", typed_there)
+    assert got[0].startswith(organisation) and got[1:] == (playbook, "Denied claim")
 
 
 async def test_letters_matching_no_organisation_become_its_name(
         make_app, busy_cores: None) -> None:
     """Tab from the case name, then "Acme Dental Billing": a name no playbook has. Every
     letter lands in the organisation field, in order; ctrl+s dials it."""
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _dial_form(app, pilot)
-        await burst(app, typed("Dentist bill") + key("tab") + typed("Acme Dental Billing")
-                    + key("ctrl+s"))
-        await settle(pilot, lambda: isinstance(app.screen, CallScreen))
-        assert _dialled(app) == ("Acme Dental Billing", "", "Dentist bill")
+    assert await _dial_typed(make_app, "Dentist bill", "Acme Dental Billing") == (
+        "Acme Dental Billing", "", "Dentist bill")
 
 
 async def test_letters_in_the_case_list_find_a_case_or_name_a_new_one(
@@ -78,19 +78,10 @@ async def test_with_a_case_named_letters_in_the_case_list_go_to_whom_to_call(
     """With open cases, Tab from the case name lands in their list: "Acme Dental" typed
     there is whom to call, not a new case name (the name typed stays)."""
     _open_cases(store)
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _dial_form(app, pilot)
-        await burst(app, typed("Denied claim") + key("tab") + typed("Acme Dental")
-                    + key("ctrl+s"))
-        await settle(pilot, lambda: isinstance(app.screen, CallScreen))
-        assert _dialled(app) == ("Acme Dental", "", "Denied claim")
-    async with make_app().run_test(size=(80, 24)) as pilot:
-        app = pilot.app
-        await _dial_form(app, pilot)
-        await burst(app, typed("Denied claim") + key("tab") + typed("neighb") + key("ctrl+s"))
-        await settle(pilot, lambda: isinstance(app.screen, CallScreen))
-        assert _dialled(app)[1:] == ("neighborhood-health-plan", "Denied claim")
+    assert await _dial_typed(make_app, "Denied claim", "Acme Dental") == (
+        "Acme Dental", "", "Denied claim")
+    assert (await _dial_typed(make_app, "Denied claim", "neighb"))[1:] == (
+        "neighborhood-health-plan", "Denied claim")
 
 
 def _open_cases(store: Store) -> None:

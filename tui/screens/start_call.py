@@ -133,18 +133,21 @@ class StartCallDialog(Dialog[CallRequest | None]):
             org_list.focus()
             org_list.take(event.typed)
             return
-        field.value = event.typed
-        field.cursor_position = len(field.value)
-        field.focus()
+        self._type_into(field, event.typed)
 
     @on(PickList.NoMatch, "#org-list")
     def _org_typed_in_list(self, event: PickList.NoMatch) -> None:
         """Letters matching no playbook: someone else's name, typed into its field."""
         org_list = self.query_one("#org-list", OptionList)
         org_list.highlighted = org_list.get_option_index(OTHER)
-        field = self.query_one("#org-input", Input)
-        field.value = event.typed
-        field.cursor_position = len(field.value)
+        self._type_into(self.query_one("#org-input", Input), event.typed)
+
+    @staticmethod
+    def _type_into(field: Input, text: str) -> None:
+        """``text`` in ``field`` as if typed there: the cursor after it, the keys to come
+        going on from there."""
+        field.value = text
+        field.cursor_position = len(text)
         field.focus()
 
     @on(Input.Submitted, "#case-input")
