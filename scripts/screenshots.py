@@ -96,6 +96,13 @@ async def main() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await no_blink(pilot)
             app.save_screenshot("home.svg", str(OUT))
+            await pilot.press("c")  # the dial form, whom to call found by typing
+            await pilot.pause()
+            await pilot.press(*"Denied claim", "tab", *"massachusetts gov")
+            await no_blink(pilot)
+            app.save_screenshot("start-call.svg", str(OUT))
+            await pilot.press("escape")
+            await pilot.pause()
             await pilot.press("p")
             await pilot.pause()
             await pilot.press("down", "down", "down")
