@@ -1094,8 +1094,10 @@ class Store:
             if call_id in self._unreadable_calls or row is None:
                 raise StoreCorrupt(path, reason) if corrupt else StoreError(reason)
             self._unreadable_calls.add(call_id)
-            named = (f"{reason}: the call of {row.started_at[:10]} "
-                     f"({visible(row.organisation)[:60]})")
+            organisation = visible(row.organisation)
+            if len(organisation) > 60:  # a long name cut visibly, not mid-word in silence
+                organisation = organisation[:59] + "…"
+            named = f"{reason}: the call of {row.started_at[:10]} ({organisation})"
             try:
                 problem = self._aside(path, named, kind, not self.read_only)
             except OSError:  # damaged/ cannot be made: named where it is, not moved
