@@ -51,10 +51,14 @@ async def test_footer_follows_keys_that_come_and_go(make_app) -> None:
         await wait_until(pilot, lambda: "Continue" in [k.description for k in footer_keys(app)],
                          "Continue in the footer")
         home.query_one("#cases-table").focus()
-        await wait_until(pilot, lambda: "Continue" not in [k.description
-                                                           for k in footer_keys(app)],
-                         "Continue gone from the footer")
-        assert "Start call" in [key.description for key in footer_keys(app)]
+        # Waited for whole: while the footer rebuilds it can hold no keys at all, and
+        # "Continue" is then not in it either (seen on a busy machine).
+        def rebuilt_without_continue() -> bool:
+            shown = [key.description for key in footer_keys(app)]
+            return "Continue" not in shown and "Start call" in shown
+
+        await wait_until(pilot, rebuilt_without_continue,
+                         "Continue gone from the rebuilt footer, Start call still there")
 
 
 async def test_call_screen_opens_with_the_layout_of_its_window(make_app) -> None:
