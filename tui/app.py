@@ -179,6 +179,18 @@ class HoldTheLineApp(TypeAheadApp[None]):
     def _first_paint_done(self) -> None:
         gc.freeze()
         gc.enable()
+        if self.service.rows_to_read():  # a long history: home was made from its digests
+            self.run_worker(self._finish_loading, thread=True, group="read-rows",
+                            exit_on_error=False)
+
+    def _finish_loading(self) -> None:
+        """The index rows the open left for after the first paint, read in a worker."""
+        with self.collector_paused():
+            try:
+                self.service.finish_loading()
+            except ServiceError as error:
+                self.call_from_thread(self.notify, f"Could not read the history: {error}",
+                                      title="History", severity="error", markup=False)
 
     # -- calls ------------------------------------------------------------------------
     def open_start_dialog(

@@ -418,7 +418,10 @@ def _run_app(args: argparse.Namespace, config: Config, wanted: str, case_text: s
     if wanted and wanted not in playbooks:
         known = ", ".join(sorted(playbooks)) or "none"
         raise CliError(f"no playbook with id '{wanted}' (known: {known})")
-    store = Store.open(paths.data_dir(args.data_dir))
+    from tui.service.service import RECENT_CALLS
+
+    # Only what home shows is read before the first paint; the rest follows in a worker.
+    store = Store.open(paths.data_dir(args.data_dir), early_rows=RECENT_CALLS)
     try:
         service = Service(store, playbooks, problems, letters=letters)
         start = None

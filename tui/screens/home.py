@@ -210,7 +210,8 @@ reps, notes and timer; the time the app was closed is kept apart.
         counts = view.broken_by_organisation
         if counts:
             heading.append("\nBroken promises: ", style="bold red")
-            heading.append(", ".join(f"{visible(org)} {n}" for org, n in counts.most_common()))
+            most_first = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+            heading.append(", ".join(f"{visible(org)} {n}" for org, n in most_first))
         title.update(heading)
 
     def action_toggle_done(self) -> None:

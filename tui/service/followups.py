@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -56,11 +57,18 @@ class FollowUpService:
         self._overview: tuple[tuple[int, date], Overview] | None = None
         self._rows_seen = -1
         """The store's rows version this was last made from."""
+        self._lock = threading.RLock()
+        """The lists are made ahead in a worker after start-up (``Service.finish_loading``)
+        while the screen may ask for them."""
 
     def all(self) -> list[FollowUp]:
         """Every follow-up, soonest first. Only calls saved since the last time are read
         again, and only their follow-ups move in the order (the home screen asks after
         every call, with tens of thousands of them)."""
+        with self._lock:
+            return self._all()
+
+    def _all(self) -> list[FollowUp]:
         store = self._ctx.store
         version, changed_ids = store.rows_changed_since(self._rows_seen)
         cache = self._by_call
@@ -112,30 +120,14 @@ class FollowUpService:
 
     def overview(self, today: date) -> Overview:
         """What home lists: made again only when a follow-up changed or the day did."""
-        listed = self.all()
-        key = (self._version, today)
-        if self._overview is not None and self._overview[0] == key:
-            return self._overview[1]
-        broken: list[FollowUp] = []
-        coming: list[FollowUp] = []
-        recently_done: list[FollowUp] = []
-        open_count = 0
-        broken_by: Counter[str] = Counter()
-        for item in listed:  # one pass (tens of thousands on a long history)
-            state = item.status(today)
-            if is_broken(state):
-                broken_by[item.organisation] += 1
-            if not item.done:
-                open_count += 1
-                (broken if state == "broken" else coming).append(item)
-            # Done in the last days stay listed (dimmed), so a slip of space can be undone.
-            elif (found := done_on(item.promise)) and (today - found).days <= RECENTLY_DONE_DAYS:
-                recently_done.append(item)
-        shown = (broken[-(MAX_FOLLOWUPS // 2):] + coming)[:MAX_FOLLOWUPS]
-        shown += recently_done[-(MAX_FOLLOWUPS // 4):]
-        found_now = Overview(shown, open_count, broken_by)
-        self._overview = (key, found_now)
-        return found_now
+        with self._lock:
+            listed = self._all()
+            key = (self._version, today)
+            if self._overview is not None and self._overview[0] == key:
+                return self._overview[1]
+            found_now = overview_of(listed, today)
+            self._overview = (key, found_now)
+            return found_now
 
     def open_for(self, case_text: str) -> list[FollowUp]:
         """Follow-ups not done yet on the case named (an incoming call may keep one)."""
@@ -171,6 +163,30 @@ class FollowUpService:
         promise.done_at = self._ctx.now_iso() if done else None
         store.save_call(call, index=True)
         return str(promise.text)
+
+
+def overview_of(listed: list[FollowUp], today: date,
+                kept_late: Counter[str] | None = None) -> Overview:
+    """What home lists from ``listed`` (soonest first); ``kept_late``: promises kept late
+    that are not in ``listed`` (summed up by the index), counted as broken."""
+    broken: list[FollowUp] = []
+    coming: list[FollowUp] = []
+    recently_done: list[FollowUp] = []
+    open_count = 0
+    broken_by: Counter[str] = Counter(kept_late or {})
+    for item in listed:  # one pass (tens of thousands on a long history)
+        state = item.status(today)
+        if is_broken(state):
+            broken_by[item.organisation] += 1
+        if not item.done:
+            open_count += 1
+            (broken if state == "broken" else coming).append(item)
+        # Done in the last days stay listed (dimmed), so a slip of space can be undone.
+        elif (found := done_on(item.promise)) and (today - found).days <= RECENTLY_DONE_DAYS:
+            recently_done.append(item)
+    shown = (broken[-(MAX_FOLLOWUPS // 2):] + coming)[:MAX_FOLLOWUPS]
+    shown += recently_done[-(MAX_FOLLOWUPS // 4):]
+    return Overview(shown, open_count, broken_by)
 
 
 def _remove(listed: list[FollowUp], item: FollowUp) -> None:

@@ -3,14 +3,15 @@ command line talk to. It owns every change; it knows nothing of Textual."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from tui.domain.clock import Clock, SystemClock
 from tui.domain.dates import DateProblem, read_date
-from tui.domain.followups import FollowUp
+from tui.domain.followups import FollowUp, soonest_first
 from tui.domain.model import CallSummary, Case, Profile
 from tui.domain.reps import RepRecord, directory
 from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem, load_letters
@@ -18,7 +19,7 @@ from tui.service.base import Context, ServiceError
 from tui.service.calls import CallService, same_organisation
 from tui.service.cases import CaseService
 from tui.service.exports import ExportService
-from tui.service.followups import FollowUpService
+from tui.service.followups import FollowUpService, overview_of
 from tui.service.imports import ImportReport, import_file
 from tui.service.letters import LetterService
 from tui.store import Problem, SaveStatus, Store, StoreError
@@ -32,6 +33,8 @@ class CallsPerCase:
     rows changed since the last time (home asks after every call)."""
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
+        """Made ahead in a worker after start-up while the screen may ask."""
         self._seen = -1
         self._rows: dict[str, tuple[str, str]] = {}
         """Call id → (case id, started at) as counted."""
@@ -39,6 +42,10 @@ class CallsPerCase:
 
     def update(self, store: Store) -> dict[str, tuple[int, str | None]]:
         """Case id → (calls, UTC ISO start of the latest call)."""
+        with self._lock:
+            return self._update(store)
+
+    def _update(self, store: Store) -> dict[str, tuple[int, str | None]]:
         version, changed = store.rows_changed_since(self._seen)
         if changed is None:
             self._rows = {row.id: (row.case_id, row.started_at)
@@ -211,6 +218,24 @@ class Service:
         """Open cases, follow-ups and recent calls."""
         store = self.ctx.store
         today = self.today()
+        early = store.early_index()
+        # Digests made on a later day than today (a clock set back) may have summed up a
+        # promise as done long ago: then every row is read.
+        if early is not None and today >= early.written_on - timedelta(days=1) and (
+                len(early.newest) >= RECENT_CALLS or len(early.newest) == early.count):
+            cases = store.list_cases()
+            titles = {case.id: case.title for case in cases}
+            overview = overview_of(soonest_first(early.followups), today,
+                                   early.late_by_organisation)
+            per_case: dict[str, tuple[int, str | None]] = dict(early.per_case)
+            return HomeView(
+                today,
+                [CaseRow(case, *per_case.get(case.id, (0, None)))
+                 for case in sorted(cases, key=lambda c: c.status != "open")],
+                [(row, titles.get(row.case_id, "?"))
+                 for row in reversed(early.newest[-RECENT_CALLS:])],
+                overview.shown, overview.open_count, overview.broken_by_organisation,
+                empty=not early.count and not cases)
         summaries = store.call_summaries()
         calls_per_case = self._calls_per_case.update(store)
         cases = store.list_cases()
@@ -224,6 +249,21 @@ class Service:
         followups = self.followups.overview(today)
         return HomeView(today, rows, recent, followups.shown, followups.open_count,
                         followups.broken_by_organisation, empty=not summaries and not cases)
+
+    def rows_to_read(self) -> bool:
+        """Did the open leave index rows to read after the first paint?"""
+        return self.ctx.store.early_index() is not None
+
+    def finish_loading(self) -> None:
+        """After the first paint: the index rows a lazy open left unread, then what home
+        makes from every row (so that the next home after a call is quick). Run it in a
+        worker; the screen never waits for it unless it needs every row first."""
+        try:
+            self.ctx.store.finish_loading()
+        except StoreError as error:
+            raise ServiceError(str(error)) from None
+        self._calls_per_case.update(self.ctx.store)
+        self.followups.overview(self.today())
 
     # -- reps -------------------------------------------------------------------------
     def rep_directory(self, organisation: str | None = None) -> list[RepRecord]:

@@ -108,18 +108,30 @@ def write_new_file(path: Path, data: bytes) -> None:
         raise
 
 
-def sweep_temp_files(directory: Path, recursive: bool = True) -> int:
-    """Delete temp files a crash left behind (only call while holding the lock)."""
+def temp_names(names: list[str]) -> list[str]:
+    """Our temp files among ``names``."""
+    return [name for name in names
+            if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)]
+
+
+def sweep_temp_files(directory: Path, recursive: bool = True,
+                     names: list[str] | None = None) -> int:
+    """Delete temp files a crash left behind (only call while holding the lock);
+    ``names``: the directory's names, already listed (not recursive)."""
     removed = 0
-    walked = os.walk(directory) if recursive else [(str(directory), [], os.listdir(directory))]
+    if names is not None:
+        walked: Iterable[tuple[str, list[str], list[str]]] = [(str(directory), [], names)]
+    elif recursive:
+        walked = os.walk(directory)
+    else:
+        walked = [(str(directory), [], os.listdir(directory))]
     for root, _dirs, files in walked:
-        for name in files:
-            if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
-                try:
-                    os.unlink(os.path.join(root, name))
-                    removed += 1
-                except FileNotFoundError:
-                    pass
+        for name in temp_names(files):
+            try:
+                os.unlink(os.path.join(root, name))
+                removed += 1
+            except FileNotFoundError:
+                pass
     return removed
 
 

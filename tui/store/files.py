@@ -27,6 +27,7 @@ from tui.domain.model import (
     is_valid_id,
 )
 from tui.domain.text import visible
+from tui.store.digest import MonthDigest
 from tui.store.errors import StoreCorrupt, StoreError, read_json_file
 
 LAYOUT_VERSION = 2
@@ -39,6 +40,8 @@ CONFLICT_PATTERNS = (re.compile(r"\.sync-conflict-"), re.compile(r"\(conflicted 
 """File names sync tools give to a second version of a file (Syncthing, Dropbox…)."""
 ANY_CONFLICT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in CONFLICT_PATTERNS))
 """All of them in one pattern: one search per file name (50,000 call files at open)."""
+_ANY_CONFLICT_LINE = re.compile(ANY_CONFLICT.pattern, re.MULTILINE)
+"""The same, for names joined by line breaks: no match there, none in any name."""
 SHARD_NAME = re.compile(r"calls-(\d{4}-\d{2}|undated)\.json")
 """An index month's file name; group 1 is the month."""
 CONFLICT_REASON = ("a sync tool kept this second version of a file that was changed on "
@@ -126,7 +129,14 @@ def one_doc(data: dict[str, Any] | None, table: str, path: Path) -> dict[str, An
 
 CallFile = dict[str, dict[str, Call]]
 CaseFile = dict[str, dict[str, Case]]
-ShardFile = dict[str, dict[str, CallSummary]]
+
+
+class ShardFile(msgspec.Struct, forbid_unknown_fields=True):
+    """An index month's file: its rows and their digest (``tui.store.digest``); anything
+    else in it is read the careful way, which names what is wrong."""
+
+    calls: dict[str, CallSummary] = msgspec.field(default_factory=dict)
+    digest: dict[str, MonthDigest] = msgspec.field(default_factory=dict)
 
 
 _DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
@@ -196,8 +206,8 @@ def read_shard(path: Path) -> list[CallSummary]:
     raw = read_bytes(path)
     shard = fast_decode(raw, ShardFile)
     if shard is not None and all(r.schema_version == SCHEMA_VERSION
-                                 for r in shard.get("calls", {}).values()):
-        return list(shard.get("calls", {}).values())
+                                 for r in shard.calls.values()):
+        return list(shard.calls.values())
     data = read_json_file(path) or {}
     return [read_record(doc, CallSummary, path) for doc in data.get("calls", {}).values()]
 
@@ -259,7 +269,11 @@ def conflict_problems(folders: tuple[Path, ...], names: dict[Path, list[str]] | 
         if not folder.is_dir():
             continue
         listed = (names or {}).get(folder)
-        for name in os.listdir(folder) if listed is None else listed:
+        if listed is None:
+            listed = os.listdir(folder)
+        elif not _ANY_CONFLICT_LINE.search("\n".join(listed)):  # one search, 50,000 names
+            continue
+        for name in listed:
             if ANY_CONFLICT.search(name):
                 found.append(Problem(folder / name, CONFLICT_REASON, kind="conflict"))
     return found

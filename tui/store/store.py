@@ -9,7 +9,9 @@ is a TinyDB document file, UTF-8 JSON):
     cases/<case-id>.json         ``case``: one case document (the only copy)
     calls/<call-id>.json         ``call``: one call document (the only copy)
     index/calls-<YYYY-MM>.json   ``calls``: a summary row per call started that month
-                                 (UTC); derived, rebuilt from the call files
+                                 (UTC); ``digest``: what home needs from them (counts
+                                 per case, follow-ups), written with them in the same
+                                 atomic write; derived, rebuilt from the call files
     journal.json                 present only while index rows are being written:
                                  which calls to re-read if the writing was cut short
     adding.json                  present only while many new records are being added
@@ -27,6 +29,12 @@ second; readers get the in-memory state and never wait on the disk.
 
 Version 1 folders (one ``index.json`` with every case and every call's row) are
 migrated on open, after a backup of them is taken.
+
+The app opens lazily (``early_rows``): every month's digest and the newest months' rows
+before its first paint, the older rows in a worker after it, so start-up does not grow
+with the history. Whatever needs a row waits for them; a folder needing any repair, or
+months without a digest (written by an earlier version: given one by the writer), are
+read in full at once.
 """
 
 from __future__ import annotations
@@ -56,7 +64,14 @@ from tui.domain.model import (
 )
 from tui.domain.text import visible
 from tui.store import backup as backups
-from tui.store.atomic import ensure_private_dir, fsync_dir, sweep_temp_files, write_new_file
+from tui.store.atomic import (
+    ensure_private_dir,
+    fsync_dir,
+    sweep_temp_files,
+    temp_names,
+    write_new_file,
+)
+from tui.store.digest import DIGEST_TABLE, EarlyIndex, MonthDigest, make_digest, read_digest
 from tui.store.files import (
     ADDING,
     CONFLICT_PATTERNS,
@@ -149,7 +164,8 @@ class SaveStatus:
 @dataclass
 class _Job:
     kind: str
-    """``call``, ``row``, ``case`` or ``profile``."""
+    """``call``, ``row``, ``case``, ``profile`` or ``month`` (an index month written
+    again with its digest)."""
     key: str
     doc: Any = None
     describe: str = ""
@@ -175,6 +191,22 @@ class Store:
         self._rows_lock = threading.RLock()
         """Held while the index rows change or are read in order: workers (the history,
         the rep hints) read them while the screen saves a call."""
+        self._log_lock = threading.Lock()
+        """Held only to note or read changes to the rows (never while waiting for
+        anything: the rows of a lazy open are read while others wait for them)."""
+        self._rows_ready = threading.Event()
+        """Set once every index row is in memory (at once, unless opened lazily)."""
+        self._rows_ready.set()
+        self._load_lock = threading.Lock()
+        self._early: EarlyIndex | None = None
+        """A lazy open's summary of the index, until every row is read."""
+        self._early_ids: set[str] = set()
+        self._months_to_read: dict[str, MonthDigest] = {}
+        """A lazy open's index months not read yet, with their digests."""
+        self._stale_digests: set[str] = set()
+        self._listed_calls: list[str] | None = None
+        """``calls/`` as the open listed it (taken by the first ``_call_file_names``)."""
+        """Index months read without a digest of this version: written again with one."""
         self._jobs: dict[str, _Job] = {}
         self._wake = threading.Event()
         self._idle = threading.Condition(self._jobs_lock)
@@ -185,9 +217,9 @@ class Store:
         self._pending_since: float | None = None
         self._inflight_since: float | None = None
         self._cases: dict[str, Case] = {}
-        self._summaries: dict[str, CallSummary] = {}
-        self._sorted: list[CallSummary] | None = None
-        self._months: dict[str, set[str]] = {}
+        self._rows: dict[str, CallSummary] = {}
+        self._rows_sorted: list[CallSummary] | None = None
+        self._rows_by_month: dict[str, set[str]] = {}
         self._rows_version = 0
         """Goes up with every change to the index rows (see ``rows_changed_since``)."""
         self._row_log: list[str] = []
@@ -219,14 +251,79 @@ class Store:
 
     # -- opening and closing ----------------------------------------------
     @classmethod
-    def open(cls, data_dir: Path, *, read_only: bool = False, backup: bool = True) -> Store:
+    def open(cls, data_dir: Path, *, read_only: bool = False, backup: bool = True,
+             early_rows: int | None = None) -> Store:
         """Open (creating if needed) the data directory; ``backup``: take the backup on
-        open (in the background)."""
+        open (in the background). ``early_rows``: read only the index months' digests
+        and at least this many of the newest rows now (``early_index``), the other rows
+        on first use or when ``finish_loading`` is called (after the first paint). A
+        folder that needs any repair, or whose months have no digest yet, is read in
+        full at once."""
         store = cls(data_dir, read_only=read_only)
-        store._open(backup)
+        store._open(backup, early_rows)
         return store
 
-    def _open(self, backup: bool) -> None:
+    # -- the index rows (a lazy open reads the older months later) ------------
+    @property
+    def _summaries(self) -> dict[str, CallSummary]:
+        if not self._rows_ready.is_set():
+            self.finish_loading()
+        return self._rows
+
+    @_summaries.setter
+    def _summaries(self, value: dict[str, CallSummary]) -> None:
+        self._rows = value
+
+    @property
+    def _months(self) -> dict[str, set[str]]:
+        if not self._rows_ready.is_set():
+            self.finish_loading()
+        return self._rows_by_month
+
+    @_months.setter
+    def _months(self, value: dict[str, set[str]]) -> None:
+        self._rows_by_month = value
+
+    @property
+    def _sorted(self) -> list[CallSummary] | None:
+        if not self._rows_ready.is_set():
+            self.finish_loading()
+        return self._rows_sorted
+
+    @_sorted.setter
+    def _sorted(self, value: list[CallSummary] | None) -> None:
+        self._rows_sorted = value
+
+    def _finish_before_change(self) -> None:
+        """Files are about to be replaced (a restore) or the lock let go: a lazy open's
+        rows are read first, from the files they were listed from."""
+        try:
+            self.finish_loading()
+        except Exception:  # noqa: BLE001 - what reads them next says what is wrong
+            pass
+
+    def early_index(self) -> EarlyIndex | None:
+        """A lazy open's summary of the index while rows are still unread; None once
+        every row is in memory (ask the rows)."""
+        return None if self._rows_ready.is_set() else self._early
+
+    def finish_loading(self) -> None:
+        """Read the index rows a lazy open left for later (at once, in this thread; a
+        thread already reading them is waited for). Any reader of the rows calls it."""
+        if self._rows_ready.is_set():
+            return
+        with self._load_lock:
+            if self._rows_ready.is_set():
+                return
+            rebuilt = self._read_later_months()  # raises: still unread, tried again
+            self._early = None
+            self._rows_sorted = None
+            self._row_changed(None)
+            self._rows_ready.set()
+        for month in rebuilt:  # (a saver holding the jobs' lock may have been waiting)
+            self._enqueue(_Job("month", f"month:{month}", month))
+
+    def _open(self, backup: bool, early_rows: int | None = None) -> None:
         if self.read_only:
             self._load_all(write=False)
             return
@@ -238,7 +335,7 @@ class Store:
         try:
             self.swept_temp_files = sum(
                 sweep_temp_files(folder, recursive=False)
-                for folder in (self.data_dir, self.calls_dir, self.cases_dir, self.index_dir)
+                for folder in (self.data_dir, self.cases_dir, self.index_dir)
                 if folder.is_dir())
             backups.finish_interrupted_restore(self.data_dir)
             for folder in (self.calls_dir, self.cases_dir, self.index_dir):
@@ -247,14 +344,24 @@ class Store:
                 self._migrate_v1()
             elif not (self.data_dir / "layout.json").exists():
                 self._write_layout()
-            self._load_all(write=True)
-            self._recover()
+            # calls/ (50,000 names) is listed once: swept, then read by the open.
+            names = os.listdir(self.calls_dir)
+            temps = temp_names(names)
+            self.swept_temp_files += sweep_temp_files(self.calls_dir, names=temps)
+            self._listed_calls = [name for name in names if name not in set(temps)] \
+                if temps else names
+            self._load_all(write=True, early_rows=early_rows)
+            if self._rows_ready.is_set():  # a lazy open found no call left live
+                self._recover()
         except BaseException:
             self._release_lock()
             raise
         self._thread = threading.Thread(target=self._writer, name="htl-writer", daemon=True)
         self._thread.start()
-        if backup and (self._cases or self._summaries) and backups.due(
+        for month in sorted(self._stale_digests):  # written again, now with a digest
+            self._enqueue(_Job("month", f"month:{month}", month))
+        self._stale_digests = set()
+        if backup and (self._cases or self.call_count()) and backups.due(
                 self.data_dir, seconds=backups.OPEN_SECONDS):
             self.backup_in_background("open")
 
@@ -385,7 +492,7 @@ class Store:
         self.problems.append(problem)
         return problem
 
-    def _load_all(self, write: bool) -> None:
+    def _load_all(self, write: bool, early_rows: int | None = None) -> None:
         layout = self._layout() if self.data_dir.is_dir() else LAYOUT_VERSION
         if layout < LAYOUT_VERSION:  # read-only on a folder not yet upgraded
             self._load_v1()
@@ -394,6 +501,13 @@ class Store:
         self._load_cases(write)
         if not undo_profile:
             self._load_profile(write)
+        if early_rows is not None and write and not self._hidden_calls and not undo_profile:
+            call_names = self._call_file_names()
+            if self._load_early(early_rows, call_names):
+                self._find_conflicts(call_names)
+                self._find_kept_aside()
+                self._name_missing_cases(set(self._early.per_case) if self._early else set())
+                return
         months = self._load_index(write)
         self._finish_journal(write)
         call_names = self._call_file_names()
@@ -402,11 +516,112 @@ class Store:
             self._finish_undo(months)
         self._find_conflicts(call_names)
         self._find_kept_aside()
-        missing = {row.case_id for row in self._summaries.values()} - self._cases.keys()
-        for case_id in sorted(missing):
+        self._name_missing_cases({row.case_id for row in self._summaries.values()})
+
+    def _name_missing_cases(self, case_ids: set[str]) -> None:
+        for case_id in sorted(case_ids - self._cases.keys()):
             self.problems.append(Problem(
                 self.cases_dir / f"{case_id}.json", "the case file is missing: its calls are "
                 "listed without their case", kind="damaged"))
+
+    def _load_early(self, early_rows: int, call_names: list[str]) -> bool:
+        """A lazy open: every month's digest, and the rows of the newest months until
+        there are ``early_rows`` of them. False (nothing kept) when anything needs the
+        full read: a month without a digest or damaged, a call left live, an unfinished
+        journal, or index and call files that disagree."""
+        if (self.data_dir / "journal.json").exists() or not self.index_dir.is_dir():
+            return False
+        digests: dict[str, MonthDigest] = {}
+        for name in os.listdir(self.index_dir):
+            match = SHARD_NAME.fullmatch(name)
+            if not match:
+                continue
+            digest = read_digest(self.index_dir / name)
+            if match[1] == "undated" or digest is None or digest.live:
+                return False
+            digests[match[1]] = digest
+        ids = {call_id for digest in digests.values() for call_id in digest.ids}
+        if len(ids) != sum(len(digest.ids) for digest in digests.values()) \
+                or ids != set(self._call_file_ids(call_names)):
+            return False
+        newest: list[str] = []
+        count = 0
+        for month in sorted(digests, reverse=True):
+            if count >= early_rows:
+                break
+            newest.append(month)
+            count += len(digests[month].ids)
+        rows: list[CallSummary] = []
+        for month in sorted(newest):
+            try:
+                read = read_shard(self.index_dir / f"calls-{month}.json")
+            except StoreError:
+                return False
+            if [row.id for row in read] != digests[month].ids or any(
+                    shard_key(row.started_at) != month for row in read):
+                return False
+            rows += read
+        for row in rows:
+            self._rows[row.id] = row
+            self._rows_by_month.setdefault(shard_key(row.started_at), set()).add(row.id)
+        self._months_to_read = {month: digest for month, digest in digests.items()
+                                if month not in newest}
+        self._early = EarlyIndex.from_digests(
+            list(digests.values()), sorted(rows, key=_started))
+        self._early_ids = ids
+        if self._months_to_read:
+            self._rows_ready.clear()
+        return True
+
+    def _read_later_months(self) -> list[str]:
+        """The rows a lazy open left unread. Only this reads or changes the rows until
+        it is done (every other reader waits), so it takes none of the rows' locks. A
+        month that cannot be read, or that disagrees with its digest, is rebuilt from
+        its call files and named; returns those months, to be written again."""
+        rebuilt = []
+        for month, digest in sorted(self._months_to_read.items()):
+            path = self.index_dir / f"calls-{month}.json"
+            try:
+                rows = read_shard(path)
+                fine = [row.id for row in rows] == digest.ids and all(
+                    shard_key(row.started_at) == month for row in rows)
+                reason = "its rows do not match the calls it lists"
+            except StoreCorrupt as error:
+                rows, fine, reason = [], False, error.reason
+            except StoreError as error:
+                rows, fine, reason = [], False, str(error)
+            if not fine:
+                rows = self._rebuild_month(path, digest.ids, reason)
+            for row in rows:
+                self._rows[row.id] = row
+                self._rows_by_month.setdefault(shard_key(row.started_at), set()).add(row.id)
+            if not fine:
+                rebuilt.append(month)
+            time.sleep(0)  # let the screen run between months
+        self._months_to_read = {}
+        self._early_ids = set()
+        return rebuilt
+
+    def _rebuild_month(self, path: Path, ids: list[str], reason: str) -> list[CallSummary]:
+        """A month's rows read from its calls' files (the month file kept aside)."""
+        try:
+            self._aside(path, f"{reason}; rebuilt from the call files", "rebuilt", True)
+        except OSError:
+            self.problems.append(Problem(path, f"{reason}; rebuilt from the call files",
+                                         kind="rebuilt"))
+        rows = []
+        for call_id in ids:
+            call_path = self._call_path(call_id)
+            try:
+                rows.append(read_call_file(call_path, call_id).summary_row())
+            except StoreCorrupt as error:
+                try:
+                    self._aside(call_path, error.reason, "damaged", True)
+                except OSError:
+                    self.problems.append(Problem(call_path, error.reason))
+            except StoreError as error:
+                self.problems.append(Problem(call_path, str(error), kind="missing"))
+        return rows
 
     def _load_v1(self) -> None:
         path = self.data_dir / "index.json"
@@ -501,6 +716,8 @@ class Store:
                             write)
                 continue
             month = match[1]
+            if write and read_digest(path) is None:  # written before digests (or damaged)
+                self._stale_digests.add(month)
             ids = self._months.setdefault(month, set())
             if self._hidden_calls:
                 kept = [row for row in rows if row.id not in self._hidden_calls]
@@ -519,7 +736,7 @@ class Store:
 
     def _row_changed(self, call_id: str | None) -> None:
         """Note a change to one row (``None``: to any of them) for ``rows_changed_since``."""
-        with self._rows_lock:
+        with self._log_lock:
             self._rows_version += 1
             if call_id is None:
                 self._row_log, self._row_log_start = [], self._rows_version
@@ -534,7 +751,7 @@ class Store:
         """(the rows' version now, ids of the rows changed since ``version``): what a
         view made from every row must look at again; ``None`` when it cannot be told
         (``version`` too old, or the rows were all read again): look at every row."""
-        with self._rows_lock:
+        with self._log_lock:
             now = self._rows_version
             if version >= now:
                 return now, []
@@ -601,6 +818,9 @@ class Store:
 
     def _call_file_names(self) -> list[str]:
         """Every name in ``calls/`` (listed once at open: 50,000 of them)."""
+        listed, self._listed_calls = self._listed_calls, None
+        if listed is not None:
+            return listed
         return os.listdir(self.calls_dir) if self.calls_dir.is_dir() else []
 
     @staticmethod
@@ -656,7 +876,7 @@ class Store:
         seen: set[str] = set()
         for kept in sorted(root.glob("*/calls/*.json"), reverse=True):
             call_id = kept.stem
-            if not is_valid_id(call_id) or call_id in seen or call_id in self._summaries \
+            if not is_valid_id(call_id) or call_id in seen or self._has_row(call_id) \
                     or call_id in self._hidden_calls or self._call_path(call_id).exists():
                 continue
             seen.add(call_id)
@@ -666,6 +886,10 @@ class Store:
                               "back yet", kept_at=kept, kind="missing")
             if self._good_copy(problem) is not None:
                 self.problems.append(problem)
+
+    def _has_row(self, call_id: str) -> bool:
+        """Does the index list the call (without waiting for a lazy open's rows)?"""
+        return call_id in (self._rows if self._rows_ready.is_set() else self._early_ids)
 
     def _find_conflicts(self, call_names: list[str] | None = None) -> None:
         """Second versions a sync tool left: named, never read as data."""
@@ -694,6 +918,7 @@ class Store:
         """Write everything still queued, stop the writer, release the lock."""
         if self.read_only:
             return
+        self._finish_before_change()
         self.flush()
         self._stopping = True
         self._wake.set()
@@ -765,6 +990,7 @@ class Store:
         (nothing else changes); returns what was restored, described."""
         if self.read_only:
             raise StoreError("this data is open read-only")
+        self._finish_before_change()
         self.flush()
         done: list[str] = []
         with self._db_lock:
@@ -795,6 +1021,7 @@ class Store:
         (returned). Indexes are rebuilt from the restored files."""
         if self.read_only:
             raise StoreError("this data is open read-only")
+        self._finish_before_change()
         before = self.backup_now("before-restore")
         with self._db_lock:
             backups.restore_files(self.data_dir, chosen)
@@ -878,7 +1105,7 @@ class Store:
         if not self.check_lock():
             return jobs
         rows = [job for job in jobs if job.kind == "row"]
-        order = {"call": 0, "case": 0, "profile": 0, "row": 1}
+        order = {"call": 0, "case": 0, "profile": 0, "row": 1, "month": 1}
         jobs = sorted(jobs, key=lambda job: order[job.kind])
         done = 0
         try:
@@ -898,7 +1125,7 @@ class Store:
                         self._write_doc(self.data_dir / "profile.json", "profile", job.doc)
                     else:
                         months.add(job.doc)
-                    if job.kind != "row":
+                    if job.kind not in ("row", "month"):
                         done += 1
                 for month in sorted(months):
                     self._write_shard(month)
@@ -936,7 +1163,10 @@ class Store:
     def _write_shard_file(self, month: str, rows: list[CallSummary], bulk: bool = False) -> None:
         rows = sorted(rows, key=lambda row: (row.started_at, row.id))
         path = self.index_dir / f"calls-{month}.json"
-        encoded = encode_file("calls", [r.to_dict() for r in rows])
+        digest = make_digest(rows, datetime.now(UTC).date())
+        encoded = _ENCODER.encode({
+            "calls": {str(n): row for n, row in enumerate(rows, start=1)},
+            DIGEST_TABLE: {"1": digest}})
         if bulk:  # the caller syncs once for many files
             write_new_file(path, encoded)
         else:
@@ -983,7 +1213,7 @@ class Store:
         """Write every record not yet on disk into one JSON file at ``path`` (elsewhere: a
         disk that has room), 0600; returns how many records. ``OSError`` if it cannot."""
         with self._jobs_lock:
-            jobs = [job for job in self._jobs.values() if job.kind != "row"]
+            jobs = [job for job in self._jobs.values() if job.kind not in ("row", "month")]
         docs = {"format": "holdtheline-unsaved", "saved_at":
                 datetime.now(UTC).isoformat().replace("+00:00", "Z"),
                 "records": [{"kind": job.kind, "doc": job.doc} for job in jobs]}
@@ -1052,6 +1282,10 @@ class Store:
                 yield row
 
     def call_count(self) -> int:
+        """How many calls the index lists (known at once, even before a lazy open has
+        read every row)."""
+        if not self._rows_ready.is_set() and self._early is not None:
+            return self._early.count
         return len(self._summaries)
 
     def has_call(self, call_id: str) -> bool:
@@ -1301,6 +1535,7 @@ class Store:
         original = _original_of(conflict_path)
         if original is None:
             raise StoreError(f"cannot tell which file {conflict_path.name} is a copy of")
+        self._finish_before_change()
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         aside = self.data_dir / "damaged" / stamp
         ensure_private_dir(aside)
