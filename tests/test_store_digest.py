@@ -83,6 +83,11 @@ def long_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _write_compact(path: Path, tables: dict[str, object]) -> None:
+    """A month file changed, written as the store writes (compact, digest first)."""
+    path.write_text(json.dumps(tables, separators=(",", ":")))
+
+
 def _copy(source: Path, target: Path) -> Path:
     os.system(f"cp -a '{source}' '{target}'")
     return target
@@ -227,7 +232,7 @@ def test_anything_to_repair_reads_every_row_at_once(
     elif damage == "live":
         tables = json.loads(newest.read_text())
         tables[DIGEST_TABLE]["1"]["live"] = [tables[DIGEST_TABLE]["1"]["ids"][0]]
-        newest.write_text(json.dumps(tables))
+        _write_compact(newest, tables)
     elif damage == "missing file":
         (data / "calls" / f"{rows[3].id}.json").unlink()
     elif damage == "extra file":
@@ -260,7 +265,7 @@ def test_a_month_that_disagrees_with_its_digest_is_rebuilt_from_the_call_files(
     tables = json.loads(oldest.read_text())
     first = next(iter(tables["calls"]))
     gone = tables["calls"].pop(first)["id"]
-    oldest.write_text(json.dumps(tables))
+    _write_compact(oldest, tables)
     with Store.open(data, backup=False, early_rows=RECENT_CALLS) as store:
         assert store.early_index() is not None
         assert {row.id for row in store.call_summaries()} == {row.id for row in rows}
@@ -396,3 +401,31 @@ async def test_the_app_shows_home_from_the_digests_then_reads_the_rest_in_a_work
 def long_history_rows(data: Path) -> list[str]:
     with Store.open(data, backup=False, read_only=True) as store:
         return [row.id for row in store.call_summaries()]
+
+
+def test_the_digest_is_read_from_the_start_of_the_file_whatever_it_holds(
+        tmp_path: Path) -> None:
+    """Only the digest is read (not the rows after it), however long it is and even when
+    an organisation is called "calls" or its name holds ',"calls":'."""
+    import msgspec
+
+    from tui.domain.model import SCHEMA_VERSION, PromiseSummary
+    from tui.store.digest import CHUNK, DIGEST_VERSION, DigestFollowUp, MonthDigest
+
+    promises = [DigestFollowUp(f"call-{n:012x}", 0, "case-000000000001", 'x,"calls":y',
+                               PromiseSummary(f"refund {n} " + "é" * 40, "2026-12-01"))
+                for n in range(900)]
+    digest = MonthDigest(DIGEST_VERSION, SCHEMA_VERSION, "2026-12-01",
+                         [item.call for item in promises], [], {"case-000000000001": (
+                             900, "2026-11-30T10:00:00+00:00")}, promises,
+                         {"calls": 3, 'x,"calls":y': 2})
+    path = tmp_path / "calls-2026-11.json"
+    body = msgspec.json.encode({"digest": {"1": digest}, "calls": {"1": {"junk": 1}}})
+    assert len(body) > 2 * CHUNK
+    path.write_bytes(body + b"\xff" * 5_000_000)  # what follows the digest is not read
+    assert read_digest(path) == digest
+    # Rows first (an earlier layout, or a file edited by hand): not read as a digest.
+    path.write_bytes(msgspec.json.encode({"calls": {}, "digest": {"1": digest}}))
+    assert read_digest(path) is None
+    path.write_bytes(b'{"digest":{"1":{"version":1')  # cut short
+    assert read_digest(path) is None

@@ -113,17 +113,36 @@ def make_digest(rows: list[CallSummary], written_on: date) -> MonthDigest:
                        cases, kept, dict(late))
 
 
+_HEAD = b'{"%s":' % DIGEST_TABLE.encode()
+_ROWS = b',"calls":'
+CHUNK = 1 << 16
+
+
 def read_digest(path: Path) -> MonthDigest | None:
-    """The digest in an index month's file; None when it has none of this version (or
-    the file cannot be read as JSON: the full read names what is wrong)."""
+    """The digest at the start of an index month's file (only as much of the file is
+    read as it takes: the rows after it are not); None when the file has no digest of
+    this version first (the full read names anything wrong with it)."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(CHUNK)
+            if not raw.startswith(_HEAD):
+                return None
+            found = None
+            searched = 0
+            while found is None:
+                cut = raw.find(_ROWS, searched)
+                if cut == -1:
+                    more = handle.read(max(CHUNK, len(raw)))
+                    if not more:
+                        return None
+                    searched = max(0, len(raw) - len(_ROWS))
+                    raw += more
+                    continue
+                try:  # the rows start here, unless ',"calls":' was a key within it
+                    found = _READ.decode(raw[:cut] + b"}")
+                except (msgspec.ValidationError, msgspec.DecodeError):
+                    searched = cut + 1
     except OSError:
-        return None
-    try:
-        found = _READ.decode(raw)
-    except (msgspec.ValidationError, msgspec.DecodeError):
         return None
     docs = list(found.digest.values())
     if len(docs) != 1 or docs[0].version != DIGEST_VERSION or docs[0].schema != SCHEMA_VERSION:

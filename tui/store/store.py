@@ -1164,9 +1164,10 @@ class Store:
         rows = sorted(rows, key=lambda row: (row.started_at, row.id))
         path = self.index_dir / f"calls-{month}.json"
         digest = make_digest(rows, datetime.now(UTC).date())
+        # The digest first: a lazy open reads only the start of the file.
         encoded = _ENCODER.encode({
-            "calls": {str(n): row for n, row in enumerate(rows, start=1)},
-            DIGEST_TABLE: {"1": digest}})
+            DIGEST_TABLE: {"1": digest},
+            "calls": {str(n): row for n, row in enumerate(rows, start=1)}})
         if bulk:  # the caller syncs once for many files
             write_new_file(path, encoded)
         else:
