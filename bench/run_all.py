@@ -229,8 +229,9 @@ def ui_child(kind: str, data_dir: str | None) -> None:
             began = time.monotonic()
             # A long history's older rows are read in a worker after the first paint: the
             # measures below start once it is done (as a user who dials a second later).
-            await wait_for(lambda: not any(worker.group == "read-rows" and worker.is_running
-                                           for worker in app.workers))
+            await wait_for(lambda: not service.rows_to_read() and not any(
+                worker.group == "read-rows" and not worker.is_finished
+                for worker in app.workers))
             result["rows_read"] = sampler.window(began, time.monotonic()) | {
                 "seconds": time.monotonic() - began}
             await pilot.pause(0.3)

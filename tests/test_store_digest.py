@@ -219,7 +219,7 @@ def test_folders_written_before_digests_are_read_in_full_then_given_digests(
 
 
 @pytest.mark.parametrize("damage", ["journal", "live", "missing file", "extra file",
-                                    "bad digest"])
+                                    "bad digest", "follow-up without a date"])
 def test_anything_to_repair_reads_every_row_at_once(
         long_history: Path, tmp_path: Path, damage: str) -> None:
     data = _copy(long_history, tmp_path / "data")
@@ -239,6 +239,15 @@ def test_anything_to_repair_reads_every_row_at_once(
         body = json.loads((data / "calls" / f"{rows[3].id}.json").read_text())
         body["call"]["1"]["id"] = "call-0123456789ab"
         (data / "calls" / "call-0123456789ab.json").write_text(json.dumps(body))
+    elif damage == "follow-up without a date":
+        for path in (data / "index").glob("calls-*.json"):
+            tables = json.loads(path.read_text())
+            if tables[DIGEST_TABLE]["1"]["followups"]:
+                tables[DIGEST_TABLE]["1"]["followups"][0][4]["due"] = None
+                _write_compact(path, tables)
+                break
+        else:
+            raise AssertionError("no month with a follow-up")
     else:
         newest.write_text(newest.read_text().replace('"digest":{"1":{"version":1',
                                                      '"digest":{"1":{"version":"1"'))

@@ -204,9 +204,9 @@ class Store:
         self._months_to_read: dict[str, MonthDigest] = {}
         """A lazy open's index months not read yet, with their digests."""
         self._stale_digests: set[str] = set()
+        """Index months read without a digest of this version: written again with one."""
         self._listed_calls: list[str] | None = None
         """``calls/`` as the open listed it (taken by the first ``_call_file_names``)."""
-        """Index months read without a digest of this version: written again with one."""
         self._jobs: dict[str, _Job] = {}
         self._wake = threading.Event()
         self._idle = threading.Condition(self._jobs_lock)
@@ -351,7 +351,7 @@ class Store:
             self._listed_calls = [name for name in names if name not in set(temps)] \
                 if temps else names
             self._load_all(write=True, early_rows=early_rows)
-            if self._rows_ready.is_set():  # a lazy open found no call left live
+            if self._rows_ready.is_set():  # (else the digests listed no call left live)
                 self._recover()
         except BaseException:
             self._release_lock()
@@ -561,13 +561,16 @@ class Store:
                     shard_key(row.started_at) != month for row in read):
                 return False
             rows += read
+        try:
+            early = EarlyIndex.from_digests(list(digests.values()), sorted(rows, key=_started))
+        except StoreError:  # a digest not made by this version: read everything
+            return False
+        self._months_to_read = {month: digest for month, digest in digests.items()
+                                if month not in newest}
         for row in rows:
             self._rows[row.id] = row
             self._rows_by_month.setdefault(shard_key(row.started_at), set()).add(row.id)
-        self._months_to_read = {month: digest for month, digest in digests.items()
-                                if month not in newest}
-        self._early = EarlyIndex.from_digests(
-            list(digests.values()), sorted(rows, key=_started))
+        self._early = early
         self._early_ids = ids
         if self._months_to_read:
             self._rows_ready.clear()
@@ -595,8 +598,8 @@ class Store:
             for row in rows:
                 self._rows[row.id] = row
                 self._rows_by_month.setdefault(shard_key(row.started_at), set()).add(row.id)
-            if not fine:
-                rebuilt.append(month)
+            if not fine:  # (a call may have moved to another month: written too)
+                rebuilt += sorted({month} | {shard_key(row.started_at) for row in rows})
             time.sleep(0)  # let the screen run between months
         self._months_to_read = {}
         self._early_ids = set()
