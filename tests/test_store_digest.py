@@ -438,3 +438,57 @@ def test_the_digest_is_read_from_the_start_of_the_file_whatever_it_holds(
     assert read_digest(path) is None
     path.write_bytes(b'{"digest":{"1":{"version":1')  # cut short
     assert read_digest(path) is None
+
+
+async def test_quitting_while_the_rows_are_read_closes_with_every_row(
+        long_history: Path, tmp_path: Path, busy_cores: None) -> None:
+    """ctrl+q as soon as home is drawn, while the worker reads the older rows: the app
+    quits, the store closes (waiting for the worker), nothing is lost or half-written."""
+    from tests.pilot_helpers import wait_until
+    from tests.test_typeahead import burst, key
+    from tui.screens.home import HomeScreen
+
+    data = _copy(long_history, tmp_path / "data")
+    before = sorted(path.read_bytes() for path in (data / "index").iterdir())
+    store = Store.open(data, backup=False, early_rows=RECENT_CALLS)
+    try:
+        assert store.early_index() is not None
+        app = _app_on(store, FrozenClock(NOW))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen)
+                             and app.screen.is_mounted, "home")
+            await burst(app, key("ctrl+q"))
+            await wait_until(pilot, lambda: app._exit, "the app quitting")  # noqa: SLF001
+    finally:
+        store.close()
+    assert app.return_code in (0, None)
+    assert sorted(path.read_bytes() for path in (data / "index").iterdir()) == before
+    assert len(long_history_rows(data)) == len(long_history_rows(long_history))
+
+
+@pytest.mark.tmux
+@pytest.mark.slow
+def test_the_installed_app_opens_a_long_history_lazily_in_a_terminal(
+        tmux, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """End to end with the installed command on 600+ calls over many months: home is
+    drawn from the digests, the history asked for at once lists every call, ctrl+q
+    exits 0."""
+    from tests.tmux_helpers import holdtheline_binary, run_cli
+
+    binary = holdtheline_binary()
+    data = tmp_path / "data"
+    run_cli(binary, tmux.env, "demo", "--calls", "600", "--into", str(data))
+    with Store.open(data, backup=False, early_rows=RECENT_CALLS) as store:
+        assert store.early_index() is not None  # the months beyond the newest: later
+        count = store.call_count()  # the demo's story adds its own calls to the 600
+    assert count > 600
+    tmux.start("lazy", [binary, "--data-dir", str(data)])
+    tmux.wait_for("lazy", "Recent calls", what="home")
+    tmux.send_key("lazy", "h")
+    screen = tmux.wait_for("lazy", f"{count} of {count} calls", what="every call listed")
+    assert "Error" not in screen
+    tmux.send_key("lazy", "Escape")
+    tmux.wait_for("lazy", "Recent calls", what="home again")
+    tmux.send_key("lazy", "C-q")
+    assert tmux.wait_exit("lazy") == (0, None)
+    assert len(long_history_rows(data)) == count
