@@ -45,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +237,10 @@ def ui_child(kind: str, data_dir: str | None) -> None:
                 "seconds": time.monotonic() - began}
             await pilot.pause(0.3)
             title = store.list_cases()[0].title
+            # The organisation called most: its earlier calls are read for the rep hints
+            # while the user types (the longest such read a history can have).
+            busiest = Counter(row.organisation for row in store.call_summaries()
+                              ).most_common(1)[0][0]
             from tui.screens.call import CallScreen
             dials: list[dict[str, float]] = []
             hangups: list[dict[str, float]] = []
@@ -255,7 +260,7 @@ def ui_child(kind: str, data_dir: str | None) -> None:
             for cycle in range(DIAL_CYCLES):
                 dials.append(await step(  # -- dial
                     lambda: app.begin_call(CallRequest(case_title=title,
-                                                       organisation="Blue Cross")),
+                                                       organisation=busiest)),
                     lambda: isinstance(app.screen, CallScreen)))
                 await pilot.pause(0.3)
                 if cycle == 0:  # -- typing

