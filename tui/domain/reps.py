@@ -146,6 +146,28 @@ def _attribute(found: dict[tuple[str, ...], RepRecord], call: Call, promise: Pro
                                               promise_status(promise, today), call.started_at))
 
 
+class RepIndex:
+    """A directory's records by who they are, so the rep being typed is found in one
+    step (each key typed in a rep's name looked through every record: 16,100 of them for
+    the busiest organisation of a 50,000-call history). Same answers as :func:`matches`."""
+
+    def __init__(self, records: Iterable[RepRecord]) -> None:
+        self._by: dict[tuple[str, str, str], list[RepRecord]] = {}
+        for record in records:
+            org = " ".join(record.organisation.casefold().split())
+            for rep_id in dict.fromkeys(i.casefold() for i in record.ids):
+                self._by.setdefault((org, "id", rep_id), []).append(record)
+            for name in dict.fromkeys(n.casefold() for n in record.names):
+                self._by.setdefault((org, "name", name), []).append(record)
+
+    def matches(self, organisation: str, rep: Rep, exclude_call: str = "") -> list[RepRecord]:
+        key = identity(organisation, rep)
+        if key is None:
+            return []
+        return [record for record in self._by.get((key[0], key[1], key[2]), [])
+                if any(call_id != exclude_call for call_id in record.calls)]
+
+
 def matches(records: Iterable[RepRecord], organisation: str, rep: Rep,
             exclude_call: str = "") -> list[RepRecord]:
     """Records of the rep being typed now: the same ID, or (no ID yet) the same name,

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from tui.domain.holds import describe_correction
 from tui.domain.model import Call
-from tui.domain.reps import RepRecord, matches
+from tui.domain.reps import RepIndex
 from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration, format_elapsed, format_local_time
 from tui.playbooks import Playbook
@@ -151,7 +151,7 @@ Everything is saved to disk within a second while you type.
         super().__init__()
         self.session = session
         self._last_status = ""
-        self._reps: list[RepRecord] = []
+        self._reps = RepIndex([])
         """Every rep seen before (loaded in the background), to recognise one again."""
         self._focus_before_panel: Widget | None = None
         self._last_focus: Widget | None = None
@@ -222,13 +222,14 @@ Everything is saved to disk within a second while you type.
         try:
             with self.htl.collector_paused():
                 records = self.service.rep_directory(self.session.call.organisation)
+                found = RepIndex(records)  # here, not on the screen: thousands of reps
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(self.htl.background_failed, "read earlier reps", error)
             return
-        self.app.call_from_thread(self._reps_loaded, records)
+        self.app.call_from_thread(self._reps_loaded, found)
 
-    def _reps_loaded(self, records: list[RepRecord]) -> None:
-        self._reps = records
+    def _reps_loaded(self, found: RepIndex) -> None:
+        self._reps = found
         self.htl.keep_loaded()
         self._refresh_chain()
 
@@ -280,8 +281,8 @@ Everything is saved to disk within a second while you type.
             chain.append(f"{number}. {visible(rep.label())}", style=style)
             chain.append(f" {format_elapsed(rep.joined_elapsed)}", style="dim")
         call = self.session.call
-        for record in matches(self._reps, call.organisation, self.session.current_rep,
-                              exclude_call=call.id)[:1]:
+        for record in self._reps.matches(call.organisation, self.session.current_rep,
+                                         exclude_call=call.id)[:1]:
             style = "bold red" if record.broken else "bold yellow"
             chain.append(f"\n↺ {visible(record.label)}: ", style=style)
             chain.append(visible(record.summary()), style=style if record.broken else "")
