@@ -10,11 +10,15 @@ synthetic history, ``bench/datagen.py``) and reused by later runs. Then:
   processes, from spawn, median of ``--repeat``; as ``bench/startup.py``).
 * **ui**     one headless app process (``App.run_test``) with a sampler task that
   wakes every 5 ms and records how late it woke (event-loop lag) and a ``gc``
-  callback that records every collection's pause:
-    dial and hang-up (three of each, judged on the median): longest stall from the
+  callback that records every collection's pause. The app opens the data as
+  ``holdtheline`` does (lazily): the time its worker takes to read the older rows after
+  the first paint, and the longest stall meanwhile, then
+    dial and hang-up (three of each, judged on the median), to the organisation called
+    most (its earlier calls are read for the rep hints): longest stall from the
     key until the save is on disk (and the home screen refilled after hang-up); bytes
     the process wrote (``/proc/self/io`` ``wchar``) for the first of each;
-    typing 80 characters into the live call's note, 30 ms apart: p99 lag and the
+    typing 80 characters into the live call (the rep's first name, where it opens), 30 ms
+    apart, right after the first dial (while the rep hints are read): p99 lag and the
     longest stall (including GC), against a bare app with one ``Input``;
     history: from ``h`` to the first rows on screen, and to every call loaded, and the
     longest stall meanwhile; one filter keystroke (longest of 6); statistics. Keys for
