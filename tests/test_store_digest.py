@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -65,6 +66,9 @@ def _history(data_dir: Path, calls: int, seed: int, days: int = 420) -> None:
                                                 "decision in 30 days"]))
             live.end("resolved", "done")
             call = live.call
+            if chance.random() < 0.1:  # the same promise, due the same day, made again
+                call.promises.append(_same_promise())
+                call.item_ids()
             for promise in call.promises:  # done at any time around its date
                 if promise.due and chance.random() < 0.6:
                     due = datetime.fromisoformat(promise.due).replace(tzinfo=UTC)
@@ -74,6 +78,13 @@ def _history(data_dir: Path, calls: int, seed: int, days: int = 420) -> None:
             store.save_call(call, index=True)
             made.append(call.id)
         store.flush()
+
+
+def _same_promise():  # type: ignore[no-untyped-def]
+    from tui.domain.model import Promise
+
+    return Promise(text="decision by 2026-12-24", due="2026-12-24", elapsed=30.0,
+                   at=NOW.isoformat())
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +124,7 @@ def test_home_from_the_digests_is_home_from_every_row(
     monkeypatch.setenv("TZ", zone)
     time.tzset()
     try:
-        for days in (0, 1, 3, 8, 9, 12, 45):
+        for days in (-1, 0, 1, 3, 8, 9, 12, 45):
             today = NOW + timedelta(days=days)
             full, used_rows = _home(data, today, lazy=False)
             early, used_digests = _home(data, today, lazy=True)
@@ -427,10 +438,11 @@ def test_the_digest_is_read_from_the_start_of_the_file_whatever_it_holds(
     digest = MonthDigest(DIGEST_VERSION, SCHEMA_VERSION, "2026-12-01",
                          [item.call for item in promises], [], {"case-000000000001": (
                              900, "2026-11-30T10:00:00+00:00")}, promises,
-                         {"calls": 3, 'x,"calls":y': 2})
+                         {"Acme": 1, "calls": 3, 'x,"calls":y': 2})
     path = tmp_path / "calls-2026-11.json"
     body = msgspec.json.encode({"digest": {"1": digest}, "calls": {"1": {"junk": 1}}})
     assert len(body) > 2 * CHUNK
+    assert body.count(b',"calls":') == 2  # one is a key within the digest
     path.write_bytes(body + b"\xff" * 5_000_000)  # what follows the digest is not read
     assert read_digest(path) == digest
     # Rows first (an earlier layout, or a file edited by hand): not read as a digest.
@@ -492,3 +504,79 @@ def test_the_installed_app_opens_a_long_history_lazily_in_a_terminal(
     tmux.send_key("lazy", "C-q")
     assert tmux.wait_exit("lazy") == (0, None)
     assert len(long_history_rows(data)) == count
+
+
+def test_promises_alike_made_in_different_months_are_listed_alike(
+        long_history: Path) -> None:
+    """The same promise (text, date, organisation) made on calls months apart: the early
+    home and the full one list them in the same order (by call, whatever order the
+    months were read in)."""
+    with Store.open(long_history, backup=False, read_only=True) as store:
+        alike = [row for row in store.call_summaries()
+                 if any(p.text == "decision by 2026-12-24" for p in row.promises)]
+    months = {row.started_at[:7] for row in alike}
+    assert len(months) > 3
+
+
+@pytest.mark.parametrize("who", ["a save", "a reader and a saver at once"])
+def test_a_month_rebuilt_while_others_hold_the_store_locks_never_hangs(
+        long_history: Path, tmp_path: Path, who: str) -> None:
+    """The month to rebuild is found when the rows are read, by whoever needs them
+    first, holding whatever lock: it is written by the writer, nobody waits forever."""
+    data = _copy(long_history, tmp_path / "data")
+    oldest = sorted((data / "index").glob("calls-*.json"))[0]
+    tables = json.loads(oldest.read_text())
+    tables["calls"].pop(next(iter(tables["calls"])))
+    _write_compact(oldest, tables)
+    store = Store.open(data, backup=False, early_rows=RECENT_CALLS)
+    try:
+        assert store.early_index() is not None
+        case_id = store.list_cases()[0].id
+        live = LiveCall.start(FrozenClock(NOW), case_id, "Blue Cross")
+        live.end("resolved", "done")
+        threads = [threading.Thread(target=lambda: store.save_call(live.call, index=True))]
+        if who != "a save":
+            threads.append(threading.Thread(target=store.call_summaries))
+        for thread in threads[::-1]:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert not any(thread.is_alive() for thread in threads), "hung"
+        assert store.flush()
+        assert [problem.kind for problem in store.problems] == ["rebuilt"]
+        count = store.call_count()
+    finally:
+        store.close()
+    assert read_digest(oldest) is not None  # written again by the writer
+    with Store.open(data, backup=False, early_rows=RECENT_CALLS) as reopened:
+        assert reopened.early_index() is not None and not reopened.problems
+        assert reopened.call_count() == count
+
+
+def test_the_backup_at_open_does_not_read_the_rows(long_history: Path,
+                                                   tmp_path: Path) -> None:
+    data = _copy(long_history, tmp_path / "data")
+    shutil.rmtree(data / "backups", ignore_errors=True)
+    store = Store.open(data, early_rows=RECENT_CALLS)  # a backup is due
+    try:
+        store.wait_for_backup()
+        assert store.early_index() is not None  # still unread
+    finally:
+        store.close()
+    (taken,) = (data / "backups").iterdir()
+    assert len(list((taken / "calls").iterdir())) == store.call_count()
+
+
+def test_an_import_of_cases_cut_short_is_undone_on_a_lazy_open(
+        long_history: Path, tmp_path: Path) -> None:
+    data = _copy(long_history, tmp_path / "data")
+    (data / "cases" / "case-0000000000aa.json").write_text(json.dumps(
+        {"case": {"1": Case.create("Half imported", NOW.isoformat()).to_dict()
+                  | {"id": "case-0000000000aa"}}}))
+    (data / "adding.json").write_text(json.dumps(
+        {"adding": {"1": {"cases": ["case-0000000000aa"], "calls": []}}}))
+    with Store.open(data, backup=False, early_rows=RECENT_CALLS) as store:
+        assert store.undone_records == 1
+        assert [problem.kind for problem in store.problems] == ["undone"]
+        assert store.find_case("Half imported") is None
+    assert not (data / "adding.json").exists()

@@ -130,9 +130,16 @@ def followups_from_summaries(rows: Iterable[CallSummary]) -> list[FollowUp]:
     return soonest_first(f for row in rows for f in followups_of(row))
 
 
+def listing_order(item: FollowUp) -> tuple[date, str, str, str, int]:
+    """By due date, then organisation, then text; then call and place, so that the order
+    never depends on the order they were read in (home made from the index's digests
+    lists them as home made from every row)."""
+    return (item.due, item.organisation, item.text, item.call_id, item.index)
+
+
 def soonest_first(followups: Iterable[FollowUp]) -> list[FollowUp]:
-    """The order follow-ups are listed in: by due date, then organisation, then text."""
-    return sorted(followups, key=lambda f: (f.due, f.organisation, f.text))
+    """The order follow-ups are listed in (``listing_order``)."""
+    return sorted(followups, key=listing_order)
 
 
 def broken_by_organisation(followups: Iterable[FollowUp], today: date) -> Counter[str]:

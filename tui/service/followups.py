@@ -14,6 +14,7 @@ from tui.domain.followups import (
     followups_from_summaries,
     followups_of,
     is_broken,
+    listing_order,
     soonest_first,
 )
 from tui.domain.model import CallSummary
@@ -25,10 +26,6 @@ MAX_FOLLOWUPS = 20
 """At most this many follow-ups on the home screen (half of them broken ones)."""
 FULL_SORT_AFTER = 64
 """More calls changed than this since the last listing: sort everything again."""
-
-
-def _order_key(item: FollowUp) -> tuple[date, str, str]:
-    return (item.due, item.organisation, item.text)
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ class FollowUpService:
                 for item in before:
                     _remove(listed, item)
                 for item in after:
-                    bisect.insort_right(listed, item, key=_order_key)
+                    bisect.insort_right(listed, item, key=listing_order)
             self._version += 1
         assert self._listed is not None
         return list(self._listed)
@@ -191,9 +188,9 @@ def overview_of(listed: list[FollowUp], today: date,
 
 def _remove(listed: list[FollowUp], item: FollowUp) -> None:
     """Take ``item`` itself out of the sorted ``listed`` (found by its place in the order)."""
-    key = _order_key(item)
-    begin = bisect.bisect_left(listed, key, key=_order_key)
-    end = bisect.bisect_right(listed, key, key=_order_key)
+    key = listing_order(item)
+    begin = bisect.bisect_left(listed, key, key=listing_order)
+    end = bisect.bisect_right(listed, key, key=listing_order)
     for place in range(begin, end):
         if listed[place] is item:
             del listed[place]

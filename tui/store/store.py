@@ -205,6 +205,8 @@ class Store:
         """A lazy open's index months not read yet, with their digests."""
         self._stale_digests: set[str] = set()
         """Index months read without a digest of this version: written again with one."""
+        self._months_to_write: set[str] = set()
+        """Index months rebuilt by ``finish_loading``, for the writer (``_log_lock``)."""
         self._listed_calls: list[str] | None = None
         """``calls/`` as the open listed it (taken by the first ``_call_file_names``)."""
         self._jobs: dict[str, _Job] = {}
@@ -319,9 +321,11 @@ class Store:
             self._early = None
             self._rows_sorted = None
             self._row_changed(None)
+            if rebuilt:  # the writer takes them (no lock here: a caller may hold any)
+                with self._log_lock:
+                    self._months_to_write.update(rebuilt)
+                self._wake.set()
             self._rows_ready.set()
-        for month in rebuilt:  # (a saver holding the jobs' lock may have been waiting)
-            self._enqueue(_Job("month", f"month:{month}", month))
 
     def _open(self, backup: bool, early_rows: int | None = None) -> None:
         if self.read_only:
@@ -501,7 +505,8 @@ class Store:
         self._load_cases(write)
         if not undo_profile:
             self._load_profile(write)
-        if early_rows is not None and write and not self._hidden_calls and not undo_profile:
+        if early_rows is not None and write and not undo_profile and not self._hidden_calls \
+                and not self._hidden_cases:
             call_names = self._call_file_names()
             if self._load_early(early_rows, call_names):
                 self._find_conflicts(call_names)
@@ -562,7 +567,8 @@ class Store:
                 return False
             rows += read
         try:
-            early = EarlyIndex.from_digests(list(digests.values()), sorted(rows, key=_started))
+            early = EarlyIndex.from_digests([digests[month] for month in sorted(digests)],
+                                            sorted(rows, key=_started))
         except StoreError:  # a digest not made by this version: read everything
             return False
         self._months_to_read = {month: digest for month, digest in digests.items()
@@ -952,7 +958,7 @@ class Store:
         def run() -> None:
             try:
                 backups.take_backup(self.data_dir, reason, len(self._cases),
-                                    len(self._summaries))
+                                    self.call_count())  # (a lazy open's rows: not read)
                 self.backup_error = None
             except OSError as error:
                 self.backup_error = f"backup failed: {error.strerror or error}"
@@ -1030,8 +1036,10 @@ class Store:
             backups.restore_files(self.data_dir, chosen)
             ensure_private_dir(self.index_dir)
             with self._jobs_lock:
-                self._cases, self._summaries, self._months = {}, {}, {}
-                self._sorted, self._revs, self._latest_calls = None, {}, {}
+                self._cases, self._rows, self._rows_by_month = {}, {}, {}
+                self._rows_sorted, self._revs, self._latest_calls = None, {}, {}
+                self._months_to_read, self._early, self._early_ids = {}, None, set()
+                self._rows_ready.set()  # read in full below, from the restored files
                 self._row_changed(None)
             self._profile = Profile()
             self.problems = []
@@ -1069,6 +1077,11 @@ class Store:
             if not self._stopping:
                 time.sleep(DEBOUNCE_SECONDS)
             with self._jobs_lock:
+                with self._log_lock:
+                    rebuilt, self._months_to_write = self._months_to_write, set()
+                for month in sorted(rebuilt):
+                    self._jobs.setdefault(f"month:{month}", _Job("month", f"month:{month}",
+                                                                 month))
                 jobs, self._jobs = self._jobs, {}
                 batch_since, self._pending_since = self._pending_since, None
                 self._inflight_since = batch_since
@@ -1177,6 +1190,7 @@ class Store:
             AtomicJSONStorage.write_bytes(path, encoded)
 
     def _write_shard(self, month: str, bulk: bool = False) -> None:
+        self.finish_loading()
         with self._jobs_lock:
             rows = [self._summaries[i] for i in self._months.get(month, ()) if i in
                     self._summaries]
@@ -1191,7 +1205,7 @@ class Store:
             return True
         deadline = time.monotonic() + timeout
         with self._jobs_lock:
-            while self._jobs or self._busy:
+            while self._jobs or self._busy or self._months_to_write:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -1269,6 +1283,7 @@ class Store:
     # -- calls ------------------------------------------------------------
     def call_summaries(self, case_id: str | None = None) -> list[CallSummary]:
         """Summary rows, oldest first."""
+        self.finish_loading()
         with self._rows_lock:
             ordered = self._sorted
             if ordered is None:
@@ -1288,8 +1303,9 @@ class Store:
     def call_count(self) -> int:
         """How many calls the index lists (known at once, even before a lazy open has
         read every row)."""
-        if not self._rows_ready.is_set() and self._early is not None:
-            return self._early.count
+        early = self._early
+        if not self._rows_ready.is_set() and early is not None:
+            return early.count
         return len(self._summaries)
 
     def has_call(self, call_id: str) -> bool:
@@ -1351,6 +1367,7 @@ class Store:
         """Take a row out of the index (its file is gone or kept aside), on disk too."""
         if self.read_only:
             return
+        self.finish_loading()
         with self._jobs_lock, self._rows_lock:
             self._summaries.pop(row.id, None)
             self._months.get(shard_key(row.started_at), set()).discard(row.id)
@@ -1403,6 +1420,7 @@ class Store:
         """Queue the call's file for writing; ``index`` also refreshes its row."""
         check_id(call.id)
         check_id(call.case_id, "case")
+        self.finish_loading()  # before any lock: reading them takes none
         doc = call.to_dict()
         self._latest_calls[call.id] = doc
         what = f"call with {visible(call.organisation)[:40]} of {call.started_at[:16]}"
@@ -1435,6 +1453,7 @@ class Store:
         """
         if self.read_only:
             raise StoreError("this data is open read-only")
+        self.finish_loading()
         if case_ids is None:
             cases = list(cases)
             case_ids = [case.id for case in cases]
@@ -1516,6 +1535,7 @@ class Store:
         """Remove what a failed ``write_many`` wrote; ``adding.json`` goes once all of it
         is gone, else the next open finishes the job."""
         months: set[str] = set()
+        self.finish_loading()
         with self._jobs_lock:
             for row in rows:
                 if self._summaries.pop(row.id, None) is not None:
@@ -1557,6 +1577,16 @@ class Store:
                 shutil.move(str(original), aside / original.name)
             os.replace(conflict_path, original)
             result = f"{original.name}: the other computer's version kept"
+            if original.parent == self.calls_dir and is_valid_id(original.stem):
+                self._latest_calls.pop(original.stem, None)
+                try:  # its row from the version kept (the rep hints key on the row)
+                    row = read_call_file(original, original.stem).summary_row()
+                except StoreError:
+                    row = None  # damaged: named when it is read
+                if row is not None and not self.read_only:
+                    with self._jobs_lock:
+                        self._add_row(row)
+                    self._enqueue(_Job("row", f"row:{row.id}", shard_key(row.started_at)))
         else:
             shutil.move(str(conflict_path), aside / conflict_path.name)
             result = f"{original.name}: your version kept"
