@@ -330,6 +330,34 @@ def test_sync_conflict_copies_are_named_and_resolved_never_deleted(tmp_path: Pat
     assert not copy.exists() and list((data / "damaged").rglob(copy.name))
 
 
+def test_keeping_the_other_computers_call_makes_its_index_row_and_rep_hints_again(
+        tmp_path: Path) -> None:
+    """The other computer's version of a call, kept: the lists and the rep hints show
+    it (its row, and the hints kept per row, were the replaced version's)."""
+    from tui.service import Service
+
+    data = tmp_path / "data"
+    _, calls = _filled(data, 3)
+    original = data / "calls" / f"{calls[0].id}.json"
+    theirs = json.loads(original.read_text())
+    call_doc = next(iter(theirs["call"].values()))
+    call_doc["summary"] = "written on the other computer"
+    call_doc["reps"] = [{"first_name": "Otherbox", "rep_id": "OB-1"}]
+    copy = original.with_name(f"{calls[0].id}.sync-conflict-20261124-101010-ABCDEFG.json")
+    copy.write_text(json.dumps(theirs))
+    with Store.open(data) as store:
+        service = Service(store)
+        before = service.rep_directory(calls[0].organisation)
+        assert not any("Otherbox" in record.names for record in before)
+        assert "other computer's version kept" in store.resolve_conflict(copy, "theirs")
+        assert store.summary(calls[0].id).summary == "written on the other computer"
+        after = service.rep_directory(calls[0].organisation)
+        assert any("Otherbox" in record.names for record in after)
+        assert store.flush()
+    with Store.open(data) as reopened:
+        assert reopened.summary(calls[0].id).summary == "written on the other computer"
+
+
 # -- import at scale: all or nothing ------------------------------------------------------
 def _export(path: Path, cases: list[Case], calls: list[Call]) -> None:
     path.write_text(json.dumps({"format": EXPORT_FORMAT, "schema_version": 3,
