@@ -60,6 +60,11 @@ ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 """Signals that end the app the way ctrl+q does: calls kept, everything written."""
 SIGNAL_DRAIN_SECONDS = 2.0
 """After a signal, how long keys already received may still be handled before saving."""
+EXIT_WATCHDOG_SECONDS = 5.0
+"""Once everything is saved on the way out, the process ends within this long. When the
+terminal goes away while the app closes (a window closed just after ctrl+q), Textual's
+output thread can block the close for ever: the process hung, holding the data's lock,
+and the next start was refused."""
 
 
 class Crashed(Exception):
@@ -127,6 +132,8 @@ class HoldTheLineApp(TypeAheadApp[None]):
         """A restore is to be offered once the user is not typing (see ``_offer_restore``)."""
         self.ended_by_signal: int | None = None
         """The signal that ended the app (SIGTERM, SIGHUP, SIGINT), if one did."""
+        self._run_over = threading.Event()
+        """Set when ``run`` has returned (the exit watchdog then has nothing to do)."""
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's own driver, except on Linux/macOS terminals: the one that keeps
@@ -443,7 +450,31 @@ class HoldTheLineApp(TypeAheadApp[None]):
         try:
             self.service.shutdown()
         finally:
+            self._exit_for_sure(128 + signum)
             self.exit(return_code=128 + signum)
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            self._run_over.set()
+
+    def _exit_for_sure(self, code: int) -> None:
+        """Everything is saved and the app is closing: if it has not closed within
+        ``EXIT_WATCHDOG_SECONDS`` (see there), close the data (its lock let go) and end
+        the process with ``code``. Not in tests (headless): the process is theirs."""
+        if self.is_headless:
+            return
+
+        def watchdog() -> None:
+            if self._run_over.wait(EXIT_WATCHDOG_SECONDS):
+                return
+            try:
+                self.service.close()
+            finally:
+                os._exit(code)
+
+        threading.Thread(target=watchdog, name="htl-exit-watchdog", daemon=True).start()
 
     def _handle_exception(self, error: Exception) -> None:
         """An unhandled error: save the call, write a crash log without user text,
@@ -513,6 +544,7 @@ class HoldTheLineApp(TypeAheadApp[None]):
         """Keep a running call as interrupted, write everything, leave; if the saves fail,
         say so and ask (never leave silently with changes unsaved)."""
         if self.service.shutdown(timeout=QUIT_FLUSH_SECONDS):
+            self._exit_for_sure(0)
             self.exit()
             return
         self._ask_about_unsaved()

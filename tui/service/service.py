@@ -238,6 +238,10 @@ class Service:
         self.calls.interrupt_live()
         return self.flush(timeout)
 
+    def close(self) -> None:
+        """Write what is queued and let go of the data (its lock): the process ends."""
+        self.ctx.store.close()
+
     # -- the data files ------------------------------------------------------------
     def storage_problems(self) -> list[Problem]:
         """Files found damaged, missing, rebuilt or in conflict when the data was opened
