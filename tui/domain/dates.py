@@ -14,8 +14,6 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-import arrow
-
 MAX_YEARS = 10
 """Nothing said on a call is more than this many years away."""
 _LIMITS = {"day": 366 * MAX_YEARS, "week": 53 * MAX_YEARS, "month": 12 * MAX_YEARS,
@@ -99,6 +97,8 @@ def _shift(today: date, amount: int, unit: str, state: str, back: bool = False) 
         if back:
             raise DateProblem("say the date instead of business days ago")
         return add_business_days(today, amount, state)
+    import arrow  # here only: importing it costs start-up ~20 ms
+
     base = arrow.Arrow(today.year, today.month, today.day)
     step = -amount if back else amount
     if kind == "day":

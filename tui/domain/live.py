@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import arrow
+from datetime import date
 
 from tui.domain.clock import Clock
 from tui.domain.dates import parse_due
@@ -23,7 +22,7 @@ from tui.domain.model import (
     as_outcome,
     new_id,
 )
-from tui.domain.timefmt import parse_iso, to_iso
+from tui.domain.timefmt import parse_iso, to_iso, to_local
 
 REF_PREFIX = re.compile(r"^\s*(?:ref|reference|ticket)\s*[:#]\s*", re.IGNORECASE)
 PROMISE_PREFIX = re.compile(r"^\s*(?:promise|promised)\s*[:#]\s*", re.IGNORECASE)
@@ -160,12 +159,13 @@ class LiveCall:
         self.touch()
         return ref
 
-    def local_today(self) -> arrow.Arrow:
-        return arrow.get(self.clock.now()).to("local")
+    def local_today(self) -> date:
+        """The user's date now (what "in 3 days" counts from)."""
+        return to_local(self.clock.now()).date()
 
     def add_promise(self, text: str) -> Promise:
         elapsed, at = self._stamp()
-        due = parse_due(text, self.local_today().date(), self.home_state)
+        due = parse_due(text, self.local_today(), self.home_state)
         promise = Promise(
             text=text.strip(), due=due.isoformat() if due else None, elapsed=elapsed, at=at
         )
