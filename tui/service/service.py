@@ -89,7 +89,7 @@ class RepCalls:
     """What the rep hints read of an organisation's earlier calls, kept per call for as
     long as its index row stays the same (a call's row is replaced whenever the call is
     saved, except the live one's, which is never kept): dialling an organisation called
-    12,000 times reads only the calls saved since the last dial (2.4 s to ~0.5 s).
+    12,000 times reads only the calls saved since the last dial (2.4 s to ~0.6 s).
 
     A call read from its file in a worker is followed by ``time.sleep(0)``: the reading
     takes about twice as long, and the live call's screen gets the interpreter whenever
