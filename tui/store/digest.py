@@ -144,7 +144,18 @@ def read_digest(path: Path) -> MonthDigest | None:
                     searched = cut + 1
     except OSError:
         return None
-    docs = list(found.digest.values())
+    return usable_digest(found.digest)
+
+
+def starts_with_digest(raw: bytes) -> bool:
+    """Does an index month's file start with its digest (as this version writes it, so
+    that a lazy open reads only the start)?"""
+    return raw.startswith(_HEAD)
+
+
+def usable_digest(table: dict[str, MonthDigest]) -> MonthDigest | None:
+    """The one digest of a month file's ``digest`` table, if made by this version."""
+    docs = list(table.values())
     if len(docs) != 1 or docs[0].version != DIGEST_VERSION or docs[0].schema != SCHEMA_VERSION:
         return None
     try:

@@ -27,7 +27,7 @@ from tui.domain.model import (
     is_valid_id,
 )
 from tui.domain.text import visible
-from tui.store.digest import MonthDigest
+from tui.store.digest import MonthDigest, starts_with_digest, usable_digest
 from tui.store.errors import StoreCorrupt, StoreError, read_json_file
 
 LAYOUT_VERSION = 2
@@ -203,13 +203,22 @@ def read_case_file(path: Path) -> Case:
 
 def read_shard(path: Path) -> list[CallSummary]:
     """The rows of an index month's file, as stored; ``StoreCorrupt`` when damaged."""
+    return read_shard_and_digest(path)[0]
+
+
+def read_shard_and_digest(path: Path) -> tuple[list[CallSummary], MonthDigest | None]:
+    """The rows of an index month's file and, if it starts with one this version made,
+    their digest (read once: the full open asks for both); ``StoreCorrupt`` when
+    damaged."""
     raw = read_bytes(path)
     shard = fast_decode(raw, ShardFile)
     if shard is not None and all(r.schema_version == SCHEMA_VERSION
                                  for r in shard.calls.values()):
-        return list(shard.calls.values())
+        digest = usable_digest(shard.digest) if starts_with_digest(raw) else None
+        return list(shard.calls.values()), digest
     data = read_json_file(path) or {}
-    return [read_record(doc, CallSummary, path) for doc in data.get("calls", {}).values()]
+    return [read_record(doc, CallSummary, path)
+            for doc in data.get("calls", {}).values()], None
 
 
 def read_call_file(path: Path | str, call_id: str) -> Call:

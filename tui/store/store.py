@@ -89,6 +89,7 @@ from tui.store.files import (
     read_profile_file,
     read_record,
     read_shard,
+    read_shard_and_digest,
     shard_key,
 )
 from tui.store.files import one_doc as _one_doc
@@ -139,6 +140,12 @@ def encode_record(table: str, record: Call | Case | Profile, rev: int) -> bytes:
 
 def _started(row: CallSummary) -> str:
     return row.started_at
+
+
+def _agrees(rows: list[CallSummary], month: str, digest: MonthDigest) -> bool:
+    """Are these the rows the month's digest lists, in its order, all of that month?"""
+    return [row.id for row in rows] == digest.ids and all(
+        shard_key(row.started_at) == month for row in rows)
 
 
 __all__ = ["ADDING", "CONFLICT_PATTERNS", "LAYOUT_VERSION", "REV", "Problem", "SaveStatus",
@@ -203,10 +210,9 @@ class Store:
         self._early_ids: set[str] = set()
         self._months_to_read: dict[str, MonthDigest] = {}
         """A lazy open's index months not read yet, with their digests."""
-        self._stale_digests: set[str] = set()
-        """Index months read without a digest of this version: written again with one."""
         self._months_to_write: set[str] = set()
-        """Index months rebuilt by ``finish_loading``, for the writer (``_log_lock``)."""
+        """Index months to write again (rebuilt, or read without a digest of this
+        version), taken by the writer (``_log_lock``; see ``_write_again``)."""
         self._listed_calls: list[str] | None = None
         """``calls/`` as the open listed it (taken by the first ``_call_file_names``)."""
         self._jobs: dict[str, _Job] = {}
@@ -321,11 +327,16 @@ class Store:
             self._early = None
             self._rows_sorted = None
             self._row_changed(None)
-            if rebuilt:  # the writer takes them (no lock here: a caller may hold any)
-                with self._log_lock:
-                    self._months_to_write.update(rebuilt)
-                self._wake.set()
+            self._write_again(rebuilt)
             self._rows_ready.set()
+
+    def _write_again(self, months: Iterable[str]) -> None:
+        """Have the writer write these index months again (with their digest). Takes no
+        lock a caller may hold: a lazy open's rows may be read under any of them."""
+        with self._log_lock:
+            self._months_to_write.update(months)
+        if self._months_to_write:
+            self._wake.set()  # (at the open: the writer finds it set when it starts)
 
     def _open(self, backup: bool, early_rows: int | None = None) -> None:
         if self.read_only:
@@ -352,8 +363,8 @@ class Store:
             names = os.listdir(self.calls_dir)
             temps = temp_names(names)
             self.swept_temp_files += sweep_temp_files(self.calls_dir, names=temps)
-            self._listed_calls = [name for name in names if name not in set(temps)] \
-                if temps else names
+            swept = set(temps)
+            self._listed_calls = [name for name in names if name not in swept]
             self._load_all(write=True, early_rows=early_rows)
             if self._rows_ready.is_set():  # (else the digests listed no call left live)
                 self._recover()
@@ -362,9 +373,6 @@ class Store:
             raise
         self._thread = threading.Thread(target=self._writer, name="htl-writer", daemon=True)
         self._thread.start()
-        for month in sorted(self._stale_digests):  # written again, now with a digest
-            self._enqueue(_Job("month", f"month:{month}", month))
-        self._stale_digests = set()
         if backup and (self._cases or self.call_count()) and backups.due(
                 self.data_dir, seconds=backups.OPEN_SECONDS):
             self.backup_in_background("open")
@@ -496,6 +504,17 @@ class Store:
         self.problems.append(problem)
         return problem
 
+    def _aside_or_name(self, path: Path, reason: str, kind: str, write: bool = True
+                       ) -> Problem:
+        """``_aside``; when the file cannot be moved (``damaged/`` cannot be made: a
+        full disk), it is named where it is."""
+        try:
+            return self._aside(path, reason, kind, write)
+        except OSError:
+            problem = Problem(path, reason, kind=kind)
+            self.problems.append(problem)
+            return problem
+
     def _load_all(self, write: bool, early_rows: int | None = None) -> None:
         layout = self._layout() if self.data_dir.is_dir() else LAYOUT_VERSION
         if layout < LAYOUT_VERSION:  # read-only on a folder not yet upgraded
@@ -562,8 +581,7 @@ class Store:
                 read = read_shard(self.index_dir / f"calls-{month}.json")
             except StoreError:
                 return False
-            if [row.id for row in read] != digests[month].ids or any(
-                    shard_key(row.started_at) != month for row in read):
+            if not _agrees(read, month, digests[month]):
                 return False
             rows += read
         try:
@@ -573,9 +591,7 @@ class Store:
             return False
         self._months_to_read = {month: digest for month, digest in digests.items()
                                 if month not in newest}
-        for row in rows:
-            self._rows[row.id] = row
-            self._rows_by_month.setdefault(shard_key(row.started_at), set()).add(row.id)
+        self._keep_rows(rows)
         self._early = early
         self._early_ids = ids
         if self._months_to_read:
@@ -592,8 +608,7 @@ class Store:
             path = self.index_dir / f"calls-{month}.json"
             try:
                 rows = read_shard(path)
-                fine = [row.id for row in rows] == digest.ids and all(
-                    shard_key(row.started_at) == month for row in rows)
+                fine = _agrees(rows, month, digest)
                 reason = "its rows do not match the calls it lists"
             except StoreCorrupt as error:
                 rows, fine, reason = [], False, error.reason
@@ -601,9 +616,7 @@ class Store:
                 rows, fine, reason = [], False, str(error)
             if not fine:
                 rows = self._rebuild_month(path, digest.ids, reason)
-            for row in rows:
-                self._rows[row.id] = row
-                self._rows_by_month.setdefault(shard_key(row.started_at), set()).add(row.id)
+            self._keep_rows(rows)
             if not fine:  # (a call may have moved to another month: written too)
                 rebuilt += sorted({month} | {shard_key(row.started_at) for row in rows})
             os.sched_yield()  # let the screen run between months
@@ -611,23 +624,22 @@ class Store:
         self._early_ids = set()
         return rebuilt
 
+    def _keep_rows(self, rows: list[CallSummary]) -> None:
+        """Rows a lazy open read, into the index (only its reading touches them then)."""
+        for row in rows:
+            self._rows[row.id] = row
+            self._rows_by_month.setdefault(shard_key(row.started_at), set()).add(row.id)
+
     def _rebuild_month(self, path: Path, ids: list[str], reason: str) -> list[CallSummary]:
         """A month's rows read from its calls' files (the month file kept aside)."""
-        try:
-            self._aside(path, f"{reason}; rebuilt from the call files", "rebuilt", True)
-        except OSError:
-            self.problems.append(Problem(path, f"{reason}; rebuilt from the call files",
-                                         kind="rebuilt"))
+        self._aside_or_name(path, f"{reason}; rebuilt from the call files", "rebuilt")
         rows = []
         for call_id in ids:
             call_path = self._call_path(call_id)
             try:
                 rows.append(read_call_file(call_path, call_id).summary_row())
             except StoreCorrupt as error:
-                try:
-                    self._aside(call_path, error.reason, "damaged", True)
-                except OSError:
-                    self.problems.append(Problem(call_path, error.reason))
+                self._aside_or_name(call_path, error.reason, "damaged")
             except StoreError as error:
                 self.problems.append(Problem(call_path, str(error), kind="missing"))
         return rows
@@ -719,14 +731,14 @@ class Store:
                 continue
             path = self.index_dir / name
             try:
-                rows = read_shard(path)
+                rows, digest = read_shard_and_digest(path)
             except StoreCorrupt as error:
                 self._aside(path, f"{error.reason}; rebuilt from the call files", "rebuilt",
                             write)
                 continue
             month = match[1]
-            if write and read_digest(path) is None:  # written before digests (or damaged)
-                self._stale_digests.add(month)
+            if write and digest is None:  # written before digests (or damaged)
+                self._write_again([month])
             ids = self._months.setdefault(month, set())
             if self._hidden_calls:
                 kept = [row for row in rows if row.id not in self._hidden_calls]
@@ -1352,11 +1364,7 @@ class Store:
             if len(organisation) > 60:  # a long name cut visibly, not mid-word in silence
                 organisation = organisation[:59] + "…"
             named = f"{reason}: the call of {row.started_at[:10]} ({organisation})"
-            try:
-                problem = self._aside(path, named, kind, not self.read_only)
-            except OSError:  # damaged/ cannot be made: named where it is, not moved
-                problem = Problem(path, named, kind=kind)
-                self.problems.append(problem)
+            problem = self._aside_or_name(path, named, kind, not self.read_only)
             if problem.kept_at is not None or not corrupt:  # its file is not there
                 self._drop_row(row)
         if corrupt:
