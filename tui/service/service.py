@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -284,36 +284,29 @@ class Service:
         store = self.ctx.store
         today = self.today()
         early = store.early_index()
+        per_case: Mapping[str, tuple[int, str | None]]
         # Digests made on a later day than today (a clock set back) may have summed up a
         # promise as done long ago: then every row is read.
         if early is not None and today >= early.written_on - timedelta(days=1) and (
                 len(early.newest) >= RECENT_CALLS or len(early.newest) == early.count):
-            cases = store.list_cases()
-            titles = {case.id: case.title for case in cases}
-            overview = overview_of(soonest_first(early.followups), today,
-                                   early.late_by_organisation)
-            per_case: dict[str, tuple[int, str | None]] = dict(early.per_case)
-            return HomeView(
-                today,
-                [CaseRow(case, *per_case.get(case.id, (0, None)))
-                 for case in sorted(cases, key=lambda c: c.status != "open")],
-                [(row, titles.get(row.case_id, "?"))
-                 for row in reversed(early.newest[-RECENT_CALLS:])],
-                overview.shown, overview.open_count, overview.broken_by_organisation,
-                empty=not early.count and not cases)
-        summaries = store.call_summaries()
-        calls_per_case = self._calls_per_case.update(store)
+            newest, count, per_case = early.newest, early.count, early.per_case
+            followups = overview_of(soonest_first(early.followups), today,
+                                    early.late_by_organisation)
+        else:
+            newest = store.call_summaries()
+            count = len(newest)
+            per_case = self._calls_per_case.update(store)
+            followups = self.followups.overview(today)
         cases = store.list_cases()
         rows = [
-            CaseRow(case, *calls_per_case.get(case.id, (0, None)))
+            CaseRow(case, *per_case.get(case.id, (0, None)))
             for case in sorted(cases, key=lambda c: c.status != "open")
         ]
         titles = {case.id: case.title for case in cases}
         recent = [(row, titles.get(row.case_id, "?"))
-                  for row in reversed(summaries[-RECENT_CALLS:])]
-        followups = self.followups.overview(today)
+                  for row in reversed(newest[-RECENT_CALLS:])]
         return HomeView(today, rows, recent, followups.shown, followups.open_count,
-                        followups.broken_by_organisation, empty=not summaries and not cases)
+                        followups.broken_by_organisation, empty=not count and not cases)
 
     def rows_to_read(self) -> bool:
         """Did the open leave index rows to read after the first paint?"""
