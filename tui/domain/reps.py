@@ -149,7 +149,7 @@ def _attribute(found: dict[tuple[str, ...], RepRecord], call: Call, promise: Pro
 class RepIndex:
     """A directory's records by who they are, so the rep being typed is found in one
     step (each key typed in a rep's name looked through every record: 16,100 of them for
-    the busiest organisation of a 50,000-call history). Same answers as :func:`matches`."""
+    the busiest organisation of a 50,000-call history)."""
 
     def __init__(self, records: Iterable[RepRecord]) -> None:
         self._by: dict[tuple[str, str, str], list[RepRecord]] = {}
@@ -161,28 +161,10 @@ class RepIndex:
                 self._by.setdefault((org, "name", name), []).append(record)
 
     def matches(self, organisation: str, rep: Rep, exclude_call: str = "") -> list[RepRecord]:
+        """Records of the rep being typed now: the same ID, or (no ID yet) the same name,
+        at the same organisation, seen on another call."""
         key = identity(organisation, rep)
         if key is None:
             return []
         return [record for record in self._by.get((key[0], key[1], key[2]), [])
                 if any(call_id != exclude_call for call_id in record.calls)]
-
-
-def matches(records: Iterable[RepRecord], organisation: str, rep: Rep,
-            exclude_call: str = "") -> list[RepRecord]:
-    """Records of the rep being typed now: the same ID, or (no ID yet) the same name,
-    at the same organisation, seen on another call."""
-    key = identity(organisation, rep)
-    if key is None:
-        return []
-    found = []
-    for record in records:
-        if " ".join(record.organisation.casefold().split()) != key[0]:
-            continue
-        if [c for c in record.calls if c != exclude_call] == []:
-            continue
-        if key[1] == "id" and key[2] in (i.casefold() for i in record.ids):
-            found.append(record)
-        elif key[1] == "name" and key[2] in (n.casefold() for n in record.names):
-            found.append(record)
-    return found
