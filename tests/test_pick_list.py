@@ -3,6 +3,8 @@ field beside it, never vanish (keys in one burst, both cores busy)."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 
 from tests.test_typeahead import burst, key, settle, typed
@@ -89,8 +91,10 @@ def _open_cases(store: Store) -> None:
         store.save_case(Case.create(title, "2026-11-20T10:00:00+00:00"))
 
 
-async def test_backspace_and_a_pause_start_the_search_again(make_app,
-                                                            monkeypatch) -> None:
+@asynccontextmanager
+async def _org_list(make_app, monkeypatch):  # type: ignore[no-untyped-def]
+    """The dial form's organisation list, focused, on a clock moved by hand: (pilot,
+    the list, the clock's reading to move)."""
     now = [100.0]
     monkeypatch.setattr("tui.widgets.pick_list.monotonic", lambda: now[0])
     app = make_app()
@@ -98,6 +102,12 @@ async def test_backspace_and_a_pause_start_the_search_again(make_app,
         await _dial_form(app, pilot)
         orgs = app.screen.query_one("#org-list", PickList)
         orgs.focus()
+        yield pilot, orgs, now
+
+
+async def test_backspace_and_a_pause_start_the_search_again(make_app,
+                                                            monkeypatch) -> None:
+    async with _org_list(make_app, monkeypatch) as (pilot, orgs, now):
         await pilot.press("m", "a", "s", "s", "a", "c", "h", "u", "s", "e", "t", "t", "s",
                           "space", "g")
         assert "Governor" in str(orgs.highlighted_option.prompt)
@@ -110,13 +120,7 @@ async def test_backspace_and_a_pause_start_the_search_again(make_app,
 
 async def test_a_space_after_a_pause_never_moves_the_choice(make_app, monkeypatch) -> None:
     """Every entry holds "name  number": a space alone would match the first of them."""
-    now = [100.0]
-    monkeypatch.setattr("tui.widgets.pick_list.monotonic", lambda: now[0])
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _dial_form(app, pilot)
-        orgs = app.screen.query_one("#org-list", PickList)
-        orgs.focus()
+    async with _org_list(make_app, monkeypatch) as (pilot, orgs, now):
         await pilot.press(*"neigh")
         chosen = orgs.highlighted
         assert "Neighborhood" in str(orgs.highlighted_option.prompt)
@@ -124,5 +128,6 @@ async def test_a_space_after_a_pause_never_moves_the_choice(make_app, monkeypatc
         await pilot.press("space")
         assert orgs.highlighted == chosen and orgs.typed == ""
         await pilot.press(*"someone")  # "Someone else" is never found by typing
+        app = pilot.app
         assert app.focused is app.screen.query_one("#org-input")
         assert app.screen.query_one("#org-input").value == "someone"
