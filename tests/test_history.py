@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select, Sparkline
+from textual.widgets import DataTable, Input, Select, Sparkline, Static
 
 from tui.domain.clock import FrozenClock
 from tui.domain.live import LiveCall
@@ -88,7 +88,10 @@ async def test_filter_as_you_type_and_highlight(make_app, store: Store,
         screen.query_one(Input).value = "nobody said this"
         await pilot.pause()
         assert table.row_count == 0
-        assert "0 of 3 calls" in _export_text(app)
+        shown = " ".join(_export_text(app).split())
+        assert "0 of 3 calls" in shown
+        match_line = screen.query_one("#history-match", Static)
+        assert str(match_line.render()) == ""  # no match line left from an earlier filter
 
 
 async def test_sort_and_open_a_call_read_only(make_app, store: Store,

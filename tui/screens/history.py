@@ -290,6 +290,8 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         table = self.query_one(DataTable)
         table.clear()
         self._matches = {}
+        # The row highlighted next shows its own match; with no row, no stale one stays.
+        update_static(self.query_one("#history-match", Static), Text(""))
         self._searching = bool(words) and not self.fully_loaded
         self._query = "" if self._searching else query
         self._query_terms = [] if self._searching else words
