@@ -435,3 +435,41 @@ def test_import_reports_conflicts_and_bad_files(tmp_path: Path) -> None:
     assert result.returncode == 1 and "is not valid JSON" in result.stderr
     result = _run("--data-dir", str(data), "import", str(tmp_path / "missing.json"))
     assert result.returncode == 1 and "no such file" in result.stderr
+
+
+async def test_broken_promises_of_many_organisations_fit_in_two_lines(
+        make_app, store: Store, clock: FrozenClock) -> None:
+    """Thirteen organisations with broken promises, names up to 95 characters: at 60×20
+    the line names the worst and counts the rest (the lists stay on screen); wide, every
+    one is named; a resize fits it again."""
+    case = Case.create("Coverage restricted", "2026-11-01T12:00:00+00:00")
+    store.save_case(case)
+    long_name = ("Neighborhood Health Plan (later AllWays Health Partners, now Mass General "
+                 "Brigham Health Plan)")
+    names = [long_name] + [f"Office {letter}" for letter in "ABCDEFGHIJKL"]
+    total = 0
+    for rank, name in enumerate(names):
+        live = LiveCall.start(clock, case.id, name)
+        for _ in range(20 - rank):
+            live.add_promise("email the exchange by 2026-11-20")
+            total += 1
+        live.end("callback promised")
+        store.save_call(live.call, index=True)
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        title = app.screen.query_one("#followups-title")
+        assert title.size.height <= 3  # "Follow-ups" and two lines
+        text = " ".join(_export_text(app).split())
+        assert f"Broken promises: {long_name[:35]}… 20" in text
+        assert f"more ({total:,} in all; Statistics: h, then t)" in text
+        assert "Office L" not in text
+        assert "Recent calls" in text  # not pushed off the screen
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause()
+        text = " ".join(_export_text(app).split())
+        assert "Office L 8" in text and "in all" not in text
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert app.screen.query_one("#followups-title").size.height <= 5
+        assert "more (" in " ".join(_export_text(app).split())

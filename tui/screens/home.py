@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import ClassVar
 
+from rich.console import Console
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -23,11 +25,45 @@ from tui.widgets.quick_table import QuickTable
 
 CASE_ROWS = 60
 """Cases added to the table at a time (see ``HomeScreen._add_case_rows``)."""
+BROKEN_LINES = 2
+"""Lines the broken promises take at most above the follow-ups (the rest are counted)."""
+BROKEN_NAME = 36
+"""Characters of an organisation's name shown in that line (longer ones end in …)."""
 
 
 def cell(text: str) -> Text:
     """A table cell showing user text literally, cut with … when too long."""
     return Text(visible(text), no_wrap=True, overflow="ellipsis")
+
+
+def broken_promises(counts: Mapping[str, int], width: int, console: Console) -> Text:
+    """Broken promises per organisation, most first, in ``BROKEN_LINES`` lines of
+    ``width``: the organisations that fit, then how many more and the total (the
+    statistics list every one), so a long history never pushes the lists off screen."""
+    most_first = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    parts = [f"{_cut(visible(org), BROKEN_NAME)} {count}" for org, count in most_first]
+    total = sum(counts.values())
+    label = "Broken promises: "
+    shown = len(parts)
+    while shown > 1:
+        line = label + ", ".join(parts[:shown]) + _more(len(parts) - shown, total)
+        if len(Text(line).wrap(console, max(width, 1))) <= BROKEN_LINES:
+            break
+        shown -= 1
+    text = Text()
+    text.append(label, style="bold red")
+    text.append(", ".join(parts[:shown]) + _more(len(parts) - shown, total))
+    return text
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
+
+
+def _more(hidden: int, total: int) -> str:
+    if not hidden:
+        return ""
+    return f" and {hidden} more ({total:,} in all; Statistics: h, then t)"
 
 
 class HomeScreen(AppScreen[None]):
@@ -97,6 +133,9 @@ reps, notes and timer; the time the app was closed is kept apart.
         """Whether the footer last showed ``u`` (continue)."""
         self._cases: list[CaseRow] = []
         """Every case as listed (the table shows the first of them, more as you scroll)."""
+        self._broken: Mapping[str, int] = {}
+        """Broken promises per organisation, as last listed."""
+        self._followups_heading = Text()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -207,12 +246,22 @@ reps, notes and timer; the time the app was closed is kept apart.
         title.display = bool(view.open_followups)
         heading = Text("Follow-ups", style="bold")
         heading.append("  (space marks done, or not done again)", style="dim")
-        counts = view.broken_by_organisation
-        if counts:
-            heading.append("\nBroken promises: ", style="bold red")
-            most_first = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-            heading.append(", ".join(f"{visible(org)} {n}" for org, n in most_first))
-        title.update(heading)
+        self._broken = view.broken_by_organisation
+        self._followups_heading = heading
+        self._show_broken()
+
+    def _show_broken(self) -> None:
+        """The follow-ups' title, with the broken promises fitted to the window's width."""
+        heading = self._followups_heading.copy()
+        if self._broken:
+            heading.append("\n")
+            heading.append_text(broken_promises(self._broken, self.app.size.width - 2,
+                                                self.app.console))
+        self.query_one("#followups-title", Static).update(heading)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._broken:
+            self._show_broken()
 
     def action_toggle_done(self) -> None:
         """Mark the highlighted follow-up done, or (if it is done) not done again."""
