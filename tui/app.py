@@ -65,6 +65,12 @@ EXIT_WATCHDOG_SECONDS = 5.0
 terminal goes away while the app closes (a window closed just after ctrl+q), Textual's
 output thread can block the close for ever: the process hung, holding the data's lock,
 and the next start was refused."""
+FIRST_SHEETS = frozenset({"app.tcss", "dialog.tcss", "home.tcss"})
+"""The styles home needs, read before it is drawn; the other screens' sheets are read
+once home is on screen (``LATER_SHEETS_AFTER``)."""
+LATER_SHEETS_AFTER = 0.3
+"""Seconds after home's first frame before the other screens' sheets are read (about
+20 ms of parsing, kept out of the start-up; a screen opened sooner reads its own)."""
 
 
 class Crashed(Exception):
@@ -86,10 +92,12 @@ class HoldTheLineApp(TypeAheadApp[None]):
         *sorted(f"screens/{sheet.name}" for sheet in (Path(__file__).parent / "screens").glob(
             "*.tcss") if sheet.name != "dialog.tcss"),
     ]
-    """Every screen's styles, read once at start: a screen's own ``CSS_PATH`` read when it
-    is first shown made Textual parse all the styles again and restyle every widget
-    (about 40 ms when dialling, more on a slow machine). Each sheet styles only its own
-    screen (``tests/test_architecture.py``), so reading them together changes nothing."""
+    """Every screen's styles, read by the app rather than as each screen first opens:
+    a screen's own ``CSS_PATH`` read then made Textual parse all the styles again and
+    restyle every widget (about 40 ms when dialling, more on a slow machine). Those home
+    needs are read before it is drawn, the others just after (``FIRST_SHEETS``). Each
+    sheet styles only its own screen (``tests/test_architecture.py``), so reading them
+    together, or later, changes nothing on screen."""
     COMMANDS = TypeAheadApp.COMMANDS | {PlaybookCommands}
     TITLE = "Hold the Line"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -123,6 +131,13 @@ class HoldTheLineApp(TypeAheadApp[None]):
         self._start_incoming = start_incoming
         self._resume = resume
         """An interrupted call to continue at once (``holdtheline call --resume``)."""
+        self._later_sheets: list[PurePath] = []
+        """Screens' stylesheets read after home's first frame (see ``FIRST_SHEETS``)."""
+        if not (start or ask_to_start or resume):
+            # Parsing every screen's styles took ~60 ms of a ~700 ms start on home.
+            self._later_sheets = [path for path in self.css_path
+                                  if path.name not in FIRST_SHEETS]
+            self.css_path = [path for path in self.css_path if path.name in FIRST_SHEETS]
         self._collector_lock = threading.Lock()
         self._collector_pauses = 0
         self._collector_was_on = True
@@ -186,9 +201,22 @@ class HoldTheLineApp(TypeAheadApp[None]):
     def _first_paint_done(self) -> None:
         gc.freeze()
         gc.enable()
+        if self._later_sheets:
+            self.set_timer(LATER_SHEETS_AFTER, self._read_later_sheets)
         if self.service.rows_to_read():  # a long history: home was made from its digests
             self.run_worker(self._finish_loading, thread=True, group="read-rows",
                             exit_on_error=False)
+
+    def _read_later_sheets(self) -> None:
+        """The other screens' styles (see ``CSS_PATH``): parsed, with no restyle, as
+        none of them styles a screen on show."""
+        sheets = [path for path in self._later_sheets
+                  if not self.stylesheet.has_source(str(path), "")]
+        self._later_sheets = []
+        for path in sheets:
+            self.stylesheet.read(path)
+        if sheets:
+            self.stylesheet.parse()
 
     def _finish_loading(self) -> None:
         """The index rows the open left for after the first paint, read in a worker."""
