@@ -44,10 +44,18 @@ def _history_styled(app: HoldTheLineApp) -> bool:
 async def test_home_first_then_every_sheet_and_no_screen_parses_again(
         make_app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     reparses = _count_reparses(monkeypatch)
+    at_first_paint: list[set[str]] = []
+    first_paint_done = HoldTheLineApp._first_paint_done
+
+    def noting(self: HoldTheLineApp) -> None:
+        at_first_paint.append(_sheets(self))
+        first_paint_done(self)
+
+    monkeypatch.setattr(HoldTheLineApp, "_first_paint_done", noting)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert _sheets(app) == set(FIRST_SHEETS)  # home drawn with its own styles only
+        await wait_until(pilot, lambda: bool(at_first_paint), what="the first frame")
+        assert at_first_paint == [set(FIRST_SHEETS)]  # home drawn with its own styles only
         await wait_until(pilot, lambda: _sheets(app) == EVERY_SHEET, what="every sheet")
         await pilot.press("h")
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen),
