@@ -134,7 +134,9 @@ async def wait_for(check: Any, timeout: float | None = None) -> None:
 
 
 async def press_until(app: Any, key: str, handled: Any) -> float:
-    """Seconds from posting ``key`` until ``handled()`` holds and the next frame is drawn.
+    """Seconds from posting ``key`` until the first frame written with ``handled()`` true:
+    the frame that shows the key's effect (checked as each frame is written, so the
+    figure is the key's own latency, not the wait for a later frame).
 
     Posted as ``Pilot.press`` posts it, but without its waits for the whole process to
     go idle (up to 2 s, and never while a worker reads in the background), which would
@@ -145,12 +147,23 @@ async def press_until(app: Any, key: str, handled: Any) -> float:
     char = key if len(key) == 1 else None
     event = events.Key(key, char)
     event.set_sender(app)
+    shown: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    display = app._display
+
+    def written(screen: Any, update: Any) -> None:
+        ready = not shown.done() and handled()  # the frame was made after the change
+        display(screen, update)
+        if ready:
+            shown.set_result(time.monotonic())
+
+    app._display = written
     began = time.monotonic()
-    app._driver.send_message(event)
-    await wait_for(handled)
-    drawn: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-    app.call_after_refresh(lambda: drawn.done() or drawn.set_result(time.monotonic()))
-    return await drawn - began
+    try:
+        app._driver.send_message(event)
+        await wait_for(lambda: shown.done())
+        return shown.result() - began
+    finally:
+        del app._display  # the class's own again
 
 
 DIAL_CYCLES = 3
