@@ -10,6 +10,7 @@ from textual.geometry import Size
 from textual.screen import Screen
 
 from tui.service import Service
+from tui.widgets.compositor import LineCompositor
 
 if TYPE_CHECKING:
     from tui.app import HoldTheLineApp
@@ -27,6 +28,7 @@ class AppScreen(Screen[ResultType]):
         classes: str | None = None,
     ) -> None:
         super().__init__(name, id, classes)
+        self._compositor = LineCompositor()  # a key typed redraws only its line
         self._take_window_classes()
 
     _resumed_before = False

@@ -6,6 +6,8 @@ from typing import TypeVar
 
 from textual.screen import ModalScreen
 
+from tui.widgets.compositor import LineCompositor
+
 ResultType = TypeVar("ResultType")
 
 
@@ -17,3 +19,12 @@ class Dialog(ModalScreen[ResultType]):
     VERTICAL_BREAKPOINTS = [(0, "-h-short"), (16, "-h-tall")]
     """Below 16 lines a dialog loses its gaps and its buttons are one line high, so what it
     says and its buttons fit a 40x12 window."""
+
+    def __init__(
+        self,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 (Screen's own parameter name)
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name, id, classes)
+        self._compositor = LineCompositor()  # a key typed redraws only its line

@@ -1,0 +1,111 @@
+"""The line compositor draws exactly what Textual's own does, for any changed area, on
+every kind of screen; and a key typed in the live call renders only the widgets on its
+line."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from textual._compositor import Compositor
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.widget import Widget
+
+from tests.test_call_flow import REQUEST
+from tests.test_history import seed
+from tui.domain.clock import FrozenClock
+from tui.screens.call import CallScreen
+from tui.screens.history import HistoryScreen
+from tui.screens.home import HomeScreen
+from tui.screens.start_call import StartCallDialog
+from tui.store import Store
+from tui.widgets.compositor import LineCompositor
+
+
+def _drawn(screen: Screen[object], regions: list[Region], stock: bool) -> str:
+    """What the terminal is sent to redraw ``regions``, by either compositor."""
+    compositor = screen._compositor
+    assert isinstance(compositor, LineCompositor)
+    if stock:
+        compositor.__class__ = Compositor
+    try:
+        compositor._dirty_regions.clear()
+        compositor._dirty_regions.update(regions)
+        update = compositor.render_partial_update()
+        full = compositor.render_update(full=True)
+    finally:
+        compositor.__class__ = LineCompositor
+    assert update is not None and full is not None
+    console = screen.app.console
+    return update.render_segments(console) + "\n--full--\n" + full.render_segments(console)
+
+
+def _compare(screen: Screen[object], seed_value: int) -> None:
+    width, height = screen.app.size
+    rng = random.Random(seed_value)
+    widgets: list[Widget] = [w for w in screen.walk_children(Widget) if w.region.area]
+    cases: list[list[Region]] = [[w.region] for w in widgets]  # each widget, as it changes
+    for _ in range(40):  # any rectangles, several at once, some off the edge
+        count = rng.randint(1, 3)
+        cases.append([Region(rng.randint(-2, width), rng.randint(-2, height),
+                             rng.randint(1, width), rng.randint(1, 4)) for _ in range(count)])
+    for regions in cases:
+        inside = [r.intersection(Region(0, 0, width, height)) for r in regions]
+        inside = [r for r in inside if r.area]
+        if not inside:
+            continue
+        assert _drawn(screen, inside, stock=False) == _drawn(screen, inside, stock=True), \
+            (type(screen).__name__, inside)
+
+
+@pytest.mark.parametrize("size", [(40, 12), (80, 24), (160, 50)])
+async def test_every_screen_is_drawn_as_textual_draws_it(
+        make_app, store: Store, clock: FrozenClock, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    seed(store, clock)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        _compare(app.screen, 1)
+        await pilot.press("h")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        _compare(app.screen, 2)
+        await pilot.press("escape", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, StartCallDialog)
+        _compare(app.screen, 3)
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen)
+        await pilot.press(*"Dana")
+        await pilot.pause()
+        _compare(app.screen, 4)
+
+
+async def test_a_key_typed_in_the_call_renders_only_what_is_on_its_line(
+        make_app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    rendered: list[Widget] = []
+    render_lines = Widget.render_lines
+
+    def noting(self: Widget, crop: Region) -> list:  # type: ignore[type-arg]
+        rendered.append(self)
+        return render_lines(self, crop)
+
+    app = make_app(start=REQUEST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        field = app.focused
+        assert field is not None and field.id == "rep-name"
+        monkeypatch.setattr(Widget, "render_lines", noting)
+        screen = app.screen
+        screen._compositor._dirty_regions.add(field.region)
+        screen._compositor.render_partial_update()
+        on_its_line = {w for w in screen.walk_children(Widget)
+                       if w.region.overlaps(field.region) and w.display}
+        assert set(rendered) <= on_its_line | {screen}
+        assert field in rendered and len(rendered) <= 6  # Textual's own: 18
