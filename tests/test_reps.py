@@ -3,8 +3,11 @@ call recognises a rep seen before."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
+import threading
+import time
 from datetime import date
 
 from tui.domain.clock import FrozenClock
@@ -181,3 +184,65 @@ def _looked_through(records: list[RepRecord], organisation: str, rep: Rep,
         elif key[1] == "name" and key[2] in (n.casefold() for n in record.names):
             found.append(record)
     return found
+
+
+def test_the_rep_hints_stop_reading_when_asked_and_keep_what_they_read(
+        store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    clock = FrozenClock()
+    made = []
+    for number in range(20):
+        live = LiveCall.start(clock, "case-000000000001", "Health Connector")
+        live.current_rep.first_name = f"Rep{number}"
+        made.append(live.end("callback promised"))
+        store.save_call(made[-1], index=True)
+        clock.advance(3600)
+    store.flush()
+    service = Service(store, clock=clock)
+    read: list[str] = []
+    real_load = Store.load_call
+
+    def counted(self: Store, call_id: str):  # type: ignore[no-untyped-def]
+        read.append(call_id)
+        return real_load(self, call_id)
+
+    monkeypatch.setattr(Store, "load_call", counted)
+    service.rep_directory("Health Connector", stop=lambda: len(read) >= 7)
+    assert len(read) == 7  # stopped: no call read after
+    read.clear()
+    records = service.rep_directory("Health Connector")
+    assert len(read) == 13  # the seven read before were kept
+    fresh = Service(store, clock=clock).rep_directory("Health Connector")
+    assert [vars(r) for r in records] == [vars(r) for r in fresh]
+
+
+async def test_hanging_up_stops_the_rep_hints_reading(
+        make_app, store: Store, clock: FrozenClock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An organisation called many times: its earlier calls are read for the hints while the
+    call runs; the call ends at once, and the reading stops with it."""
+    for number in range(300):
+        live = LiveCall.start(clock, "case-000000000001", "Health Connector")
+        live.current_rep.first_name = f"Rep{number}"
+        store.save_call(live.end("callback promised"), index=True)
+        clock.advance(600)
+    store.flush()
+    read: list[str] = []
+    real_load = Store.load_call
+
+    def slow(self: Store, call_id: str):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is not threading.main_thread():
+            read.append(call_id)
+            time.sleep(0.01)  # 300 calls: 3 s of reading, on an old disk
+        return real_load(self, call_id)
+
+    monkeypatch.setattr(Store, "load_call", slow)
+    app = make_app(start=CallRequest("Coverage restricted", "Health Connector"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        deadline = time.monotonic() + 20
+        while not read and time.monotonic() < deadline:
+            await pilot.pause(0.01)
+        assert read, "the hints never started reading"
+        app.screen._ended(EndCallResult("resolved", ""))  # type: ignore[attr-defined]
+        await pilot.pause()
+        ended_at = len(read)
+        await asyncio.sleep(0.5)  # 50 more calls read by now, were it still reading
+        assert len(read) <= ended_at + 2 and len(read) < 300

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from tui.domain.holds import describe_correction
 from tui.domain.model import Call
@@ -219,9 +220,15 @@ Everything is saved to disk within a second while you type.
     def _load_reps(self) -> None:
         """Who the reps of this organisation were (hints only: a failure must never end
         the live call; it is said and the call goes on)."""
+        worker = get_current_worker()
         try:
             with self.htl.collector_paused():
-                records = self.service.rep_directory(self.session.call.organisation)
+                # Stopped when the call ends: an organisation called thousands of times
+                # took seconds to read, competing with whatever came next.
+                records = self.service.rep_directory(self.session.call.organisation,
+                                                     stop=lambda: worker.is_cancelled)
+                if worker.is_cancelled:
+                    return
                 found = RepIndex(records)  # here, not on the screen: thousands of reps
         except Exception as error:  # noqa: BLE001
             self.app.call_from_thread(self.htl.background_failed, "read earlier reps", error)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -102,10 +102,11 @@ class RepCalls:
         self._lock = threading.Lock()
         self._kept: dict[str, dict[str, tuple[CallSummary, Call]]] = {}
 
-    def calls(self, store: Store, organisation: str, rows: list[CallSummary]
-              ) -> Iterator[Call]:
+    def calls(self, store: Store, organisation: str, rows: list[CallSummary],
+              stop: Callable[[], bool] | None = None) -> Iterator[Call]:
         """The calls of ``rows`` (oldest first) as the rep directory reads them; a damaged
-        call file is skipped and named, as ``Store.readable_calls`` does."""
+        call file is skipped and named, as ``Store.readable_calls`` does. Ends early,
+        keeping what it read, once ``stop()`` is true (the call they were for has ended)."""
         key = " ".join(organisation.casefold().split())
         with self._lock:
             kept = self._kept.pop(key, {})
@@ -115,6 +116,8 @@ class RepCalls:
         present = set()
         polite = threading.current_thread() is not threading.main_thread()
         for row in rows:
+            if stop is not None and stop():
+                return  # what was read stays kept; nothing else is dropped
             present.add(row.id)
             known = kept.get(row.id)
             if known is not None and known[0] is row:
@@ -324,15 +327,17 @@ class Service:
         self.followups.overview(self.today())
 
     # -- reps -------------------------------------------------------------------------
-    def rep_directory(self, organisation: str | None = None) -> list[RepRecord]:
+    def rep_directory(self, organisation: str | None = None,
+                      stop: Callable[[], bool] | None = None) -> list[RepRecord]:
         """Every rep across calls, or only those of ``organisation`` (the live call's: only
-        its calls are read). Reads call files: run it in a worker."""
+        its calls are read; ``stop()`` true ends the reading early, with an incomplete
+        answer to discard). Reads call files: run it in a worker."""
         store = self.ctx.store
         claims = [claim for case in store.list_cases() for claim in case.claims]
         if organisation is not None:  # each dial: the calls read before are kept
             rows = [row for row in store.call_summaries()
                     if same_organisation(row.organisation, organisation)]
-            return directory(self._rep_calls.calls(store, organisation, rows), claims,
+            return directory(self._rep_calls.calls(store, organisation, rows, stop), claims,
                              self.today(), oldest_first=True)
         # Streamed, oldest first: one call in memory at a time, however long the history.
         # A damaged call file is skipped and named (the app offers its backup).
