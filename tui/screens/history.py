@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
+from textual.worker import get_current_worker
 
 from tui.domain.model import Call, CallSummary
 from tui.domain.search import call_search_text, locate, match_spans, search_terms
@@ -171,9 +172,12 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         """Read every call file in the background: what to search, what to count."""
         texts: dict[str, str] = {}
         figures: list[CallFigures] = []
+        worker = get_current_worker()
         try:
             with self.htl.collector_paused():
                 for item in self.service.calls.searchable(self.titles, self.service.today()):
+                    if worker.is_cancelled:
+                        return  # the history was left: reading on would slow what came next
                     texts[item.call_id] = item.text
                     figures.append(item.figures)
                 counted = grouped(figures)  # the statistics, counted here rather than on `t`

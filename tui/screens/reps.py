@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Input, Static
+from textual.worker import get_current_worker
 
 from tui.domain.reps import RepRecord
 from tui.domain.search import normalise
@@ -67,12 +68,14 @@ into the table; the highlighted rep's record shows below.
 
     @work(thread=True, exclusive=True, group="reps-load", exit_on_error=False)
     def load(self) -> None:
-        try:
-            records = self.service.rep_directory()
+        worker = get_current_worker()
+        try:  # every call is read: stopped if the screen is left first
+            records = self.service.rep_directory(stop=lambda: worker.is_cancelled)
         except Exception as error:  # noqa: BLE001 - a damaged file: say so, keep the app
             self.app.call_from_thread(self.htl.background_failed, "read the reps", error)
             return
-        self.app.call_from_thread(self._loaded, records)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._loaded, records)
 
     def _loaded(self, records: list[RepRecord]) -> None:
         self.records = records

@@ -85,6 +85,14 @@ class CallsPerCase:
             self._per_case[case_id] = (len(starts), max(starts, default=None))
 
 
+def _until(calls: Iterator[Call], stop: Callable[[], bool] | None) -> Iterator[Call]:
+    """``calls`` until ``stop()`` is true."""
+    for call in calls:
+        if stop is not None and stop():
+            return
+        yield call
+
+
 class RepCalls:
     """What the rep hints read of an organisation's earlier calls, kept per call for as
     long as its index row stays the same (a call's row is replaced whenever the call is
@@ -342,7 +350,7 @@ class Service:
         # Streamed, oldest first: one call in memory at a time, however long the history.
         # A damaged call file is skipped and named (the app offers its backup).
         calls = store.readable_calls(store.call_summaries())
-        return directory(calls, claims, self.today(), oldest_first=True)
+        return directory(_until(calls, stop), claims, self.today(), oldest_first=True)
 
     # -- who is asking ---------------------------------------------------------------
     def profile(self) -> Profile:
