@@ -21,6 +21,19 @@ from tui.store import Store
 TODAY = date(2026, 11, 30)
 
 
+def _counted_loads(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The ids of the calls read from their files from now on, in order."""
+    read: list[str] = []
+    real_load = Store.load_call
+
+    def counted(self: Store, call_id: str):  # type: ignore[no-untyped-def]
+        read.append(call_id)
+        return real_load(self, call_id)
+
+    monkeypatch.setattr(Store, "load_call", counted)
+    return read
+
+
 def screen_text(app) -> str:  # type: ignore[no-untyped-def]
     return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
 
@@ -101,14 +114,7 @@ def test_the_rep_hints_read_only_the_calls_saved_since_the_last_dial(
         store.save_call(made[-1], index=True)
         clock.advance(3600)
     kept = Service(store, clock=clock)
-    read: list[str] = []
-    real_load = Store.load_call
-
-    def counted(self: Store, call_id: str):  # type: ignore[no-untyped-def]
-        read.append(call_id)
-        return real_load(self, call_id)
-
-    monkeypatch.setattr(Store, "load_call", counted)
+    read = _counted_loads(monkeypatch)
 
     def fresh() -> list[object]:
         return [vars(r) for r in Service(store, clock=clock).rep_directory("health connector")]
@@ -198,14 +204,7 @@ def test_the_rep_hints_stop_reading_when_asked_and_keep_what_they_read(
         clock.advance(3600)
     store.flush()
     service = Service(store, clock=clock)
-    read: list[str] = []
-    real_load = Store.load_call
-
-    def counted(self: Store, call_id: str):  # type: ignore[no-untyped-def]
-        read.append(call_id)
-        return real_load(self, call_id)
-
-    monkeypatch.setattr(Store, "load_call", counted)
+    read = _counted_loads(monkeypatch)
     service.rep_directory("Health Connector", stop=lambda: len(read) >= 7)
     assert len(read) == 7  # stopped: no call read after
     read.clear()

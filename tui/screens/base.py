@@ -18,7 +18,21 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 
 
-class AppScreen(Screen[ResultType]):
+class LineDrawnScreen(Screen[ResultType]):
+    """A screen whose updates draw only the lines that changed (``LineCompositor``): a key
+    typed redraws its line, not every widget of the screen. Every screen and dialog."""
+
+    def __init__(
+        self,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 (Screen's own parameter name)
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name, id, classes)
+        self._compositor = LineCompositor()
+
+
+class AppScreen(LineDrawnScreen[ResultType]):
     """A screen of Hold the Line: it shows what the service says and forwards requests."""
 
     def __init__(
@@ -28,7 +42,6 @@ class AppScreen(Screen[ResultType]):
         classes: str | None = None,
     ) -> None:
         super().__init__(name, id, classes)
-        self._compositor = LineCompositor()  # a key typed redraws only its line
         self._take_window_classes()
 
     _resumed_before = False
