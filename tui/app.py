@@ -204,9 +204,10 @@ class HoldTheLineApp(TypeAheadApp[None]):
         gc.enable()
         if self._later_sheets:
             self.set_timer(LATER_SHEETS_AFTER, self._read_later_sheets)
-        if self.service.rows_to_read():  # a long history: home was made from its digests
-            self.run_worker(self._finish_loading, thread=True, group="read-rows",
-                            exit_on_error=False)
+        # A long history: home was made from the digests, and the rows are read now. In
+        # any case what home makes from every row is made here, not after the first call.
+        self.run_worker(self._finish_loading, thread=True, group="read-rows",
+                        exit_on_error=False)
 
     def _read_later_sheets(self) -> None:
         """The other screens' styles (see ``CSS_PATH``): parsed, with no restyle, as

@@ -169,8 +169,13 @@ reps, notes and timer; the time the app was closed is kept apart.
         cases_table.focus()
 
     def on_screen_resume(self) -> None:
-        """Shown first, and again after every call: reload the lists."""
-        self.refresh_lists()
+        """Shown first, and again after every call: reload the lists. Not while a full
+        screen covers it (``holdtheline call`` opens the call over it at once): they are
+        reloaded when it shows, and building them from a long history first delayed the
+        call by a second."""
+        top = self.app.screen
+        if top is self or top.styles.background.a < 1:  # a dialog shows home through it
+            self.refresh_lists()
 
     def refresh_lists(self) -> None:
         """Reload every list from the service."""
