@@ -152,7 +152,7 @@ async def press_until(app: Any, key: str, handled: Any) -> float:
     display = app._display
 
     def written(screen: Any, update: Any) -> None:
-        ready = not shown.done() and handled()  # the frame was made after the change
+        ready = update is not None and not shown.done() and handled()  # made after it
         display(screen, update)
         if ready:
             shown.set_result(time.monotonic())

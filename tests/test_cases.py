@@ -469,7 +469,40 @@ async def test_broken_promises_of_many_organisations_fit_in_two_lines(
         await pilot.pause()
         text = " ".join(_export_text(app).split())
         assert "Office L 8" in text and "in all" not in text
-        await pilot.resize_terminal(40, 12)
-        await pilot.pause()
-        assert app.screen.query_one("#followups-title").size.height <= 5
-        assert "more (" in " ".join(_export_text(app).split())
+        for width, height in ((80, 24), (63, 20), (40, 12)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            heading = 1 if width >= 60 else 2  # "Follow-ups  (space marks done, …)"
+            assert app.screen.query_one("#followups-title").size.height <= heading + 2
+            shown = " ".join(_export_text(app).split())
+            assert ("in all; Statistics: h, then t)" in shown if width >= 60
+                    else f"Broken promises: {total} across 13 organisations" in shown)
+
+
+def test_the_broken_promises_line_is_two_lines_at_most_whatever_the_names() -> None:
+    """Every width from 30 to 200 cells, with names long, wide (CJK), hostile, and a
+    thousand organisations: two lines, the worst first, the rest counted, never cut."""
+    from rich.console import Console
+
+    from tui.screens.home import broken_promises
+
+    console = Console(width=300)
+    kinds = {
+        "long": {f"Organisation with a very long official name number {n}": 40 - n % 30
+                 for n in range(25)},
+        "wide": {f"{'保険会社' * 12}{n}": 30 - n for n in range(12)},
+        "hostile": {"[bold]x[/] \x1b[31m\u202e evil": 3, "\n\t": 2, "ok": 1},
+        "many": {f"Office {n:04}": 1 + n % 7 for n in range(1000)},
+    }
+    where = "Statistics: h, then t"
+    for name, counts in kinds.items():
+        total = sum(counts.values())
+        for width in range(30, 201):
+            text = broken_promises(counts, width, console, where)
+            lines = text.wrap(console, width)
+            assert len(lines) <= 2, (name, width, [line.plain for line in lines])
+            plain = text.plain
+            if f"{total:,} " in plain:  # some counted: the total and how many more
+                assert f"in all; {where})" in plain or f"{len(counts)} organisations" in plain
+            else:
+                assert len(counts) == plain.count(",") + 1, (name, width)  # all of them

@@ -35,6 +35,19 @@ def _count_reparses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counted
 
 
+def _sheets_at_first_paint(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The sheets read when the app's first frame is drawn (filled in then)."""
+    at_first_paint: list[set[str]] = []
+    first_paint_done = HoldTheLineApp._first_paint_done
+
+    def noting(self: HoldTheLineApp) -> None:
+        at_first_paint.append(_sheets(self))
+        first_paint_done(self)
+
+    monkeypatch.setattr(HoldTheLineApp, "_first_paint_done", noting)
+    return at_first_paint
+
+
 def _history_styled(app: HoldTheLineApp) -> bool:
     """history.tcss applied: the match line's padding (Textual's default has none)."""
     match = app.screen.query_one("#history-match", Static)
@@ -44,14 +57,7 @@ def _history_styled(app: HoldTheLineApp) -> bool:
 async def test_home_first_then_every_sheet_and_no_screen_parses_again(
         make_app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     reparses = _count_reparses(monkeypatch)
-    at_first_paint: list[set[str]] = []
-    first_paint_done = HoldTheLineApp._first_paint_done
-
-    def noting(self: HoldTheLineApp) -> None:
-        at_first_paint.append(_sheets(self))
-        first_paint_done(self)
-
-    monkeypatch.setattr(HoldTheLineApp, "_first_paint_done", noting)
+    at_first_paint = _sheets_at_first_paint(monkeypatch)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: bool(at_first_paint), what="the first frame")
@@ -81,8 +87,9 @@ async def test_a_screen_opened_before_the_other_sheets_is_styled_all_the_same(
 
 
 async def test_an_app_that_starts_elsewhere_reads_every_sheet_first(
-        make_app) -> None:  # type: ignore[no-untyped-def]
+        make_app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    at_first_paint = _sheets_at_first_paint(monkeypatch)
     app = make_app(ask_to_start=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert _sheets(app) == EVERY_SHEET
+        await wait_until(pilot, lambda: bool(at_first_paint), what="the first frame")
+        assert at_first_paint == [EVERY_SHEET]

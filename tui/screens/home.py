@@ -16,7 +16,7 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Header, Static
 
 from tui.domain.model import INTERRUPTED
-from tui.domain.text import visible
+from tui.domain.text import plural, visible
 from tui.domain.timefmt import format_duration, format_when
 from tui.screens.base import AppScreen
 from tui.service import CaseRow, HomeView, ServiceError
@@ -28,7 +28,7 @@ CASE_ROWS = 60
 BROKEN_LINES = 2
 """Lines the broken promises take at most above the follow-ups (the rest are counted)."""
 BROKEN_NAME = 36
-"""Characters of an organisation's name shown in that line (longer ones end in …)."""
+"""Cells of an organisation's name shown in that line (longer ones end in …)."""
 
 
 def cell(text: str) -> Text:
@@ -36,34 +36,51 @@ def cell(text: str) -> Text:
     return Text(visible(text), no_wrap=True, overflow="ellipsis")
 
 
-def broken_promises(counts: Mapping[str, int], width: int, console: Console) -> Text:
+def broken_promises(counts: Mapping[str, int], width: int, console: Console,
+                    where: str) -> Text:
     """Broken promises per organisation, most first, in ``BROKEN_LINES`` lines of
-    ``width``: the organisations that fit, then how many more and the total (the
-    statistics list every one), so a long history never pushes the lists off screen."""
+    ``width`` cells: the organisations that fit, then how many more, the total and
+    ``where`` the statistics list every one; so a long history never pushes the lists
+    off screen."""
     most_first = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-    parts = [f"{_cut(visible(org), BROKEN_NAME)} {count}" for org, count in most_first]
+    names = [f"{_cut(visible(org), BROKEN_NAME)} {count}" for org, count in most_first]
     total = sum(counts.values())
     label = "Broken promises: "
-    shown = len(parts)
-    while shown > 1:
-        line = label + ", ".join(parts[:shown]) + _more(len(parts) - shown, total)
-        if len(Text(line).wrap(console, max(width, 1))) <= BROKEN_LINES:
-            break
-        shown -= 1
+
+    def said(shown: int) -> str:
+        hidden = len(names) - shown
+        if not hidden:
+            return ", ".join(names)
+        if shown < 0:  # (a narrow window)
+            return f"{total:,} across {plural(len(names), 'organisation')}"
+        if not shown:
+            return f"{total:,} across {plural(len(names), 'organisation')} ({where})"
+        return ", ".join(names[:shown]) + f" and {hidden} more ({total:,} in all; {where})"
+
+    def fits(shown: int) -> bool:
+        line = Text(label + said(shown))
+        return (line.cell_len <= BROKEN_LINES * width  # (a quick no first)
+                and len(line.wrap(console, max(width, 1))) <= BROKEN_LINES)
+
+    if fits(len(names)):
+        shown = len(names)
+    elif not fits(0):
+        shown = -1
+    else:  # upwards: each text tried is about two lines long, however many there are
+        shown = 0
+        while shown < len(names) - 1 and fits(shown + 1):
+            shown += 1
     text = Text()
     text.append(label, style="bold red")
-    text.append(", ".join(parts[:shown]) + _more(len(parts) - shown, total))
+    text.append(said(shown))
     return text
 
 
 def _cut(text: str, most: int) -> str:
-    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
-
-
-def _more(hidden: int, total: int) -> str:
-    if not hidden:
-        return ""
-    return f" and {hidden} more ({total:,} in all; Statistics: h, then t)"
+    """``text`` in at most ``most`` cells (wide characters count two), ending in …"""
+    shown = Text(text)
+    shown.truncate(most, overflow="ellipsis")
+    return shown.plain
 
 
 class HomeScreen(AppScreen[None]):
@@ -256,13 +273,20 @@ reps, notes and timer; the time the app was closed is kept apart.
         self._show_broken()
 
     def _show_broken(self) -> None:
-        """The follow-ups' title, with the broken promises fitted to the window's width."""
+        """The follow-ups' title, with the broken promises fitted to its width."""
         heading = self._followups_heading.copy()
+        title = self.query_one("#followups-title", Static)
         if self._broken:
+            body = self.query_one("#home-body")
+            width = (self.size.width or self.app.size.width) - body.styles.gutter.width \
+                - title.styles.gutter.width  # the title's text, inside both paddings
+            history = (self.htl.keys_for("history") or [""])[0]
+            stats = (self.htl.keys_for("history-stats") or [""])[0]
+            where = (f"Statistics: {history}, then {stats}" if history and stats
+                     else "Statistics, in the history")
             heading.append("\n")
-            heading.append_text(broken_promises(self._broken, self.app.size.width - 2,
-                                                self.app.console))
-        self.query_one("#followups-title", Static).update(heading)
+            heading.append_text(broken_promises(self._broken, width, self.app.console, where))
+        title.update(heading)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._broken:
