@@ -495,6 +495,11 @@ def test_the_broken_promises_line_is_two_lines_at_most_whatever_the_names() -> N
         "many": {f"Office {n:04}": 1 + n % 7 for n in range(1000)},
     }
     where = "Statistics: h, then t"
+    two = {"Massachusetts Health Connector": 3,
+           "Massachusetts Governor's Office of Constituent Services": 1}
+    assert broken_promises(two, 96, console, where).plain == (  # in full when they fit
+        "Broken promises: Massachusetts Health Connector 3, Massachusetts Governor's Office "
+        "of Constituent Services 1")
     for name, counts in kinds.items():
         total = sum(counts.values())
         for width in range(30, 201):

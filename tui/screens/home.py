@@ -43,9 +43,13 @@ def broken_promises(counts: Mapping[str, int], width: int, console: Console,
     ``where`` the statistics list every one; so a long history never pushes the lists
     off screen."""
     most_first = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-    names = [f"{_cut(visible(org), BROKEN_NAME)} {count}" for org, count in most_first]
     total = sum(counts.values())
     label = "Broken promises: "
+    names = [f"{visible(org)} {count}" for org, count in most_first]
+    whole = Text(label + ", ".join(names))
+    if whole.cell_len > BROKEN_LINES * width or len(whole.wrap(console, max(width, 1))) \
+            > BROKEN_LINES:  # not every name in full: each cut, and those that fit
+        names = [f"{_cut(visible(org), BROKEN_NAME)} {count}" for org, count in most_first]
 
     def said(shown: int) -> str:
         hidden = len(names) - shown
