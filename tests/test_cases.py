@@ -462,7 +462,7 @@ async def test_broken_promises_of_many_organisations_fit_in_two_lines(
         assert title.size.height <= 3  # "Follow-ups" and two lines
         text = " ".join(_export_text(app).split())
         assert f"Broken promises: {long_name[:35]}… 20" in text
-        assert f"more ({total:,} in all; Statistics: h, then t)" in text
+        assert f"more ({total:,} in all: History, then Stats)" in text
         assert "Office L" not in text
         assert "Recent calls" in text  # not pushed off the screen
         await pilot.resize_terminal(200, 40)
@@ -475,7 +475,7 @@ async def test_broken_promises_of_many_organisations_fit_in_two_lines(
             heading = 1 if width >= 60 else 2  # "Follow-ups  (space marks done, …)"
             assert app.screen.query_one("#followups-title").size.height <= heading + 2
             shown = " ".join(_export_text(app).split())
-            assert ("in all; Statistics: h, then t)" in shown if width >= 60
+            assert ("in all: History, then Stats)" in shown if width >= 60
                     else f"Broken promises: {total} across 13 organisations" in shown)
 
 
@@ -494,7 +494,7 @@ def test_the_broken_promises_line_is_two_lines_at_most_whatever_the_names() -> N
         "hostile": {"[bold]x[/] \x1b[31m\u202e evil": 3, "\n\t": 2, "ok": 1},
         "many": {f"Office {n:04}": 1 + n % 7 for n in range(1000)},
     }
-    where = "Statistics: h, then t"
+    where = "History, then Stats"
     two = {"Massachusetts Health Connector": 3,
            "Massachusetts Governor's Office of Constituent Services": 1}
     assert broken_promises(two, 96, console, where).plain == (  # in full when they fit
@@ -508,6 +508,6 @@ def test_the_broken_promises_line_is_two_lines_at_most_whatever_the_names() -> N
             assert len(lines) <= 2, (name, width, [line.plain for line in lines])
             plain = text.plain
             if f"{total:,} " in plain:  # some counted: the total and how many more
-                assert f"in all; {where})" in plain or f"{len(counts)} organisations" in plain
+                assert f"in all: {where})" in plain or f"{len(counts)} organisations" in plain
             else:
                 assert len(counts) == plain.count(",") + 1, (name, width)  # all of them

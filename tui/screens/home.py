@@ -59,7 +59,7 @@ def broken_promises(counts: Mapping[str, int], width: int, console: Console,
             return f"{total:,} across {plural(len(names), 'organisation')}"
         if not shown:
             return f"{total:,} across {plural(len(names), 'organisation')} ({where})"
-        return ", ".join(names[:shown]) + f" and {hidden} more ({total:,} in all; {where})"
+        return ", ".join(names[:shown]) + f" and {hidden} more ({total:,} in all: {where})"
 
     def fits(shown: int) -> bool:
         line = Text(label + said(shown))
@@ -284,12 +284,11 @@ reps, notes and timer; the time the app was closed is kept apart.
             body = self.query_one("#home-body")
             width = (self.size.width or self.app.size.width) - body.styles.gutter.width \
                 - title.styles.gutter.width  # the title's text, inside both paddings
-            history = (self.htl.keys_for("history") or [""])[0]
-            stats = (self.htl.keys_for("history-stats") or [""])[0]
-            where = (f"Statistics: {history}, then {stats}" if history and stats
-                     else "Statistics, in the history")
+            # Named as the footers name them (History, then Stats): the keys may be
+            # remapped, and finding them imports every screen (120 ms of the start).
             heading.append("\n")
-            heading.append_text(broken_promises(self._broken, width, self.app.console, where))
+            heading.append_text(broken_promises(self._broken, width, self.app.console,
+                                                "History, then Stats"))
         title.update(heading)
 
     def on_resize(self, event: events.Resize) -> None:
