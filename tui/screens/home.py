@@ -22,6 +22,7 @@ from tui.screens.base import AppScreen
 from tui.service import CaseRow, HomeView, ServiceError
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.quick_table import QuickTable
+from tui.widgets.shown import update_static
 
 CASE_ROWS = 60
 """Cases added to the table at a time (see ``HomeScreen._add_case_rows``)."""
@@ -289,7 +290,7 @@ reps, notes and timer; the time the app was closed is kept apart.
             heading.append("\n")
             heading.append_text(broken_promises(self._broken, width, self.app.console,
                                                 "History, then Stats"))
-        title.update(heading)
+        update_static(title, heading)  # (a resize to the same width changes nothing)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._broken:
