@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests.pilot_helpers import wait_until
 from tui.domain.clock import FrozenClock
 from tui.domain.live import LiveCall
 from tui.screens.history import HistoryScreen
@@ -54,8 +55,11 @@ async def test_leaving_a_screen_stops_its_reading(
         while not read and time.monotonic() < deadline:
             await pilot.pause(0.01)
         assert isinstance(app.screen, screen_type) and read, "the reading never started"
+        reading = [worker for worker in app.workers if worker.node is app.screen]
+        assert reading
         await pilot.press("escape")
-        await pilot.pause()
+        await wait_until(pilot, lambda: all(worker.is_cancelled for worker in reading),
+                         what="the screen's worker cancelled as it goes")
         assert isinstance(app.screen, HomeScreen)
         left_at = len(read)
         await asyncio.sleep(0.5)  # 50 more calls read by now, were it still reading

@@ -164,6 +164,10 @@ async def test_what_the_terminal_shows_is_a_fresh_full_drawing_at_every_step(
     monkeypatch.setattr(App, "_display", sent)
 
     def same(app: Any, step: str) -> None:
+        # What changed since the last frame (a cursor blinking, a clock) is drawn and sent
+        # now, as the next tick would: the terminal is then up to date, not a frame behind.
+        for screen in [*app._background_screens, app.screen]:
+            screen._on_timer_update()
         fresh = _Terminal()
         fresh.apply(app.screen._compositor.render_update(
             full=True, screen_stack=app._background_screens))

@@ -10,6 +10,7 @@ import threading
 import time
 from datetime import date
 
+from tests.pilot_helpers import wait_until
 from tui.domain.clock import FrozenClock
 from tui.domain.live import LiveCall
 from tui.domain.model import Claim, Rep
@@ -240,8 +241,11 @@ async def test_hanging_up_stops_the_rep_hints_reading(
         while not read and time.monotonic() < deadline:
             await pilot.pause(0.01)
         assert read, "the hints never started reading"
+        reading = [worker for worker in app.workers if worker.group == "call-reps"]
+        assert reading
         app.screen._ended(EndCallResult("resolved", ""))  # type: ignore[attr-defined]
-        await pilot.pause()
+        await wait_until(pilot, lambda: all(worker.is_cancelled for worker in reading),
+                         what="the hints' worker cancelled as the call ends")
         ended_at = len(read)
         await asyncio.sleep(0.5)  # 50 more calls read by now, were it still reading
         assert len(read) <= ended_at + 2 and len(read) < 300
