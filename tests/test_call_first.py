@@ -52,4 +52,5 @@ async def test_home_under_the_start_dialog_is_made_at_once(
         await pilot.pause()
         home = app.screen_stack[1]
         assert isinstance(home, HomeScreen) and app.screen is not home
-        assert home.query_one("#calls-table", DataTable).row_count == 3  # seen, dimmed
+        calls = home.query_one("#calls-table", DataTable)
+        await wait_until(pilot, lambda: calls.row_count == 3, what="home's calls, dimmed")
