@@ -110,11 +110,12 @@ class RepCalls:
         self._lock = threading.Lock()
         self._kept: dict[str, dict[str, tuple[CallSummary, Call]]] = {}
 
-    def calls(self, store: Store, organisation: str, rows: list[CallSummary],
-              stop: Callable[[], bool] | None = None) -> Iterator[Call]:
+    def calls(self, store: Store, organisation: str, rows: list[CallSummary]
+              ) -> Iterator[Call]:
         """The calls of ``rows`` (oldest first) as the rep directory reads them; a damaged
-        call file is skipped and named, as ``Store.readable_calls`` does. Ends early,
-        keeping what it read, once ``stop()`` is true (the call they were for has ended)."""
+        call file is skipped and named, as ``Store.readable_calls`` does. A reader that
+        stops taking them part-way keeps what was read, and drops nothing (what is no
+        longer this organisation's is dropped only at the end)."""
         key = " ".join(organisation.casefold().split())
         with self._lock:
             kept = self._kept.pop(key, {})
@@ -124,8 +125,6 @@ class RepCalls:
         present = set()
         polite = threading.current_thread() is not threading.main_thread()
         for row in rows:
-            if stop is not None and stop():
-                return  # what was read stays kept; nothing else is dropped
             present.add(row.id)
             known = kept.get(row.id)
             if known is not None and known[0] is row:
@@ -345,8 +344,8 @@ class Service:
         if organisation is not None:  # each dial: the calls read before are kept
             rows = [row for row in store.call_summaries()
                     if same_organisation(row.organisation, organisation)]
-            return directory(self._rep_calls.calls(store, organisation, rows, stop), claims,
-                             self.today(), oldest_first=True)
+            calls = self._rep_calls.calls(store, organisation, rows)
+            return directory(_until(calls, stop), claims, self.today(), oldest_first=True)
         # Streamed, oldest first: one call in memory at a time, however long the history.
         # A damaged call file is skipped and named (the app offers its backup).
         calls = store.readable_calls(store.call_summaries())
