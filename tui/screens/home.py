@@ -47,10 +47,6 @@ def broken_promises(counts: Mapping[str, int], width: int, console: Console,
     total = sum(counts.values())
     label = "Broken promises: "
     names = [f"{visible(org)} {count}" for org, count in most_first]
-    whole = Text(label + ", ".join(names))
-    if whole.cell_len > BROKEN_LINES * width or len(whole.wrap(console, max(width, 1))) \
-            > BROKEN_LINES:  # not every name in full: each cut, and those that fit
-        names = [f"{_cut(visible(org), BROKEN_NAME)} {count}" for org, count in most_first]
 
     def said(shown: int) -> str:
         hidden = len(names) - shown
@@ -67,14 +63,14 @@ def broken_promises(counts: Mapping[str, int], width: int, console: Console,
         return (line.cell_len <= BROKEN_LINES * width  # (a quick no first)
                 and len(line.wrap(console, max(width, 1))) <= BROKEN_LINES)
 
-    if fits(len(names)):
-        shown = len(names)
-    elif not fits(0):
-        shown = -1
-    else:  # upwards: each text tried is about two lines long, however many there are
-        shown = 0
-        while shown < len(names) - 1 and fits(shown + 1):
-            shown += 1
+    shown = len(names)
+    if not fits(shown):  # not every name in full: each cut, and those that fit
+        names = [f"{_cut(visible(org), BROKEN_NAME)} {count}" for org, count in most_first]
+        if not fits(shown):
+            shown = 0 if fits(0) else -1  # (-1: not even the total and where to look)
+            # Upwards: each text tried is about two lines long, however many there are.
+            while 0 <= shown < len(names) - 1 and fits(shown + 1):
+                shown += 1
     text = Text()
     text.append(label, style="bold red")
     text.append(said(shown))
