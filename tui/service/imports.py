@@ -21,7 +21,6 @@ from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -66,14 +65,8 @@ MAX_IMPORT_BYTES = 1024 * 1024 * 1024
 
 NOTHING = "nothing was imported"
 _RECORDS = {"cases": Case, "calls": Call}
-
-
-@cache
-def _decoder(kind: str) -> msgspec.json.Decoder[Any]:
-    """The typed decoder of a record kind, made on first use (~4 ms: kept out of start-up)."""
-    return msgspec.json.Decoder(_RECORDS[kind])
-
-
+_DECODERS: dict[str, msgspec.json.Decoder[Any]] = {
+    "cases": msgspec.json.Decoder(Case), "calls": msgspec.json.Decoder(Call)}
 _HEAD_TYPES: dict[str, Any] = {"format": str, "schema_version": object, "app_version": str,
                                "exported_at": str, "profile": Profile | None}
 """The export's other members, as ``holdtheline export`` writes them (others are ignored)."""
@@ -184,7 +177,7 @@ def _decode(kind: str, text: bytes, where: str, version: int) -> Any:
     """The record (or other member) in ``text``, typed and checked; ``ServiceError``."""
     try:
         if kind in _RECORDS and version == SCHEMA_VERSION:
-            return _decoder(kind).decode(text)
+            return _DECODERS[kind].decode(text)
         if kind in _RECORDS or kind == "profile":
             data = msgspec.json.decode(text)
             if isinstance(data, dict) and version < SCHEMA_VERSION:
