@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import sys
@@ -30,7 +31,7 @@ from tui.domain.clock import FrozenClock
 from tui.domain.text import without_surrogates
 from tui.service import CallRequest, EndCallResult, Service, ServiceError
 from tui.store import Store
-from tui.terminal import PasteGuard
+from tui.terminal import PasteGuard, TerminalInput
 from tui.widgets.text_field import SURROGATES_REPLACED
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -223,6 +224,72 @@ def test_a_paste_with_an_end_marker_never_becomes_keys() -> None:
     # A key typed by a person, later, is a key again.
     later = guard.filter(events.Key("ctrl+q", "\x11"), now + 0.5)
     assert isinstance(later, events.Key)
+
+
+PASTED_AS_IS = [
+    "Ref \x1b[31mTK-99\x1b[0m done",  # copied from a coloured terminal
+    "ends with a lone escape \x1b",
+    "two \x1b\x1b[A arrows \x1b[B\x1bOA and a title \x1b]0;x\x07",
+    "a start inside \x1b[200~ is text",
+    "almost an end \x1b[201 \x1b[20 \x1b[2",
+    "noncharacters \ufdd0\ufdd1\ufdd1\ufdd0 kept",
+    "é 漢字 👨\u200d👩 \x1b[1;5A",
+    "\x1b",
+]
+
+
+def _through_the_terminal(raw: bytes, cuts: list[int]) -> list[events.Event]:
+    """What the app receives for ``raw`` read in pieces split at ``cuts``."""
+    terminal = TerminalInput()
+    bounds = [0, *cuts, len(raw)]
+    received: list[events.Event] = []
+    for start, end in itertools.pairwise(bounds):
+        received.extend(terminal.feed(raw[start:end]))  # type: ignore[arg-type]
+    return received
+
+
+@pytest.mark.parametrize("pasted", PASTED_AS_IS)
+def test_a_paste_holding_escapes_arrives_whole_and_before_the_next_key(pasted: str) -> None:
+    """Textual's parser read an ESC inside a paste as the start of a key and never put
+    it back: the text from the first ESC on was lost or arrived as keys, before the
+    pasted text. However the terminal's reads cut it, the paste now arrives as one
+    text, exactly as pasted, and the key typed after it is a key."""
+    from textual._xterm_parser import XTermParser
+
+    raw = f"\x1b[200~{pasted}\x1b[201~x".encode()
+    stock = list(XTermParser().feed(raw.decode()))
+    pastes = [e.text for e in stock if isinstance(e, events.Paste)]
+    if "\x1b" in pasted:  # what Textual does
+        assert pastes != [pasted] or not isinstance(stock[0], events.Paste)
+    for cut in range(len(raw) + 1):
+        for cuts in ([cut], [cut, min(cut + 3, len(raw))]):
+            received = _through_the_terminal(raw, sorted(set(cuts)))
+            assert len(received) == 2, (cuts, received)
+            assert isinstance(received[0], events.Paste) and received[0].text == pasted, cuts
+            assert isinstance(received[1], events.Key) and received[1].key == "x", cuts
+
+
+def test_keys_outside_a_paste_are_unchanged_and_escape_is_not_held() -> None:
+    """Only text inside a paste is marked: arrows, alt+keys and a lone Escape (which
+    must not wait for more input) are read as Textual reads them."""
+    import time as clock
+
+    from textual._xterm_parser import XTermParser
+
+    keys = b"\x1b[Aa\x1bb\x1b[1;5C\xef\xb7\x90\x1b[200~p\x1b[201~\x1b[B"
+    ours = [(type(e).__name__, getattr(e, "key", getattr(e, "text", None)))
+            for e in _through_the_terminal(keys, [3, 9])]
+    stock = [(type(e).__name__, getattr(e, "key", getattr(e, "text", None)))
+             for e in XTermParser().feed(keys.decode())]
+    assert ours == stock and ("Paste", "p") in ours and ours[0] == ("Key", "up")
+    terminal = TerminalInput()
+    assert list(terminal.feed(b"\x1b")) == []
+    deadline = clock.monotonic() + 10
+    escape: list[events.Event] = []
+    while not escape and clock.monotonic() < deadline:
+        escape = list(terminal.tick())  # type: ignore[arg-type]
+        clock.sleep(0.01)
+    assert [e.key for e in escape if isinstance(e, events.Key)] == ["escape"]
 
 
 @pytest.mark.slow

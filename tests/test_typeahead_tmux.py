@@ -82,6 +82,8 @@ def test_a_whole_call_typed_in_one_burst_lands_in_order(
 
 
 PASTE = "Reference from the letter:\nTK-4471-88\nconfirmation BP7731-5520"
+COLOURED = "Copied from the portal's terminal:\n\x1b[1;31mDENIED\x1b[0m code \x1b[4mCO-197\x1b[0m"
+"""Text copied from a coloured terminal: Textual's parser lost it from the first ESC."""
 
 
 def test_a_pasted_block_is_one_note_and_a_huge_one_is_refused(
@@ -95,6 +97,9 @@ def test_a_pasted_block_is_one_note_and_a_huge_one_is_refused(
     tmux.run("set-buffer", "-b", "block", PASTE)
     tmux.run("paste-buffer", "-p", "-d", "-b", "block", "-t", session)
     tmux.wait_for(session, "TK-4471-88", what="the pasted note in the log")
+    tmux.run("set-buffer", "-b", "coloured", COLOURED)
+    tmux.run("paste-buffer", "-p", "-d", "-b", "coloured", "-t", session)
+    tmux.wait_for(session, "CO-197", what="the pasted escapes, shown as text, in the log")
 
     huge = tmp_path / "huge.txt"
     huge.write_text(("x" * 99 + "\n") * 10_000)  # 1 MB of lines
@@ -112,5 +117,5 @@ def test_a_pasted_block_is_one_note_and_a_huge_one_is_refused(
     assert tmux.wait_exit(session, timeout=30) == (0, None)
 
     call = _only_call(export_json(holdtheline_binary(), tmux.env, data_dir))
-    assert [n["text"] for n in call["notes"]] == [PASTE, "after the paste"]
+    assert [n["text"] for n in call["notes"]] == [PASTE, COLOURED, "after the paste"]
     assert all("xxxx" not in n["text"] for n in call["notes"])
