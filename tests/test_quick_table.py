@@ -100,3 +100,35 @@ async def test_rows_shown_again_at_other_places_draw_as_datatable() -> None:
                 slow = DataTable._render_cell(quick, row, 0, base, 14)
                 quick._cell_render_cache.clear()
                 assert _simple(fast) == _simple(slow), (row, rows[row].plain)
+
+
+class Stacked(App[None]):
+    CSS = "DataTable { height: 1fr; }"
+    AUTO_FOCUS = None
+
+    def compose(self) -> ComposeResult:
+        yield QuickTable(id="quick", zebra_stripes=True)
+        yield DataTable(id="plain", zebra_stripes=True)
+
+
+async def test_whole_frames_follow_a_change_of_theme_as_datatable() -> None:
+    """The table's styles are looked up once per frame: a frame drawn after the theme
+    changed has the new colours on every line, as DataTable's has."""
+    from textual.geometry import Region
+
+    app = Stacked()
+    async with app.run_test(size=(60, 24)) as pilot:
+        tables = (app.query_one("#quick", QuickTable), app.query_one("#plain", DataTable))
+        for table in tables:
+            table.add_column("a", width=12)
+            table.add_column("b", width=20)
+            for index, cell in enumerate(CELLS):
+                table.add_row(cell, f"row {index}")
+        frames = []
+        for theme in ("textual-dark", "textual-light", "nord"):
+            app.theme = theme
+            await pilot.pause()
+            quick, plain = (table.render_lines(Region(0, 0, *table.size)) for table in tables)
+            assert [list(line) for line in quick] == [list(line) for line in plain], theme
+            frames.append([list(line) for line in quick])
+        assert frames[0] != frames[1] != frames[2]

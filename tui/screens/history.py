@@ -275,12 +275,12 @@ read-only with its timeline. `s` sorts by the next column, `r` reverses,
         begin = table.row_count
         for row, _text in self._found[begin:begin + count]:
             when, title, organisation, length, held, reps, outcome = self._cells(row)
-            table.add_row(
-                when,
+            table.add_row(  # every cell Text: a str would be parsed as markup
+                Text(when),
                 highlighted(title, query, 14),
                 highlighted(organisation, query, 16),
-                length,
-                held,
+                Text(length),
+                Text(held),
                 highlighted(reps, query, 18),
                 highlighted(outcome, query, 11),
                 key=row.id,
