@@ -269,11 +269,12 @@ def test_a_paste_holding_escapes_arrives_whole_and_before_the_next_key(pasted: s
             assert isinstance(received[1], events.Key) and received[1].key == "x", cuts
 
 
-def test_keys_outside_a_paste_are_unchanged_and_escape_is_not_held() -> None:
+def test_keys_outside_a_paste_are_unchanged_and_escape_is_not_held(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Only text inside a paste is marked: arrows, alt+keys and a lone Escape (which
     must not wait for more input) are read as Textual reads them."""
-    import time as clock
-
+    import textual._parser
     from textual._xterm_parser import XTermParser
 
     keys = b"\x1b[Aa\x1bb\x1b[1;5C\xef\xb7\x90\x1b[200~p\x1b[201~\x1b[B"
@@ -282,14 +283,50 @@ def test_keys_outside_a_paste_are_unchanged_and_escape_is_not_held() -> None:
     stock = [(type(e).__name__, getattr(e, "key", getattr(e, "text", None)))
              for e in XTermParser().feed(keys.decode())]
     assert ours == stock and ("Paste", "p") in ours and ours[0] == ("Key", "up")
+    now = [1000.0]
+    monkeypatch.setattr(textual._parser, "get_time", lambda: now[0])
     terminal = TerminalInput()
     assert list(terminal.feed(b"\x1b")) == []
-    deadline = clock.monotonic() + 10
-    escape: list[events.Event] = []
-    while not escape and clock.monotonic() < deadline:
-        escape = list(terminal.tick())  # type: ignore[arg-type]
-        clock.sleep(0.01)
-    assert [e.key for e in escape if isinstance(e, events.Key)] == ["escape"]
+    assert list(terminal.tick()) == []  # within the escape delay: maybe a sequence
+    now[0] += 1.0  # past it: the Escape key, with nothing more read
+    assert [e.key for e in terminal.tick() if isinstance(e, events.Key)] == ["escape"]
+
+
+def _keys_read_with_pauses(reads: list[bytes], terminal: object,
+                           monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Each read fed, then a second let pass on the parser's clock (past its escape
+    delay) before its timeouts are checked, as when a person types the reads one by one."""
+    import textual._parser
+
+    now = [1000.0]
+    monkeypatch.setattr(textual._parser, "get_time", lambda: now[0])
+    seen: list[tuple[str, str]] = []
+    for data in reads:
+        got = list(terminal.feed(data) if isinstance(terminal, TerminalInput)  # type: ignore[attr-defined]
+                   else terminal.feed(data.decode()))  # type: ignore[attr-defined]
+        now[0] += 1.0
+        got += list(terminal.tick())  # type: ignore[attr-defined]
+        seen += [(type(e).__name__, getattr(e, "key", None) or getattr(e, "text", ""))
+                 for e in got]
+    return seen
+
+
+@pytest.mark.parametrize("reads", [
+    [b"\x1b", b"[", b"2", b"0", b"0", b"~", b"\x1b[A", b"\x1b", b"\x1b[A"],
+    [b"\x1b[", b"2", b"0", b"0", b"~", b"\x1b", b"x"],
+    [b"\x1b[20", b"0~hi\x1b[201~", b"\x1b[A"],
+], ids=["escape-then-typed", "alt-bracket-then-typed", "start-cut-by-a-pause"])
+def test_a_start_marker_the_parser_gave_up_on_starts_no_paste(
+    reads: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Escape, then ``[200~`` typed slowly (or a start marker cut by a long pause): the
+    parser reads keys, so the framer must not start a paste either; else every later
+    ESC became a stray character and Escape waited for the next key."""
+    from textual._xterm_parser import XTermParser
+
+    ours = _keys_read_with_pauses(reads, TerminalInput(), monkeypatch)
+    assert ours == _keys_read_with_pauses(reads, XTermParser(), monkeypatch)
+    assert ours and all("\ufdd0" not in text for _kind, text in ours)
 
 
 @pytest.mark.slow

@@ -88,6 +88,11 @@ class PasteFramer:
                 position = self._mark_paste(text, position, out, final)
         return "".join(out)
 
+    def forget_partial_start(self) -> None:
+        """The parser read what came before as keys (the escape delay passed): a start
+        marker completed by the next read is no marker to it, so none to us either."""
+        self._tail = ""
+
     def _pass_keys(self, text: str, position: int, out: list[str]) -> int:
         """Passes keys on unchanged up to the end of the next paste's start marker."""
         tail = self._tail
@@ -145,7 +150,10 @@ class TerminalInput:
 
     def tick(self) -> Iterator[Message]:
         """Messages that are complete because time passed (a lone Escape key)."""
-        for message in self._parser.tick():
+        timed_out = list(self._parser.tick())
+        if timed_out:  # the parser gave up on a sequence: so does the framer
+            self._framer.forget_partial_start()
+        for message in timed_out:
             yield self._restored(message)
 
     def close(self) -> None:
