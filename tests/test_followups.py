@@ -159,3 +159,47 @@ def test_the_callers_details_head_the_dossier_and_are_masked_when_asked(
     assert json.loads(as_json)["profile"]["name"] == "Ana Reyes"
     with pytest.raises(ServiceError, match="Date of birth"):
         service.save_profile({"name": "x", "date_of_birth": "whenever"})
+
+
+def _many_followups(seed: int, count: int, today: date) -> list:  # type: ignore[type-arg]
+    """Follow-ups of every state, crowded on a few dates (ties broken by organisation,
+    text, call and place), in a shuffled order."""
+    import random
+    from datetime import timedelta
+
+    from tui.domain.followups import FollowUp
+    from tui.domain.model import PromiseSummary
+
+    chance = random.Random(seed)
+    made = []
+    for number in range(count):
+        due = today + timedelta(days=chance.choice([-40, -3, -1, 0, 0, 1, 2, 9]))
+        done = chance.random() < 0.3
+        done_at = (f"{(due + timedelta(days=chance.choice([-2, 0, 1, 5]))).isoformat()}"
+                   "T12:00:00+00:00") if done else None
+        missed = "2020-01-01" if chance.random() < 0.05 else None
+        promise = PromiseSummary(chance.choice(["call back", "refund", "letter"]),
+                                 due.isoformat(), done, done_at, f"promise-{number % 3 + 1}",
+                                 missed)
+        made.append(FollowUp(f"call-{chance.randrange(50):04d}", number % 3,
+                             "case-1", chance.choice(["Acme", "Blue Cross", "MassHealth"]),
+                             promise, due))
+    chance.shuffle(made)
+    return made
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("count", [0, 1, 9, 10, 11, 25, 400])
+def test_home_lists_the_same_follow_ups_from_any_order(seed: int, count: int) -> None:
+    """Home made from a long history's digests picks the few shown without sorting
+    them all: the same follow-ups, in the same order, with the same counts, as from the
+    sorted list (ties on a date included)."""
+    from tui.domain.followups import soonest_first
+    from tui.service.followups import overview_of
+
+    today = date(2026, 12, 1)
+    items = _many_followups(seed, count, today)
+    ordered = overview_of(soonest_first(items), today)
+    assert overview_of(items, today, ordered=False) == ordered
+    if count >= 25:
+        assert len(ordered.shown) > 10 and ordered.broken_by_organisation

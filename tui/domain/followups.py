@@ -100,8 +100,12 @@ class FollowUp:
         """``kept``, ``broken`` (due date passed, not done), ``today`` or ``upcoming``.
 
         Worked out once a day per follow-up (the home screen asks for tens of thousands
-        of them on every refresh of a long history)."""
+        of them on every refresh of a long history); an open promise whose date was
+        never missed (most of them) needs only its date, already read."""
         promise = self.promise
+        if not promise.done and not promise.missed_due:
+            due = self.due  # (promise_status would read the same date from promise.due)
+            return "broken" if due < today else "today" if due == today else "upcoming"
         key = (today, promise.done, promise.done_at, promise.due, promise.missed_due)
         known = self.__dict__.get("_status")
         if known is not None and known[0] == key:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -162,10 +164,12 @@ class FollowUpService:
         return str(promise.text)
 
 
-def overview_of(listed: list[FollowUp], today: date,
-                kept_late: Counter[str] | None = None) -> Overview:
-    """What home lists from ``listed`` (soonest first); ``kept_late``: promises kept late
-    that are not in ``listed`` (summed up by the index), counted as broken."""
+def overview_of(listed: Iterable[FollowUp], today: date,
+                kept_late: Counter[str] | None = None, *, ordered: bool = True) -> Overview:
+    """What home lists from ``listed`` (soonest first, unless not ``ordered``: then only
+    the few shown are put in order, not the tens of thousands of a long history);
+    ``kept_late``: promises kept late that are not in ``listed`` (summed up by the
+    index), counted as broken."""
     broken: list[FollowUp] = []
     coming: list[FollowUp] = []
     recently_done: list[FollowUp] = []
@@ -181,9 +185,31 @@ def overview_of(listed: list[FollowUp], today: date,
         # Done in the last days stay listed (dimmed), so a slip of space can be undone.
         elif (found := done_on(item.promise)) and (today - found).days <= RECENTLY_DONE_DAYS:
             recently_done.append(item)
+    if not ordered:
+        broken = _last(broken, MAX_FOLLOWUPS // 2)
+        coming = _first(coming, MAX_FOLLOWUPS)
+        recently_done = _last(recently_done, MAX_FOLLOWUPS // 4)
     shown = (broken[-(MAX_FOLLOWUPS // 2):] + coming)[:MAX_FOLLOWUPS]
     shown += recently_done[-(MAX_FOLLOWUPS // 4):]
     return Overview(shown, open_count, broken_by)
+
+
+def _first(items: list[FollowUp], count: int) -> list[FollowUp]:
+    """The first ``count`` of ``items`` in the listing order, in that order. The order
+    is by due date first: only those due by the ``count``-th soonest date are sorted."""
+    if len(items) > count:
+        latest = heapq.nsmallest(count, [item.due for item in items])[-1]
+        items = [item for item in items if item.due <= latest]
+    return sorted(items, key=listing_order)[:count]
+
+
+def _last(items: list[FollowUp], count: int) -> list[FollowUp]:
+    """The last ``count`` of ``items`` in the listing order, in that order (see
+    ``_first``)."""
+    if len(items) > count:
+        earliest = heapq.nlargest(count, [item.due for item in items])[-1]
+        items = [item for item in items if item.due >= earliest]
+    return sorted(items, key=listing_order)[-count:] if count else []
 
 
 def _remove(listed: list[FollowUp], item: FollowUp) -> None:

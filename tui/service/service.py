@@ -15,7 +15,7 @@ import msgspec
 
 from tui.domain.clock import Clock, SystemClock
 from tui.domain.dates import DateProblem, read_date
-from tui.domain.followups import FollowUp, soonest_first
+from tui.domain.followups import FollowUp
 from tui.domain.model import Call, CallSummary, Case, Profile
 from tui.domain.reps import RepRecord, directory
 from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem, load_letters
@@ -300,8 +300,8 @@ class Service:
         if early is not None and today >= early.written_on - timedelta(days=1) and (
                 len(early.newest) >= RECENT_CALLS or len(early.newest) == early.count):
             newest, count, per_case = early.newest, early.count, early.per_case
-            followups = overview_of(soonest_first(early.followups), today,
-                                    early.late_by_organisation)
+            followups = overview_of(early.followups, today, early.late_by_organisation,
+                                    ordered=False)
         else:
             newest = store.call_summaries()
             count = len(newest)
