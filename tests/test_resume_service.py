@@ -225,6 +225,48 @@ def test_time_on_hold_with_the_organisation_across_calls(service: Service,
     assert session.organisation_hold_seconds() == 75 * 60 + 120
 
 
+def test_the_hold_with_an_organisation_follows_every_change_without_reading_every_row(
+        service: Service, store: Store, clock: FrozenClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted from every row once, then only from the calls saved since: new calls, the
+    same organisation spelt another way, a hold corrected after its call. Always what
+    every row sums to."""
+    import math
+    from datetime import datetime, timedelta
+
+    from tui.service.calls import hold_clock
+
+    def every_row(organisation: str, call_id: str) -> tuple[float, int]:
+        rows = [row for row in store.call_summaries() if row.id != call_id
+                and row.organisation.strip().casefold() == organisation.strip().casefold()]
+        return math.fsum(row.hold_seconds for row in rows), len(rows)
+
+    ended = []
+    for number, organisation in enumerate(["Blue Cross", " blue cross ", "MassHealth",
+                                           "BLUE CROSS", "MassHealth", "Blue Cross"]):
+        session = service.calls.start(CallRequest(f"Case {number % 2}", organisation))
+        held = session.earlier_hold
+        assert (held.seconds, held.calls) == every_row(organisation, session.call.id)
+        session.toggle_hold()
+        clock.advance(60 * (number + 1) + 0.1)
+        session.toggle_hold()
+        clock.advance(30)
+        ended.append(session.end(EndCallResult("no progress", "")))
+    assert service.calls.start(CallRequest("Case 0", "blue cross")).earlier_hold.calls == 4
+    hold = ended[0].hold_segments[0]
+    before = every_row("Blue Cross", "")[0]
+    shorter = datetime.fromisoformat(hold.start) + timedelta(seconds=20)
+    service.calls.correct_hold(ended[0].id, hold.id, hold_clock(hold.start),
+                               hold_clock(shorter.isoformat()), "pressed late")
+    # From here on a dial must not read every row again: only those saved since.
+    monkeypatch.setattr(store, "call_summaries", lambda *a: pytest.fail("read every row"))
+    session = service.calls.start(CallRequest("Case 1", "Blue Cross"))
+    monkeypatch.undo()
+    held = session.earlier_hold
+    assert (held.seconds, held.calls) == every_row("Blue Cross", session.call.id)
+    assert held.calls == 5 and held.seconds == pytest.approx(before - 40.1)
+
+
 def test_the_hold_alert_fires_once_per_hold(service: Service, clock: FrozenClock) -> None:
     session = service.calls.start(REQUEST)
     assert session.hold_alert(10) is None

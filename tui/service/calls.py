@@ -7,6 +7,8 @@ forwards what the user did, the session applies it through the domain's
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,7 +42,7 @@ from tui.playbooks import Playbook
 from tui.service.base import Context, ServiceError
 from tui.service.cases import CaseService, as_kind
 from tui.service.followups import FollowUpService
-from tui.store import SaveStatus
+from tui.store import SaveStatus, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +111,61 @@ class OrganisationHold:
     calls: int
 
 
+def organisation_key(name: str) -> str:
+    """What two spellings of one organisation's name have in common (case, spaces)."""
+    return name.strip().casefold()
+
+
 def same_organisation(a: str, b: str) -> bool:
-    return a.strip().casefold() == b.strip().casefold()
+    return organisation_key(a) == organisation_key(b)
+
+
+class HoldByOrganisation:
+    """Each organisation's hold time on every call, kept up to date from the rows changed
+    since it was last asked. A dial shows the hold with that organisation on earlier
+    calls: it read all the rows for it, 40-90 ms of a dial's stall at 50,000 calls."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        """Made ahead in a worker after start-up while a dial may ask."""
+        self._seen = -1
+        self._where: dict[str, str] = {}
+        """Call id → its organisation's key, as counted."""
+        self._holds: dict[str, dict[str, float]] = {}
+        """Organisation key → call id → seconds on hold."""
+
+    def earlier(self, store: Store, organisation: str, call_id: str) -> OrganisationHold:
+        """The hold with ``organisation`` on every call but ``call_id``."""
+        with self._lock:
+            self._update(store)
+            holds = self._holds.get(organisation_key(organisation), {})
+            others = [seconds for other, seconds in holds.items() if other != call_id]
+        # fsum: the exact total, whatever order the calls were counted in.
+        return OrganisationHold(organisation, math.fsum(others), len(others))
+
+    def update(self, store: Store) -> None:
+        with self._lock:
+            self._update(store)
+
+    def _update(self, store: Store) -> None:
+        version, changed = store.rows_changed_since(self._seen)
+        if changed is None:
+            self._where, self._holds = {}, {}
+            for row in store.call_summaries():
+                self._count(row.id, row)
+        else:
+            for call_id in dict.fromkeys(changed):
+                self._count(call_id, store.summary(call_id))
+        self._seen = version
+
+    def _count(self, call_id: str, row: CallSummary | None) -> None:
+        before = self._where.pop(call_id, None)
+        if before is not None:
+            self._holds[before].pop(call_id, None)
+        if row is not None:
+            key = organisation_key(row.organisation)
+            self._where[call_id] = key
+            self._holds.setdefault(key, {})[call_id] = row.hold_seconds
 
 
 @dataclass
@@ -384,12 +439,11 @@ class CallService:
         self._cases = cases
         self._followups = followups
         self._live: list[LiveSession] = []
+        self.hold_by_organisation = HoldByOrganisation()
 
     def _earlier_hold(self, organisation: str, call_id: str) -> OrganisationHold:
-        """Hold time with ``organisation`` on every other call (from the index: cheap)."""
-        rows = [row for row in self._ctx.store.call_summaries()
-                if row.id != call_id and same_organisation(row.organisation, organisation)]
-        return OrganisationHold(organisation, sum(row.hold_seconds for row in rows), len(rows))
+        """Hold time with ``organisation`` on every other call (from the index)."""
+        return self.hold_by_organisation.earlier(self._ctx.store, organisation, call_id)
 
     def _dropped(self, call_id: str) -> DroppedCall | None:
         if not call_id or not self._ctx.store.has_call(call_id):

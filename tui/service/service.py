@@ -331,6 +331,7 @@ class Service:
         except StoreError as error:
             raise ServiceError(str(error)) from None
         self._calls_per_case.update(self.ctx.store)
+        self.calls.hold_by_organisation.update(self.ctx.store)
         self.followups.overview(self.today())
 
     # -- reps -------------------------------------------------------------------------
