@@ -225,12 +225,12 @@ def test_time_on_hold_with_the_organisation_across_calls(service: Service,
     assert session.organisation_hold_seconds() == 75 * 60 + 120
 
 
-def test_the_hold_with_an_organisation_follows_every_change_without_reading_every_row(
+def test_an_organisations_calls_and_hold_follow_every_change_without_reading_every_row(
         service: Service, store: Store, clock: FrozenClock,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Counted from every row once, then only from the calls saved since: new calls, the
     same organisation spelt another way, a hold corrected after its call. Always what
-    every row sums to."""
+    every row sums to, and the calls the rep hints read are every row's."""
     import math
     from datetime import datetime, timedelta
 
@@ -261,7 +261,10 @@ def test_the_hold_with_an_organisation_follows_every_change_without_reading_ever
     # From here on a dial must not read every row again: only those saved since.
     monkeypatch.setattr(store, "call_summaries", lambda *a: pytest.fail("read every row"))
     session = service.calls.start(CallRequest("Case 1", "Blue Cross"))
+    listed = [row.id for row in service.calls.by_organisation.rows(store, "blue cross ")]
     monkeypatch.undo()
+    assert listed == [row.id for row in store.call_summaries()  # what the rep hints read
+                      if row.organisation.strip().casefold() == "blue cross"]
     held = session.earlier_hold
     assert (held.seconds, held.calls) == every_row("Blue Cross", session.call.id)
     assert held.calls == 5 and held.seconds == pytest.approx(before - 40.1)

@@ -20,7 +20,7 @@ from tui.domain.model import Call, CallSummary, Case, Profile
 from tui.domain.reps import RepRecord, directory
 from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem, load_letters
 from tui.service.base import Context, ServiceError
-from tui.service.calls import CallService, same_organisation
+from tui.service.calls import CallService
 from tui.service.cases import CaseService
 from tui.service.exports import ExportService
 from tui.service.followups import FollowUpService, overview_of
@@ -331,7 +331,7 @@ class Service:
         except StoreError as error:
             raise ServiceError(str(error)) from None
         self._calls_per_case.update(self.ctx.store)
-        self.calls.hold_by_organisation.update(self.ctx.store)
+        self.calls.by_organisation.update(self.ctx.store)
         self.followups.overview(self.today())
 
     # -- reps -------------------------------------------------------------------------
@@ -343,8 +343,7 @@ class Service:
         store = self.ctx.store
         claims = [claim for case in store.list_cases() for claim in case.claims]
         if organisation is not None:  # each dial: the calls read before are kept
-            rows = [row for row in store.call_summaries()
-                    if same_organisation(row.organisation, organisation)]
+            rows = self.calls.by_organisation.rows(store, organisation)
             calls = self._rep_calls.calls(store, organisation, rows)
             return directory(_until(calls, stop), claims, self.today(), oldest_first=True)
         # Streamed, oldest first: one call in memory at a time, however long the history.
