@@ -270,6 +270,49 @@ def test_an_organisations_calls_and_hold_follow_every_change_without_reading_eve
     assert held.calls == 5 and held.seconds == pytest.approx(before - 40.1)
 
 
+def test_a_reader_on_another_thread_never_misses_a_row_saved_meanwhile(
+        service: Service, store: Store, clock: FrozenClock) -> None:
+    """The start-up worker and the rep hints bring the per-organisation index up to date
+    on their own threads while the screen's thread saves. A reader that ran just as a
+    row was replaced (the change noted, the row not yet in) took the old row for the
+    new one and never looked at that call again."""
+    session = service.calls.start(REQUEST)
+    session.toggle_hold()
+    clock.advance(600)
+    session.toggle_hold()
+    clock.advance(60)
+    call = session.end(EndCallResult("no progress", ""))
+    index = service.calls.by_organisation
+    index.update(store)
+    rows_lock = store._rows_lock
+
+    class ReadMeanwhile:
+        """The rows' lock, with the other thread's reading done as it is taken."""
+
+        def __enter__(self) -> object:
+            entered = rows_lock.__enter__()
+            index.update(store)
+            return entered
+
+        def __exit__(self, *exc: object) -> None:
+            rows_lock.__exit__(*exc)  # type: ignore[arg-type]
+
+    from tui.service.calls import hold_clock
+
+    hold = call.hold_segments[0]
+    store._rows_lock = ReadMeanwhile()  # type: ignore[assignment]
+    try:
+        from datetime import datetime, timedelta
+
+        shorter = datetime.fromisoformat(hold.start) + timedelta(seconds=90)
+        service.calls.correct_hold(call.id, hold.id, hold_clock(hold.start),
+                                   hold_clock(shorter.isoformat()), "pressed late")
+    finally:
+        store._rows_lock = rows_lock
+    held = index.earlier(store, REQUEST.organisation, "another call")
+    assert (held.seconds, held.calls) == (90, 1)
+
+
 def test_the_hold_alert_fires_once_per_hold(service: Service, clock: FrozenClock) -> None:
     session = service.calls.start(REQUEST)
     assert session.hold_alert(10) is None

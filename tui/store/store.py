@@ -785,28 +785,33 @@ class Store:
         return self._summaries.get(call_id)
 
     def _add_row(self, row: CallSummary) -> None:
-        self._row_changed(row.id)
         with self._rows_lock:
-            old = self._summaries.get(row.id)
-            if old is not None:
-                self._months.get(shard_key(old.started_at), set()).discard(row.id)
-            self._summaries[row.id] = row
-            self._months.setdefault(shard_key(row.started_at), set()).add(row.id)
-            ordered = self._sorted
-            if ordered is not None and len(ordered) == len(self._summaries) - (old is None):
-                # Keep the order up to date (a dial or hang-up on a long history): one row out,
-                # one in, instead of sorting every row again.
+            try:
+                old = self._summaries.get(row.id)
                 if old is not None:
-                    begin = bisect.bisect_left(ordered, old.started_at, key=_started)
-                    end = bisect.bisect_right(ordered, old.started_at, key=_started)
-                    place = next((i for i in range(begin, end) if ordered[i] is old), None)
-                    if place is None:
-                        self._sorted = None
-                        return
-                    del ordered[place]
-                bisect.insort_right(ordered, row, key=_started)
-            else:
-                self._sorted = None
+                    self._months.get(shard_key(old.started_at), set()).discard(row.id)
+                self._summaries[row.id] = row
+                self._months.setdefault(shard_key(row.started_at), set()).add(row.id)
+                ordered = self._sorted
+                if ordered is not None and len(ordered) == len(self._summaries) - (old is None):
+                    # Keep the order up to date (a dial or hang-up on a long history): one row out,
+                    # one in, instead of sorting every row again.
+                    if old is not None:
+                        begin = bisect.bisect_left(ordered, old.started_at, key=_started)
+                        end = bisect.bisect_right(ordered, old.started_at, key=_started)
+                        place = next((i for i in range(begin, end) if ordered[i] is old), None)
+                        if place is None:
+                            self._sorted = None
+                            return
+                        del ordered[place]
+                    bisect.insort_right(ordered, row, key=_started)
+                else:
+                    self._sorted = None
+            finally:
+                # Noted once the row is in: a reader on another thread that sees the
+                # change also reads the new row (noted before, it could read the old one
+                # and never look at that call again).
+                self._row_changed(row.id)
 
     def _finish_journal(self, write: bool) -> None:
         """Rows whose writing was cut short: rebuilt from their call files."""
