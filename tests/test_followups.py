@@ -203,3 +203,15 @@ def test_home_lists_the_same_follow_ups_from_any_order(seed: int, count: int) ->
     assert overview_of(items, today, ordered=False) == ordered
     if count >= 25:
         assert len(ordered.shown) > 10 and ordered.broken_by_organisation
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 7, 40])
+def test_the_first_and_last_few_follow_ups_are_those_of_the_sorted_list(count: int) -> None:
+    from tui.domain.followups import soonest_first
+    from tui.service.followups import _first, _last
+
+    items = _many_followups(3, 30, date(2026, 12, 1))
+    ordered = soonest_first(items)
+    assert _first(items, count) == ordered[:count]
+    assert _last(items, count) == (ordered[-count:] if count else [])
+

@@ -197,6 +197,8 @@ def overview_of(listed: Iterable[FollowUp], today: date,
 def _first(items: list[FollowUp], count: int) -> list[FollowUp]:
     """The first ``count`` of ``items`` in the listing order, in that order. The order
     is by due date first: only those due by the ``count``-th soonest date are sorted."""
+    if count <= 0:
+        return []
     if len(items) > count:
         latest = heapq.nsmallest(count, [item.due for item in items])[-1]
         items = [item for item in items if item.due <= latest]
@@ -206,10 +208,12 @@ def _first(items: list[FollowUp], count: int) -> list[FollowUp]:
 def _last(items: list[FollowUp], count: int) -> list[FollowUp]:
     """The last ``count`` of ``items`` in the listing order, in that order (see
     ``_first``)."""
+    if count <= 0:
+        return []
     if len(items) > count:
         earliest = heapq.nlargest(count, [item.due for item in items])[-1]
         items = [item for item in items if item.due >= earliest]
-    return sorted(items, key=listing_order)[-count:] if count else []
+    return sorted(items, key=listing_order)[-count:]
 
 
 def _remove(listed: list[FollowUp], item: FollowUp) -> None:
