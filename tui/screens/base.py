@@ -20,7 +20,8 @@ ResultType = TypeVar("ResultType")
 
 class LineDrawnScreen(Screen[ResultType]):
     """A screen whose updates draw only the lines that changed (``LineCompositor``): a key
-    typed redraws its line, not every widget of the screen. Every screen and dialog."""
+    typed redraws its line, not every widget of the screen; born with its window's
+    classes (``_take_window_classes``). Every screen and dialog."""
 
     def __init__(
         self,
@@ -30,19 +31,31 @@ class LineDrawnScreen(Screen[ResultType]):
     ) -> None:
         super().__init__(name, id, classes)
         self._compositor = LineCompositor()
+        self._take_window_classes()
+
+    def _take_window_classes(self) -> None:
+        """Start with the width and height classes of the window the screen opens in.
+
+        Textual sets them at the screen's first resize, just after it styled every widget,
+        so a screen with breakpoints was styled twice (a third of a dial's stall); born
+        with them, that resize changes nothing.
+        """
+        try:
+            width, height = self.app.size
+        except NoActiveAppError:
+            return
+        app = self.app
+        for dimension, points in (
+            (width, app.HORIZONTAL_BREAKPOINTS if self.HORIZONTAL_BREAKPOINTS is None
+             else self.HORIZONTAL_BREAKPOINTS),
+            (height, app.VERTICAL_BREAKPOINTS if self.VERTICAL_BREAKPOINTS is None
+             else self.VERTICAL_BREAKPOINTS),
+        ):
+            self.add_class(*self._get_breakpoint_classes(dimension, points or []), update=False)
 
 
 class AppScreen(LineDrawnScreen[ResultType]):
     """A screen of Hold the Line: it shows what the service says and forwards requests."""
-
-    def __init__(
-        self,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 (Screen's own parameter name)
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name, id, classes)
-        self._take_window_classes()
 
     _resumed_before = False
 
@@ -66,26 +79,6 @@ class AppScreen(LineDrawnScreen[ResultType]):
         """
         if size != self._size:
             super()._screen_resized(size)
-
-    def _take_window_classes(self) -> None:
-        """Start with the width and height classes of the window the screen opens in.
-
-        Textual sets them at the screen's first resize, just after it styled every widget,
-        so a screen with breakpoints was styled twice (a third of a dial's stall); born
-        with them, that resize changes nothing.
-        """
-        try:
-            width, height = self.app.size
-        except NoActiveAppError:
-            return
-        app = self.app
-        for dimension, points in (
-            (width, app.HORIZONTAL_BREAKPOINTS if self.HORIZONTAL_BREAKPOINTS is None
-             else self.HORIZONTAL_BREAKPOINTS),
-            (height, app.VERTICAL_BREAKPOINTS if self.VERTICAL_BREAKPOINTS is None
-             else self.VERTICAL_BREAKPOINTS),
-        ):
-            self.add_class(*self._get_breakpoint_classes(dimension, points or []), update=False)
 
     @property
     def htl(self) -> HoldTheLineApp:
