@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import cached_property
+from typing import TypeVar, cast
 
 from rich.segment import Segment
 from rich.style import Style
@@ -27,6 +28,7 @@ SegmentLines = list[list[Segment]]
 SEGMENTS_KEPT = 4096
 """Cells whose cut, padded text is kept (several screenfuls of a wide table)."""
 _JOIN = Text("\n")
+Kept = TypeVar("Kept")
 
 
 class QuickTable(DataTable[object]):
@@ -36,7 +38,7 @@ class QuickTable(DataTable[object]):
     last row) then lists every row first, so it lands on the real last one."""
 
     add_the_rest: Callable[[], None] | None = None
-    _frame_styles: dict[object, object] | None = None
+    _frame_styles: dict[str, object] | None = None
     """Styles looked up while one frame is drawn (``render_lines``), else ``None``."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -49,24 +51,22 @@ class QuickTable(DataTable[object]):
         finally:
             self._frame_styles = None
 
-    def _kept_for_frame(self, key: object, make: Callable[[], object]) -> object:
+    def _kept_for_frame(self, key: str, make: Callable[[], Kept]) -> Kept:
         kept = self._frame_styles
         if kept is None:
             return make()
-        found = kept.get(key)
-        if found is None:
-            found = kept[key] = make()
-        return found
+        if key not in kept:
+            kept[key] = make()
+        return cast(Kept, kept[key])
 
     @property
     def rich_style(self) -> Style:
-        return self._kept_for_frame(  # type: ignore[return-value]
-            "rich_style", lambda: super(QuickTable, self).rich_style)
+        return self._kept_for_frame("rich_style", lambda: super(QuickTable, self).rich_style)
 
     @property
     def background_colors(self) -> tuple[Color, Color]:
-        return self._kept_for_frame(  # type: ignore[return-value]
-            "background_colors", lambda: super(QuickTable, self).background_colors)
+        return self._kept_for_frame("background_colors",
+                                    lambda: super(QuickTable, self).background_colors)
 
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
         if row_index == -1:
@@ -77,8 +77,7 @@ class QuickTable(DataTable[object]):
             name = "datatable--odd-row" if row_index % 2 else "datatable--even-row"
         else:
             return base_style
-        return self._kept_for_frame(  # type: ignore[return-value]
-            name, lambda: self.get_component_styles(name).rich_style)
+        return self._kept_for_frame(name, lambda: self.get_component_styles(name).rich_style)
 
     @cached_property
     def _segments_kept(self) -> dict[tuple[object, ...], list[Segment]]:
