@@ -20,7 +20,7 @@ from tui.domain.model import Call, CallSummary, Case, Profile
 from tui.domain.reps import RepRecord, directory
 from tui.playbooks import LetterTemplate, Playbook, PlaybookProblem, load_letters
 from tui.service.base import Context, ServiceError
-from tui.service.calls import CallService
+from tui.service.calls import CallService, organisation_key
 from tui.service.cases import CaseService
 from tui.service.exports import ExportService
 from tui.service.followups import FollowUpService, overview_of
@@ -116,7 +116,7 @@ class RepCalls:
         call file is skipped and named, as ``Store.readable_calls`` does. A reader that
         stops taking them part-way keeps what was read, and drops nothing (what is no
         longer this organisation's is dropped only at the end)."""
-        key = " ".join(organisation.casefold().split())
+        key = organisation_key(organisation)  # as ``rows`` were chosen
         with self._lock:
             kept = self._kept.pop(key, {})
             self._kept[key] = kept  # the latest asked for, last
