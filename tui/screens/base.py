@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from time import monotonic
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual import events
 from textual._context import NoActiveAppError
+from textual.dom import DOMNode
 from textual.geometry import Size
-from textual.screen import Screen
+from textual.screen import UPDATE_PERIOD, Screen
+from textual.timer import Timer
+from textual.widget import Widget
 
 from tui.service import Service
 from tui.widgets.compositor import LineCompositor
@@ -16,6 +21,18 @@ if TYPE_CHECKING:
     from tui.app import HoldTheLineApp
 
 ResultType = TypeVar("ResultType")
+HOLD_AT_MOST = 4 * UPDATE_PERIOD
+"""The longest a frame is held back while widgets are still changing."""
+LOOK_AGAIN = 0.001
+"""Seconds until a screen held back looks again whether its widgets are done."""
+
+
+def _settling(node: DOMNode) -> bool:
+    """Has a widget a message to handle, or a change it has not handed to its screen?"""
+    return isinstance(node, Widget) and (
+        not node._message_queue.empty() or node._repaint_required or node._layout_required
+        or node._scroll_required or node._refresh_styles_required
+        or node._recompose_required)
 
 
 class LineDrawnScreen(Screen[ResultType]):
@@ -32,6 +49,79 @@ class LineDrawnScreen(Screen[ResultType]):
         super().__init__(name, id, classes)
         self._compositor = LineCompositor()
         self._take_window_classes()
+        self._last_frame = 0.0
+        """When the screen was last drawn (monotonic), for ``_on_idle``."""
+        self._held_since = 0.0
+        """When the frame clock first held a frame back (``_on_frame_tick``), else 0."""
+        self._frame_clock: Timer | None = None
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        """Draw a changed screen once it and its widgets have handled their messages, a
+        frame period after the last frame at the earliest.
+
+        Textual draws at the ticks of a fixed 60-a-second clock, so what a key changed
+        waited up to 16 ms more for the next tick. Drawn here, the rate stays at most one
+        frame a period and that wait is gone. A widget still busy with the key's effect
+        tells the screen nothing when it is done, so the screen looks again a
+        millisecond later (for ``HOLD_AT_MOST`` at most); a frame not due yet is looked
+        at again when it is. Textual's own handler runs next (it is the next class in
+        line): it starts the frame clock if anything is left to draw, else runs the
+        after-refresh callbacks.
+        """
+        if (
+            self.app._batch_count
+            or not self.is_current
+            or not (self._layout_required or self._scroll_required or self._repaint_required
+                    or self._dirty_widgets)
+        ):
+            return
+        now = monotonic()
+        loop = asyncio.get_running_loop()
+        if self._settling():
+            if not self._held_since:
+                self._held_since = now
+            if now - self._held_since < HOLD_AT_MOST:
+                loop.call_later(LOOK_AGAIN, self.check_idle)
+        elif now - self._last_frame < UPDATE_PERIOD:
+            loop.call_at(self._last_frame + UPDATE_PERIOD, self.check_idle)
+        else:
+            self._on_timer_update()
+
+    def _settling(self) -> bool:
+        """Is a key's effect still on its way: a message not handled yet, or a widget's
+        change not handed to the screen (a table just refilled hands its rows over only
+        after its own messages)?"""
+        return not self._message_queue.empty() or any(
+            map(_settling, self.walk_children(with_self=False)))
+
+    @property
+    def _update_timer(self) -> Timer:
+        """Textual's frame clock, ticking ``_on_frame_tick``."""
+        if self._frame_clock is None:
+            self._frame_clock = self.set_interval(UPDATE_PERIOD, self._on_frame_tick,
+                                                  name="screen_update", pause=True)
+        return self._frame_clock
+
+    def _on_frame_tick(self) -> None:
+        """A tick of the frame clock: draw, unless a key's effect is still on its way.
+
+        Drawn then, a frame showed the field a key changed and, a frame later, the rows
+        it filtered (a frame period and a table's drawing later). The clock keeps
+        ticking meanwhile, and draws anyway once a frame has waited ``HOLD_AT_MOST``
+        (a widget busy every frame, an animation, does not hold the screen still).
+        """
+        now = monotonic()
+        if self._settling():
+            if not self._held_since:
+                self._held_since = now
+            if now - self._held_since < HOLD_AT_MOST:
+                return
+        self._on_timer_update()
+
+    def _on_timer_update(self) -> None:
+        self._last_frame = monotonic()
+        self._held_since = 0.0
+        super()._on_timer_update()
 
     def _take_window_classes(self) -> None:
         """Start with the width and height classes of the window the screen opens in.
