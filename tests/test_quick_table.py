@@ -6,6 +6,7 @@ import pytest
 from rich.segment import Segment
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from tui.widgets.quick_table import QuickTable
@@ -132,3 +133,38 @@ async def test_whole_frames_follow_a_change_of_theme_as_datatable() -> None:
             assert [list(line) for line in quick] == [list(line) for line in plain], theme
             frames.append([list(line) for line in quick])
         assert frames[0] != frames[1] != frames[2]
+
+
+@pytest.mark.parametrize("cursor_type", ["row", "cell", "column", "none"])
+async def test_whole_frames_with_the_cursor_anywhere_as_datatable(cursor_type: str) -> None:
+    """Lines drawn a row at a time (cursor, hover, zebra stripes, the blank that fills
+    the line, rows cleared and added again in another order, a cell DataTable must
+    draw itself in the row) are the lines DataTable draws."""
+    from textual.geometry import Region
+
+    app = Stacked()
+    async with app.run_test(size=(70, 30)) as pilot:
+        tables = (app.query_one("#quick", QuickTable), app.query_one("#plain", DataTable))
+        simple = [cell for cell in CELLS if isinstance(cell, Text) and "\n" not in cell.plain
+                  and "\t" not in cell.plain and cell.justify is None]
+        for table in tables:
+            table.cursor_type = cursor_type  # type: ignore[assignment]
+            table.add_column("a", width=12)
+            table.add_column("b", width=20)
+        for rows in (simple, simple[::-1], CELLS):
+            for table in tables:
+                table.clear()
+                for index, cell in enumerate(rows):
+                    table.add_row(cell, Text(f"row {index}"))
+            await pilot.pause()
+            for cursor, hover, mouse in (((0, 0), (0, 0), False), ((3, 1), (5, 0), True),
+                                         ((6, 0), (6, 1), True), ((2, 1), (4, 1), False)):
+                for table in tables:
+                    table.cursor_coordinate = Coordinate(*cursor)
+                    table.hover_coordinate = Coordinate(*hover)
+                    table._show_hover_cursor = mouse  # as after the mouse moved
+                await pilot.pause()
+                quick, plain = (table.render_lines(Region(0, 0, *table.size))
+                                for table in tables)
+                assert [list(line) for line in quick] == [list(line) for line in plain], \
+                    (cursor_type, cursor, hover, mouse)

@@ -11,7 +11,7 @@ other cell (several lines, tabs, justified text, headers) is left to DataTable.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import cached_property
 from typing import TypeVar, cast
 
@@ -19,16 +19,25 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
+from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
+from textual.widgets.data_table import Column, CursorType, RowKey
 
 SegmentLines = list[list[Segment]]
+RowConstants = tuple[CursorType, bool, bool, list[tuple[int, int]], int]
+"""What every line of a frame shares (``QuickTable._row_constants``)."""
 SEGMENTS_KEPT = 4096
 """Cells whose cut, padded text is kept (several screenfuls of a wide table)."""
 _JOIN = Text("\n")
 Kept = TypeVar("Kept")
+
+
+def _one_line(cell: object) -> bool:
+    """Is the cell one line of text that ``QuickTable`` draws itself?"""
+    return (isinstance(cell, Text) and "\n" not in cell.plain and "\t" not in cell.plain
+            and cell.justify in (None, "default"))
 
 
 class QuickTable(DataTable[object]):
@@ -38,7 +47,7 @@ class QuickTable(DataTable[object]):
     last row) then lists every row first, so it lands on the real last one."""
 
     add_the_rest: Callable[[], None] | None = None
-    _frame_styles: dict[str, object] | None = None
+    _frame_styles: dict[Hashable, object] | None = None
     """Styles looked up while one frame is drawn (``render_lines``), else ``None``."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -51,7 +60,7 @@ class QuickTable(DataTable[object]):
         finally:
             self._frame_styles = None
 
-    def _kept_for_frame(self, key: str, make: Callable[[], Kept]) -> Kept:
+    def _kept_for_frame(self, key: Hashable, make: Callable[[], Kept]) -> Kept:
         kept = self._frame_styles
         if kept is None:
             return make()
@@ -110,6 +119,114 @@ class QuickTable(DataTable[object]):
             cache.clear()
         cache[key] = segments
         return segments
+
+    @property
+    def ordered_columns(self) -> list[Column]:
+        """The columns in order, listed once per frame (DataTable lists them for every
+        line, twice)."""
+        return self._kept_for_frame("ordered_columns",
+                                    lambda: super(QuickTable, self).ordered_columns)
+
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[SegmentLines, SegmentLines]:
+        """A row of one-line text cells, drawn as DataTable draws it, with what is the
+        same for every line of a frame (the cursor's kind, the columns, their widths)
+        looked up once, and each cell's styles added once per row (DataTable adds them
+        cell by cell, reading a dozen of the table's settings for each: most of a
+        filter keystroke's frame). Anything else (a header, labels, fixed rows or
+        columns, a cell that is not one line of text) is left to DataTable."""
+        frame = self._frame_styles
+        if frame is None or line_no or row_key is self._header_row_key:
+            return super()._render_line_in_row(row_key, line_no, base_style,
+                                               cursor_location, hover_location)
+        constants = self._kept_for_frame("row constants", self._row_constants)
+        if constants is None:
+            return super()._render_line_in_row(row_key, line_no, base_style,
+                                               cursor_location, hover_location)
+        cursor_type, show_cursor, show_hover, columns, extend_width = constants
+        cache_key = (row_key, line_no, base_style, cursor_location, hover_location,
+                     cursor_type, show_cursor, show_hover, self._update_count,
+                     self._pseudo_class_state)
+        cached = self._row_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        row = self.rows.get(row_key)
+        row_index = self._row_locations.get(row_key)
+        if row is None or row.height != 1 or row_index is None:
+            return super()._render_line_in_row(row_key, line_no, base_style,
+                                               cursor_location, hover_location)
+        cells = self._get_row_renderables(row_index)[1]
+        if len(cells) != len(columns) or not all(map(_one_line, cells)):
+            return super()._render_line_in_row(row_key, line_no, base_style,
+                                               cursor_location, hover_location)
+        row_style = self._get_row_style(row_index, base_style)
+        styles_for = self._get_styles_to_render_cell
+        css_foreground = self.cursor_foreground_priority == "css"
+        css_background = self.cursor_background_priority == "css"
+        whole_row = cursor_type == "row"
+        scrollable_row: SegmentLines = []
+        for column_index, width in columns:
+            if whole_row:
+                cursor = cursor_location.row == row_index
+                hover = hover_location.row == row_index
+            else:
+                cursor = self._should_highlight(cursor_location,
+                                                Coordinate(row_index, column_index), cursor_type)
+                hover = self._should_highlight(hover_location,
+                                               Coordinate(row_index, column_index), cursor_type)
+            component_style, post_style = styles_for(
+                False, False, False, hover, cursor, show_cursor, show_hover,
+                css_foreground, css_background)
+            # (row + component) + meta is row + meta + component: neither has meta, and
+            # the meta has no colours or attributes.
+            key = ("cell style", row_style, component_style)
+            styled = frame.get(key)
+            if not isinstance(styled, Style):
+                styled = frame[key] = row_style + component_style
+            style = styled + Style.from_meta({"row": row_index, "column": column_index})
+            scrollable_row.append(list(Segment.apply_style(
+                self._cell_segments(cast(Text, cells[column_index]), width), style,
+                post_style)))
+        if whole_row:
+            extend_style, _ = styles_for(
+                False, False, False,
+                self._should_highlight(hover_location, Coordinate(row_index or 0, 0),
+                                       cursor_type),
+                row_index == cursor_location.row, show_cursor, show_hover, False, False)
+            extend_style = row_style + extend_style
+        elif row_style.bgcolor is not None:
+            faded = Color.from_rich_color(row_style.bgcolor).blend(
+                self.background_colors[1], factor=0.25)
+            extend_style = Style.from_color(color=row_style.color, bgcolor=faded.rich_color)
+        else:
+            extend_style = Style.from_color(row_style.color, row_style.bgcolor)
+        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        scrollable_row.append([Segment(" " * extend_width, extend_style)])
+        drawn: tuple[SegmentLines, SegmentLines] = ([], scrollable_row)
+        self._row_render_cache[cache_key] = drawn
+        return drawn
+
+    def _row_constants(self) -> RowConstants | None:
+        """What every line of a frame shares, or ``None`` when the rows need DataTable's
+        own drawing: the cursor's kind, whether cursor and hover show, each column's
+        index and width, and the width of the blank that fills the line."""
+        if (self.fixed_columns or self.fixed_rows
+                or (self._labelled_row_exists and self.show_row_labels)):
+            return None
+        padding = self.cell_padding
+        columns = [(index, column.get_render_width(self))
+                   for index, column in enumerate(self.ordered_columns)]
+        if any(width <= 2 * padding for _, width in columns):
+            return None
+        table_width = sum(width for _, width in columns) + self._row_label_column_width
+        return (self.cursor_type, self.show_cursor, self._show_hover_cursor, columns,
+                max(0, self.size.width - table_width))
 
     def action_scroll_bottom(self) -> None:
         if self.add_the_rest is not None:
