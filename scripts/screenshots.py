@@ -51,6 +51,8 @@ async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
     for screen in pilot.app.screen_stack:
         if hasattr(screen, "_show_save_state"):
             screen._show_save_state()
+        if hasattr(screen, "_tick"):  # the call's clock as of the frozen clock's time, not
+            screen._tick()  # as of its last half-second tick (which may not have come yet)
     await pilot.pause()
     await pilot.pause(0.1)  # let the style change of the indicator land
 
