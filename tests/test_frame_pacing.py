@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from textual import events
 from textual._wait import wait_for_idle
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -171,3 +172,27 @@ async def test_a_widget_busy_every_frame_does_not_hold_the_screen_still(
         now[0] += tui.screens.base.HOLD_AT_MOST
         screen._on_frame_tick()
         assert frames  # drawn anyway once held that long
+
+
+async def test_the_frame_is_drawn_in_a_step_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the screen did before going idle (home made again after a pop) and the frame
+    are two steps of the event loop: a key typed meanwhile is read between them."""
+    now = [1000.0]
+    monkeypatch.setattr(tui.screens.base, "monotonic", lambda: now[0])
+    app = PanelApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, Panel)
+        screen._update_timer.stop()
+        text = screen.query_one("#panel-text", Static)
+        text.update("changed")
+        await settle(pilot)  # drawn, and nothing left to draw
+        frames = _record_frames(app)
+        now[0] += 2 * UPDATE_PERIOD
+        screen._repaint_required = True
+        await screen._on_idle(events.Idle())
+        assert frames == []  # not in the idle handler's step ...
+        assert screen._draw_next  # ... but in a step of the event loop's own, next
+        await settle(pilot)
+        assert len(frames) == 1

@@ -54,19 +54,31 @@ class LineDrawnScreen(Screen[ResultType]):
         self._held_since = 0.0
         """When the frame clock first held a frame back (``_on_frame_tick``), else 0."""
         self._frame_clock: Timer | None = None
+        self._draw_next = False
+        """A frame is to be drawn in the event loop's next step (``_draw_when_ready``)."""
 
     async def _on_idle(self, event: events.Idle) -> None:
         """Draw a changed screen once it and its widgets have handled their messages, a
         frame period after the last frame at the earliest.
 
         Textual draws at the ticks of a fixed 60-a-second clock, so what a key changed
-        waited up to 16 ms more for the next tick. Drawn here, the rate stays at most one
-        frame a period and that wait is gone. A widget still busy with the key's effect
-        tells the screen nothing when it is done, so the screen looks again a
-        millisecond later (for ``HOLD_AT_MOST`` at most); a frame not due yet is looked
-        at again when it is. Textual's own handler runs next (it is the next class in
-        line): it starts the frame clock if anything is left to draw, else runs the
-        after-refresh callbacks.
+        waited up to 16 ms more for the next tick. Drawn once the screen is idle, the
+        rate stays at most one frame a period and that wait is gone. Textual's own
+        handler runs next (it is the next class in line): it starts the frame clock, the
+        fallback, while anything is left to draw.
+        """
+        self._draw_when_ready(now=False)
+
+    def _draw_when_ready(self, now: bool) -> None:
+        """Draw if the screen has changed and is ready to be drawn, else look again when
+        it may be.
+
+        A widget still busy with a key's effect tells the screen nothing when it is
+        done, so the screen looks again a millisecond later (for ``HOLD_AT_MOST`` at
+        most); a frame not due yet is looked at again when it is. The frame itself is
+        drawn in a step of its own (``now`` False: from the event loop, next), so that
+        what came before it (a screen made again after a pop, a table refilled) and
+        the drawing are two stalls, not one, and a key typed meanwhile is read between.
         """
         if (
             self.app._batch_count
@@ -75,17 +87,24 @@ class LineDrawnScreen(Screen[ResultType]):
                     or self._dirty_widgets)
         ):
             return
-        now = monotonic()
+        moment = monotonic()
         loop = asyncio.get_running_loop()
         if self._settling():
             if not self._held_since:
-                self._held_since = now
-            if now - self._held_since < HOLD_AT_MOST:
+                self._held_since = moment
+            if moment - self._held_since < HOLD_AT_MOST:
                 loop.call_later(LOOK_AGAIN, self.check_idle)
-        elif now - self._last_frame < UPDATE_PERIOD:
+        elif moment - self._last_frame < UPDATE_PERIOD:
             loop.call_at(self._last_frame + UPDATE_PERIOD, self.check_idle)
-        else:
+        elif now:
             self._on_timer_update()
+        elif not self._draw_next:
+            self._draw_next = True
+            loop.call_soon(self._draw_in_own_step)
+
+    def _draw_in_own_step(self) -> None:
+        self._draw_next = False
+        self._draw_when_ready(now=True)
 
     def _settling(self) -> bool:
         """Is a key's effect still on its way: a message not handled yet, or a widget's
