@@ -100,7 +100,7 @@ class LineDrawnScreen(Screen[ResultType]):
             self._on_timer_update()
         elif not self._draw_next:
             self._draw_next = True
-            loop.call_soon(self._draw_in_own_step)
+            loop.call_later(0, self._draw_in_own_step)  # after timers already due
 
     def _draw_in_own_step(self) -> None:
         self._draw_next = False
