@@ -7,6 +7,8 @@ screen drawing when it went idle (``LineDrawnScreen._on_idle``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -51,12 +53,15 @@ def _record_frames(app: App[None]) -> list[str]:
             frames.append(update.render_segments(app.console))
         display(screen, update)
 
-    app._display = written  # type: ignore[method-assign]
+    app._display = written  # type: ignore[assignment]
     return frames
 
 
-async def test_a_change_is_drawn_when_the_screen_is_idle(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+@asynccontextmanager
+async def _panel(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
+        tuple[Pilot[None], Panel, Static, list[float]]]:
+    """The panel app on a clock the test moves (``now[0]``), its frame clock stopped: any
+    frame written comes from the screen drawing once idle."""
     now = [1000.0]
     monkeypatch.setattr(tui.screens.base, "monotonic", lambda: now[0])
     app = PanelApp()
@@ -65,24 +70,22 @@ async def test_a_change_is_drawn_when_the_screen_is_idle(
         screen = app.screen
         assert isinstance(screen, Panel)
         screen._update_timer.stop()  # no tick of the frame clock from here on
-        frames = _record_frames(app)
+        yield pilot, screen, screen.query_one("#panel-text", Static), now
+
+
+async def test_a_change_is_drawn_when_the_screen_is_idle(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    async with _panel(monkeypatch) as (pilot, _screen, text, now):
+        frames = _record_frames(pilot.app)
         now[0] += 2 * UPDATE_PERIOD  # more than a frame period after the last frame
-        screen.query_one("#panel-text", Static).update("after")
+        text.update("after")
         await settle(pilot)
         assert any("after" in frame for frame in frames), frames
 
 
 async def test_frames_stay_a_frame_period_apart(monkeypatch: pytest.MonkeyPatch) -> None:
-    now = [1000.0]
-    monkeypatch.setattr(tui.screens.base, "monotonic", lambda: now[0])
-    app = PanelApp()
-    async with app.run_test(size=(40, 12)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, Panel)
-        screen._update_timer.stop()
-        text = screen.query_one("#panel-text", Static)
-        frames = _record_frames(app)
+    async with _panel(monkeypatch) as (pilot, _screen, text, now):
+        frames = _record_frames(pilot.app)
         now[0] += 2 * UPDATE_PERIOD
         text.update("first")
         await settle(pilot)
@@ -101,11 +104,10 @@ async def test_frames_stay_a_frame_period_apart(monkeypatch: pytest.MonkeyPatch)
         assert any("third" in frame for frame in frames), frames
 
 
-async def test_the_frame_of_a_filter_key_shows_the_rows_it_filtered(
-        make_app, store: Store, clock: FrozenClock,  # type: ignore[no-untyped-def]
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The frame that first shows the typed letter draws the rows it filtered too: it was
-    drawn as soon as the field had changed, and the table's rows a frame later.
+async def test_the_frame_of_a_filter_key_shows_the_rows_it_filtered(  # type: ignore[no-untyped-def]
+        make_app, store: Store, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frame that first shows the typed letter draws the rows it filtered too (the
+    frame clock used to draw it as soon as the field had changed, the rows a frame later).
 
     The hold is made long here so that a slow, loaded machine cannot end it early: what
     this checks is that the screen waits for the table, not how long it may."""
@@ -151,16 +153,8 @@ def _plain(frame: str) -> str:
 
 async def test_a_widget_busy_every_frame_does_not_hold_the_screen_still(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    now = [1000.0]
-    monkeypatch.setattr(tui.screens.base, "monotonic", lambda: now[0])
-    app = PanelApp()
-    async with app.run_test(size=(40, 12)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, Panel)
-        screen._update_timer.stop()
-        text = screen.query_one("#panel-text", Static)
-        frames = _record_frames(app)
+    async with _panel(monkeypatch) as (pilot, screen, text, now):
+        frames = _record_frames(pilot.app)
         text.update("changed")
         await settle(pilot)
         frames.clear()
@@ -177,18 +171,10 @@ async def test_a_widget_busy_every_frame_does_not_hold_the_screen_still(
 async def test_the_frame_is_drawn_in_a_step_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
     """What the screen did before going idle (home made again after a pop) and the frame
     are two steps of the event loop: a key typed meanwhile is read between them."""
-    now = [1000.0]
-    monkeypatch.setattr(tui.screens.base, "monotonic", lambda: now[0])
-    app = PanelApp()
-    async with app.run_test(size=(40, 12)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, Panel)
-        screen._update_timer.stop()
-        text = screen.query_one("#panel-text", Static)
+    async with _panel(monkeypatch) as (pilot, screen, text, now):
         text.update("changed")
         await settle(pilot)  # drawn, and nothing left to draw
-        frames = _record_frames(app)
+        frames = _record_frames(pilot.app)
         now[0] += 2 * UPDATE_PERIOD
         screen._repaint_required = True
         await screen._on_idle(events.Idle())
