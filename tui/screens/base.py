@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 HOLD_AT_MOST = 4 * UPDATE_PERIOD
 """The longest a frame is held back while widgets are still changing."""
-LOOK_AGAIN = 0.001
+LOOK_AGAIN = 0.002
 """Seconds until a screen held back looks again whether its widgets are done."""
 
 
@@ -50,12 +50,14 @@ class LineDrawnScreen(Screen[ResultType]):
         self._compositor = LineCompositor()
         self._take_window_classes()
         self._last_frame = 0.0
-        """When the screen was last drawn (monotonic), for ``_on_idle``."""
+        """When the screen was last drawn (monotonic), for ``_draw_when_ready``."""
         self._held_since = 0.0
-        """When the frame clock first held a frame back (``_on_frame_tick``), else 0."""
+        """When a frame was first held back (``_held_back``), else 0."""
         self._frame_clock: Timer | None = None
         self._draw_next = False
         """A frame is to be drawn in the event loop's next step (``_draw_when_ready``)."""
+        self._look_at: asyncio.TimerHandle | None = None
+        """When ``_draw_when_ready`` is to look again (``_look_again_at``)."""
 
     async def _on_idle(self, event: events.Idle) -> None:
         """Draw a changed screen once it and its widgets have handled their messages, a
@@ -74,8 +76,8 @@ class LineDrawnScreen(Screen[ResultType]):
         it may be.
 
         A widget still busy with a key's effect tells the screen nothing when it is
-        done, so the screen looks again a millisecond later (for ``HOLD_AT_MOST`` at
-        most); a frame not due yet is looked at again when it is. The frame itself is
+        done, so the screen looks again 2 ms later (for ``HOLD_AT_MOST`` at most); a
+        frame not due yet is looked at again when it is. The frame itself is
         drawn in a step of its own (``now`` False: from the event loop, next), so that
         what came before it (a screen made again after a pop, a table refilled) and
         the drawing are two stalls, not one, and a key typed meanwhile is read between.
@@ -89,22 +91,42 @@ class LineDrawnScreen(Screen[ResultType]):
             return
         moment = monotonic()
         loop = asyncio.get_running_loop()
-        if self._settling():
-            if not self._held_since:
-                self._held_since = moment
-            if moment - self._held_since < HOLD_AT_MOST:
-                loop.call_later(LOOK_AGAIN, self.check_idle)
+        if self._held_back(moment):
+            self._look_again_at(moment + LOOK_AGAIN)
         elif moment - self._last_frame < UPDATE_PERIOD:
-            loop.call_at(self._last_frame + UPDATE_PERIOD, self.check_idle)
+            self._look_again_at(self._last_frame + UPDATE_PERIOD)
         elif now:
             self._on_timer_update()
         elif not self._draw_next:
             self._draw_next = True
             loop.call_later(0, self._draw_in_own_step)  # after timers already due
 
+    def _look_again_at(self, moment: float) -> None:
+        """Have ``_draw_when_ready`` look again at ``moment`` (once, however often asked
+        before then): a call from the event loop, not a message, so looking costs
+        little and keeps no widget busy."""
+        if self._look_at is not None and self._look_at.when() <= moment:
+            return
+        if self._look_at is not None:
+            self._look_at.cancel()
+        self._look_at = asyncio.get_running_loop().call_at(moment, self._look_again)
+
+    def _look_again(self) -> None:
+        self._look_at = None
+        self._draw_when_ready(now=False)
+
     def _draw_in_own_step(self) -> None:
         self._draw_next = False
         self._draw_when_ready(now=True)
+
+    def _held_back(self, moment: float) -> bool:
+        """Is the frame to wait, a key's effect being still on its way? For
+        ``HOLD_AT_MOST`` at most: a widget busy every frame does not hold it for ever."""
+        if not self._settling():
+            return False
+        if not self._held_since:
+            self._held_since = moment
+        return moment - self._held_since < HOLD_AT_MOST
 
     def _settling(self) -> bool:
         """Is a key's effect still on its way: a message not handled yet, or a widget's
@@ -126,21 +148,18 @@ class LineDrawnScreen(Screen[ResultType]):
 
         Drawn then, a frame showed the field a key changed and, a frame later, the rows
         it filtered (a frame period and a table's drawing later). The clock keeps
-        ticking meanwhile, and draws anyway once a frame has waited ``HOLD_AT_MOST``
-        (a widget busy every frame, an animation, does not hold the screen still).
+        ticking while the frame is held back (``_held_back``).
         """
-        now = monotonic()
-        if self._settling():
-            if not self._held_since:
-                self._held_since = now
-            if now - self._held_since < HOLD_AT_MOST:
-                return
-        self._on_timer_update()
+        if not self._held_back(monotonic()):
+            self._on_timer_update()
 
     def _on_timer_update(self) -> None:
-        self._last_frame = monotonic()
         self._held_since = 0.0
         super()._on_timer_update()
+
+    def _compositor_refresh(self) -> None:
+        self._last_frame = monotonic()
+        super()._compositor_refresh()
 
     def _take_window_classes(self) -> None:
         """Start with the width and height classes of the window the screen opens in.
